@@ -1,0 +1,34 @@
+package io.runnel.core;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/** The 128-bit hash key Kinesis derives from a partition key: the MD5 digest read as an unsigned integer. */
+public final class HashKey {
+
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no MD5", e);
+        }
+    });
+
+    private HashKey() {
+    }
+
+    public static BigInteger ofPartitionKey(String partitionKey) {
+        return new BigInteger(1, MD5.get().digest(partitionKey.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Parses an ExplicitHashKey; the caller has already checked its decimal pattern. */
+    public static BigInteger parseExplicit(String explicitHashKey) {
+        return new BigInteger(explicitHashKey);
+    }
+
+    public static boolean inRange(BigInteger hashKey) {
+        return hashKey.signum() >= 0 && hashKey.compareTo(HashKeyRange.MAX_HASH_KEY) <= 0;
+    }
+}

@@ -1,0 +1,209 @@
+package io.runnel.core;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Stream metadata kept in one compacted Kafka topic, keyed by stream name. Every server reads the whole
+ * topic into memory and follows it; a write completes once this instance has read it back, so a caller
+ * sees its own writes.
+ */
+public final class MetadataLog implements AutoCloseable {
+
+    public static final String DEFAULT_TOPIC = "__runnel_metadata";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final String topic;
+    private final TopicPartition partition;
+    private final Map<String, Object> clientConfig;
+    private final Map<String, StreamMetadata> streams = new java.util.concurrent.ConcurrentHashMap<>();
+    private final TreeMap<Long, List<CompletableFuture<Void>>> waiters = new TreeMap<>(); // guarded by itself
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private volatile long readPosition = 0;
+    private volatile boolean closed;
+    private KafkaProducer<String, byte[]> producer;
+    private KafkaConsumer<String, byte[]> consumer;
+    private Thread reader;
+
+    public MetadataLog(String bootstrapServers, String topic) {
+        this.topic = topic;
+        this.partition = new TopicPartition(topic, 0);
+        this.clientConfig = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    }
+
+    /** Creates the topic if needed and reads it to its end before returning. */
+    public void start(Duration timeout) throws InterruptedException, TimeoutException {
+        ensureTopic(timeout);
+        Map<String, Object> p = new HashMap<>(clientConfig);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+
+        Map<String, Object> c = new HashMap<>(clientConfig);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
+        consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+        long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
+
+        reader = new Thread(() -> follow(end), "runnel-metadata-reader");
+        reader.setDaemon(true);
+        reader.start();
+        if (!caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new TimeoutException("could not read metadata topic " + topic + " within " + timeout);
+        }
+    }
+
+    private void ensureTopic(Duration timeout) throws InterruptedException, TimeoutException {
+        try (Admin admin = Admin.create(clientConfig)) {
+            int brokers = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
+            NewTopic newTopic = new NewTopic(topic, 1, (short) Math.min(3, brokers))
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                            TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(Math.min(2, brokers))));
+            admin.createTopics(List.of(newTopic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create metadata topic " + topic + ": " + e.getCause().getMessage(), e);
+            }
+        }
+    }
+
+    private void follow(long initialEnd) {
+        try {
+            if (initialEnd == 0) {
+                caughtUp.countDown();
+            }
+            while (!closed) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    apply(r.key(), r.value());
+                }
+                readPosition = consumer.position(partition);
+                if (readPosition >= initialEnd) {
+                    caughtUp.countDown();
+                }
+                releaseWaiters();
+            }
+        } catch (WakeupException e) {
+            // closing
+        } finally {
+            consumer.close(Duration.ofSeconds(1));
+        }
+    }
+
+    private void apply(String name, byte[] value) {
+        if (value == null) {
+            streams.remove(name);
+            return;
+        }
+        try {
+            streams.put(name, JSON.readValue(value, StreamMetadata.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable metadata for stream " + name, e);
+        }
+    }
+
+    private void releaseWaiters() {
+        List<CompletableFuture<Void>> released = new ArrayList<>();
+        synchronized (waiters) {
+            Iterator<List<CompletableFuture<Void>>> it = waiters.headMap(readPosition).values().iterator();
+            while (it.hasNext()) {
+                released.addAll(it.next());
+                it.remove();
+            }
+        }
+        released.forEach(f -> f.complete(null));
+    }
+
+    public Optional<StreamMetadata> get(String name) {
+        return Optional.ofNullable(streams.get(name));
+    }
+
+    /** Every stream, ordered by name. */
+    public Collection<StreamMetadata> all() {
+        return new TreeMap<>(streams).values();
+    }
+
+    public CompletableFuture<Void> put(StreamMetadata metadata) {
+        try {
+            return write(metadata.name(), JSON.writeValueAsBytes(metadata));
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    public CompletableFuture<Void> remove(String name) {
+        return write(name, null);
+    }
+
+    private CompletableFuture<Void> write(String name, byte[] value) {
+        CompletableFuture<Void> applied = new CompletableFuture<>();
+        producer.send(new ProducerRecord<>(topic, 0, name, value), (md, error) -> {
+            if (error != null) {
+                applied.completeExceptionally(error);
+                return;
+            }
+            synchronized (waiters) {
+                waiters.computeIfAbsent(md.offset(), k -> new ArrayList<>()).add(applied);
+            }
+            releaseWaiters();
+        });
+        return applied;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+        if (reader != null) {
+            try {
+                reader.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+}

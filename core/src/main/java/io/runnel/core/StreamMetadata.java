@@ -1,0 +1,82 @@
+package io.runnel.core;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+
+/**
+ * Everything Runnel knows about one stream; the value stored under the stream's name in the metadata topic.
+ *
+ * @param statusSince when the stream entered its current status (epoch millis)
+ * @param createdAt   the stream's creation time; it also tells apart two streams of the same name
+ * @param topic       the Kafka topic holding the stream's records, one partition per shard
+ */
+public record StreamMetadata(String name, StreamStatus status, long statusSince, long createdAt, int retentionHours,
+                             StreamMode mode, List<Shard> shards, Map<String, String> tags, String topic) {
+
+    public enum StreamMode { PROVISIONED, ON_DEMAND }
+
+    public StreamMetadata {
+        shards = List.copyOf(shards);
+        tags = new TreeMap<>(tags);
+    }
+
+    public StreamMetadata withStatus(StreamStatus newStatus, long now) {
+        return new StreamMetadata(name, newStatus, now, createdAt, retentionHours, mode, shards, tags, topic);
+    }
+
+    public StreamMetadata withShards(List<Shard> newShards) {
+        return new StreamMetadata(name, status, statusSince, createdAt, retentionHours, mode, newShards, tags, topic);
+    }
+
+    public StreamMetadata withRetentionHours(int hours) {
+        return new StreamMetadata(name, status, statusSince, createdAt, hours, mode, shards, tags, topic);
+    }
+
+    public StreamMetadata withTags(Map<String, String> newTags) {
+        return new StreamMetadata(name, status, statusSince, createdAt, retentionHours, mode, shards, newTags, topic);
+    }
+
+    public List<Shard> openShards() {
+        List<Shard> open = new ArrayList<>();
+        for (Shard s : shards) {
+            if (s.open()) {
+                open.add(s);
+            }
+        }
+        return open;
+    }
+
+    /** The shard with this index, or null. Shard indexes are positions in {@link #shards()}. */
+    public Shard shard(int index) {
+        return index >= 0 && index < shards.size() ? shards.get(index) : null;
+    }
+
+    public Shard shard(String shardId) {
+        return shard(ShardId.indexOf(shardId));
+    }
+
+    /** The open shard whose hash-key range holds this key; open shards always cover the whole key space. */
+    public Shard openShardFor(BigInteger hashKey) {
+        for (Shard s : shards) {
+            if (s.open() && s.hashKeyRange().contains(hashKey)) {
+                return s;
+            }
+        }
+        throw new IllegalStateException("stream " + name + " has no open shard for hash key " + hashKey);
+    }
+
+    /** The shards whose parent or adjacent parent is the given shard. */
+    public List<Shard> childrenOf(String shardId) {
+        List<Shard> children = new ArrayList<>();
+        for (Shard s : shards) {
+            if (shardId.equals(s.parentShardId()) || shardId.equals(s.adjacentParentShardId())) {
+                children.add(s);
+            }
+        }
+        return children;
+    }
+}

@@ -1,0 +1,5 @@
+package io.runnel.core;
+
+public enum StreamStatus {
+    CREATING, DELETING, ACTIVE, UPDATING
+}

@@ -1,0 +1,88 @@
+package io.runnel.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.runnel.server.http.ApiException;
+import io.runnel.server.http.WireFormat;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+
+/** A validated request body, read member by member. */
+public final class Request {
+
+    private final JsonNode body;
+    private final WireFormat format;
+
+    public Request(JsonNode body, WireFormat format) {
+        this.body = body;
+        this.format = format;
+    }
+
+    public WireFormat format() {
+        return format;
+    }
+
+    public JsonNode body() {
+        return body;
+    }
+
+    public boolean has(String member) {
+        JsonNode v = body.get(member);
+        return v != null && !v.isNull();
+    }
+
+    public String string(String member) {
+        return has(member) ? body.get(member).asText() : null;
+    }
+
+    public Integer integer(String member) {
+        return has(member) ? body.get(member).asInt() : null;
+    }
+
+    public int integer(String member, int defaultValue) {
+        return has(member) ? body.get(member).asInt() : defaultValue;
+    }
+
+    public boolean bool(String member) {
+        return has(member) && body.get(member).asBoolean();
+    }
+
+    public JsonNode node(String member) {
+        return has(member) ? body.get(member) : null;
+    }
+
+    /** Decodes a blob member: base64 text in JSON, a byte string in CBOR. */
+    public static byte[] blob(JsonNode v) {
+        try {
+            return v.isBinary() ? v.binaryValue() : Base64.getDecoder().decode(v.asText());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A timestamp member in epoch millis: JSON sends epoch seconds, CBOR epoch millis, either may send ISO-8601. */
+    public long timestampMillis(String member) {
+        return timestampMillis(body.get(member), format);
+    }
+
+    public static long timestampMillis(JsonNode v, WireFormat format) {
+        if (v.isTextual()) {
+            try {
+                return Instant.parse(v.asText()).toEpochMilli();
+            } catch (DateTimeParseException e) {
+                try {
+                    return new BigDecimal(v.asText()).movePointRight(3).longValue();
+                } catch (NumberFormatException notNumber) {
+                    throw ApiException.serialization("'" + v.asText() + "' can not be converted to a Timestamp");
+                }
+            }
+        }
+        if (format == WireFormat.CBOR && v.isIntegralNumber()) {
+            return v.asLong();
+        }
+        return v.decimalValue().movePointRight(3).longValue();
+    }
+}

@@ -1,0 +1,33 @@
+package io.runnel.server.api.kinesis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.runnel.core.StreamMetadata;
+import io.runnel.core.StreamStatus;
+import io.runnel.server.api.Request;
+import io.runnel.server.api.validation.Member;
+import io.runnel.server.http.ApiException;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+final class DeleteStreamAction implements KinesisAction {
+
+    @Override
+    public List<Member> input() {
+        return List.of(Members.streamName(), Member.bool("EnforceConsumerDeletion"), Members.streamArn());
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> handle(Request request, Kinesis kinesis) {
+        String name = kinesis.streamName(request);
+        return kinesis.streams.change(() -> {
+            StreamMetadata stream = kinesis.require(name);
+            if (stream.status() == StreamStatus.CREATING || stream.status() == StreamStatus.DELETING) {
+                throw ApiException.resourceInUse("Stream " + name + " under account " + kinesis.config.accountId
+                        + " not ACTIVE, instead in state " + stream.status());
+            }
+            kinesis.streams.save(stream.withStatus(StreamStatus.DELETING, System.currentTimeMillis()));
+            return Kinesis.object();
+        });
+    }
+}

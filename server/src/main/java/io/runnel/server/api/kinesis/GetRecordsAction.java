@@ -1,0 +1,88 @@
+package io.runnel.server.api.kinesis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.runnel.core.SequenceNumber;
+import io.runnel.core.Shard;
+import io.runnel.core.ShardId;
+import io.runnel.core.StreamMetadata;
+import io.runnel.server.api.Request;
+import io.runnel.server.api.validation.Member;
+import io.runnel.server.http.ApiException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+final class GetRecordsAction implements KinesisAction {
+
+    static final long ITERATOR_LIFETIME_MS = 300_000;
+    private static final int MAX_RECORDS = 10_000;
+    private static final int MAX_BYTES = 10 * 1024 * 1024;
+
+    @Override
+    public List<Member> input() {
+        return List.of(Member.string("ShardIterator").length(1, 512).required(),
+                Member.integer("Limit").range(1, MAX_RECORDS), Members.streamArn());
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> handle(Request request, Kinesis kinesis) {
+        ShardIterators.Position p = kinesis.iterators.decode(request.string("ShardIterator"));
+        if (p == null) {
+            throw ApiException.invalidArgument("Invalid ShardIterator.");
+        }
+        long now = System.currentTimeMillis();
+        if (now - p.issuedAt() > ITERATOR_LIFETIME_MS) {
+            throw ApiException.badRequest("ExpiredIteratorException", "Iterator expired. The iterator was created at time "
+                    + Instant.ofEpochMilli(p.issuedAt()) + " while right now it is " + Instant.ofEpochMilli(now)
+                    + " which is further in the future than the tolerated delay of " + ITERATOR_LIFETIME_MS + " milliseconds.");
+        }
+        if (request.has("StreamARN") && !request.string("StreamARN").equals(kinesis.config.streamArn(p.streamName()))) {
+            throw ApiException.invalidArgument("StreamARN " + request.string("StreamARN")
+                    + " does not match the stream of the ShardIterator.");
+        }
+        StreamMetadata stream = kinesis.streams.find(p.streamName())
+                .filter(s -> s.createdAt() == p.streamCreatedAt()).orElse(null);
+        Shard shard = stream == null ? null : stream.shard(p.shardIndex());
+        if (shard == null) {
+            throw kinesis.shardNotFound(ShardId.of(p.shardIndex()), p.streamName());
+        }
+        int limit = request.integer("Limit", MAX_RECORDS);
+        return kinesis.reader.read(stream.topic(), shard.index(), p.offset(), shard.endOffset(), limit, MAX_BYTES)
+                .thenApply(batch -> {
+                    ObjectNode response = Kinesis.object();
+                    ArrayNode records = response.putArray("Records");
+                    for (ConsumerRecord<byte[], byte[]> r : batch.records()) {
+                        ObjectNode n = records.addObject()
+                                .put("SequenceNumber", SequenceNumber.of(shard.index(), r.offset()));
+                        n.set("ApproximateArrivalTimestamp", Kinesis.timestamp(r.timestamp()));
+                        n.put("Data", r.value() == null ? new byte[0] : r.value());
+                        n.put("PartitionKey", r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8));
+                    }
+                    long behind = 0;
+                    if (batch.nextOffset() < batch.latestOffset() && !batch.records().isEmpty()) {
+                        behind = Math.max(0, System.currentTimeMillis() - batch.records().get(batch.records().size() - 1).timestamp());
+                    }
+                    response.put("MillisBehindLatest", behind);
+                    if (batch.shardEndReached()) {
+                        ArrayNode children = response.putArray("ChildShards");
+                        for (Shard child : stream.childrenOf(shard.shardId())) {
+                            ObjectNode c = children.addObject().put("ShardId", child.shardId());
+                            ArrayNode parents = c.putArray("ParentShards").add(child.parentShardId());
+                            if (child.adjacentParentShardId() != null) {
+                                parents.add(child.adjacentParentShardId());
+                            }
+                            c.set("HashKeyRange", Kinesis.hashKeyRangeNode(child));
+                        }
+                    } else {
+                        response.put("NextShardIterator", kinesis.iterators.encode(new ShardIterators.Position(
+                                p.streamName(), p.streamCreatedAt(), shard.index(), batch.nextOffset(), System.currentTimeMillis())));
+                    }
+                    return response;
+                });
+    }
+}

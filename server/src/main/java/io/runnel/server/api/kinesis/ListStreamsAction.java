@@ -1,0 +1,69 @@
+package io.runnel.server.api.kinesis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.runnel.core.StreamMetadata;
+import io.runnel.server.api.Request;
+import io.runnel.server.api.validation.Member;
+import io.runnel.server.http.ApiException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+final class ListStreamsAction implements KinesisAction {
+
+    private static final int MAX_STREAMS = 100;
+
+    @Override
+    public List<Member> input() {
+        return List.of(Member.integer("Limit").range(1, 10000),
+                Member.string("ExclusiveStartStreamName").length(1, 128).pattern(Members.NAME_PATTERN),
+                Members.nextToken());
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> handle(Request request, Kinesis kinesis) {
+        int limit = Math.min(request.integer("Limit", MAX_STREAMS), MAX_STREAMS);
+        String after = request.string("ExclusiveStartStreamName");
+        String token = request.string("NextToken");
+        if (token != null) {
+            after = decode(token);
+        }
+        String start = after;
+        List<StreamMetadata> streams = kinesis.streams.all().stream()
+                .filter(s -> start == null || s.name().compareTo(start) > 0).toList();
+        List<StreamMetadata> page = streams.stream().limit(limit).toList();
+        ObjectNode response = Kinesis.object();
+        ArrayNode names = response.putArray("StreamNames");
+        ArrayNode summaries = response.putArray("StreamSummaries");
+        for (StreamMetadata s : page) {
+            names.add(s.name());
+            ObjectNode summary = summaries.addObject().put("StreamName", s.name()).put("StreamARN", kinesis.arn(s))
+                    .put("StreamStatus", s.status().name());
+            summary.set("StreamModeDetails", Kinesis.modeNode(s));
+            summary.set("StreamCreationTimestamp", Kinesis.timestamp(s.createdAt()));
+        }
+        boolean more = streams.size() > page.size();
+        response.put("HasMoreStreams", more);
+        if (more) {
+            response.put("NextToken", Base64.getEncoder().encodeToString(
+                    page.get(page.size() - 1).name().getBytes(StandardCharsets.UTF_8)));
+        }
+        return Kinesis.done(response);
+    }
+
+    private static String decode(String token) {
+        try {
+            String name = new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8);
+            if (name.matches(Members.NAME_PATTERN)) {
+                return name;
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the error below
+        }
+        throw ApiException.invalidArgument("Invalid NextToken.");
+    }
+}

@@ -1,0 +1,177 @@
+package io.runnel.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.runnel.server.api.Request;
+import io.runnel.server.api.kinesis.Kinesis;
+import io.runnel.server.api.kinesis.KinesisAction;
+import io.runnel.server.api.validation.Validator;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP front of the AWS-compatible APIs: POST with an X-Amz-Target header naming service and
+ * operation, a JSON or CBOR body, and AWS-shaped errors. Every failure becomes an error response; none
+ * reaches the caller as a stack trace or a dropped connection.
+ */
+public final class ApiHttpServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHttpServer.class);
+    /** PutRecords carries at most 5 MiB of data, which base64 in JSON makes about 7 MiB. */
+    static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+    private final Vertx vertx;
+    private final Kinesis kinesis;
+    private HttpServer server;
+
+    public ApiHttpServer(Kinesis kinesis) {
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
+        this.kinesis = kinesis;
+    }
+
+    /** Starts listening and returns the bound port. */
+    public int start(String host, int port) throws Exception {
+        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
+                .setMaxHeaderSize(64 * 1024).setCompressionSupported(false).setTcpNoDelay(true);
+        server = vertx.createHttpServer(options).requestHandler(this::receive);
+        server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return server.actualPort();
+    }
+
+    private void receive(HttpServerRequest req) {
+        String requestId = UUID.randomUUID().toString();
+        req.response().putHeader("x-amzn-RequestId", requestId);
+        String length = req.getHeader("Content-Length");
+        if (length != null && parseLong(length) > MAX_BODY_BYTES) {
+            reject(req, 413);
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        req.exceptionHandler(e -> LOG.debug("request {} broke off: {}", requestId, e.toString()));
+        req.handler(chunk -> {
+            if (body.length() + chunk.length() > MAX_BODY_BYTES) {
+                reject(req, 413);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        req.endHandler(v -> {
+            if (!req.response().ended()) {
+                dispatch(req, body.getBytes());
+            }
+        });
+    }
+
+    private static long parseLong(String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static void reject(HttpServerRequest req, int status) {
+        if (!req.response().ended()) {
+            req.response().setStatusCode(status).putHeader("Connection", "close").end();
+            req.connection().close();
+        }
+    }
+
+    private void dispatch(HttpServerRequest req, byte[] body) {
+        WireFormat format = WireFormat.ofContentType(req.getHeader("Content-Type"));
+        String target = req.getHeader("X-Amz-Target");
+        String[] parts = target == null ? new String[0] : target.split("\\.", 2);
+        KinesisAction action = parts.length == 2 && Kinesis.SERVICE.equals(parts[0]) ? Kinesis.action(parts[1]) : null;
+        WireFormat replyFormat = format == null ? WireFormat.JSON : format;
+        try {
+            if (req.method() != HttpMethod.POST || parts.length != 2) {
+                throw new ApiException("AccessDeniedException", 403, "Unable to determine service/operation name to be authorized");
+            }
+            if (format == null) {
+                throw new ApiException("UnknownOperationException", 404, "Unsupported Content-Type "
+                        + req.getHeader("Content-Type") + "; use application/x-amz-json-1.1 or application/x-amz-cbor-1.1.");
+            }
+            if (action == null) {
+                throw ApiException.badRequest("UnknownOperationException", "Unknown operation " + target + ".");
+            }
+            JsonNode json = parse(format, body);
+            Validator.validate(json, action.input());
+            CompletableFuture<JsonNode> result = action.handle(new Request(json, format), kinesis);
+            result.whenComplete((response, error) -> {
+                if (error == null) {
+                    send(req.response(), replyFormat, 200, response);
+                } else {
+                    fail(req, replyFormat, error);
+                }
+            });
+        } catch (RuntimeException e) {
+            fail(req, replyFormat, e);
+        }
+    }
+
+    private static JsonNode parse(WireFormat format, byte[] body) {
+        if (body.length == 0) {
+            throw ApiException.serialization("The request body is empty.");
+        }
+        JsonNode json;
+        try {
+            json = format.read(body);
+        } catch (IOException | RuntimeException e) {
+            throw ApiException.serialization("The request body is not valid " + format.name() + ".");
+        }
+        if (json == null || !json.isObject()) {
+            throw ApiException.serialization("Start of structure or map expected.");
+        }
+        return json;
+    }
+
+    private static void fail(HttpServerRequest req, WireFormat format, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        ApiException api;
+        if (cause instanceof ApiException e) {
+            api = e;
+        } else {
+            LOG.error("request {} {} failed", req.getHeader("X-Amz-Target"), req.response().headers().get("x-amzn-RequestId"), cause);
+            api = ApiException.internal("Internal service failure.");
+        }
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("__type", api.type()).put("message", api.getMessage());
+        req.response().putHeader("x-amzn-ErrorType", api.type());
+        send(req.response(), format, api.status(), body);
+    }
+
+    private static void send(HttpServerResponse response, WireFormat format, int status, JsonNode body) {
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        byte[] bytes = format.write(body);
+        response.setStatusCode(status).putHeader("Content-Type", format.contentType())
+                .putHeader("Content-Length", Integer.toString(bytes.length)).end(Buffer.buffer(bytes));
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (server != null) {
+                server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("HTTP server did not stop cleanly", e);
+        }
+    }
+}

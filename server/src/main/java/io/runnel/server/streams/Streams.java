@@ -1,0 +1,272 @@
+package io.runnel.server.streams;
+
+import io.runnel.core.MetadataLog;
+import io.runnel.core.Shard;
+import io.runnel.core.StreamMetadata;
+import io.runnel.core.StreamStatus;
+import io.runnel.server.RunnelConfig;
+import io.runnel.server.http.ApiException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.Function;
+
+/**
+ * The control plane of Data Streams: stream metadata, the Kafka topics behind streams, and the
+ * transitions between stream states. Every change to a stream runs on one control thread, one change at
+ * a time, so two requests can never act on the same old view of a stream (say, split one shard twice).
+ */
+public final class Streams implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Streams.class);
+    private static final long HOUR_MS = 3_600_000L;
+
+    private final RunnelConfig config;
+    private final MetadataLog metadata;
+    private final Admin admin;
+    private final ScheduledExecutorService control;
+    private final Map<String, StampedLock> writeLocks = new ConcurrentHashMap<>();
+    private final short replication;
+    private final int minInSync;
+
+    public Streams(RunnelConfig config, MetadataLog metadata, String bootstrapServers) throws Exception {
+        this.config = config;
+        this.metadata = metadata;
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+        this.replication = (short) Math.min(3, brokers);
+        this.minInSync = Math.min(2, brokers);
+        this.control = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "runnel-control");
+            t.setDaemon(true);
+            return t;
+        });
+        control.scheduleWithFixedDelay(this::reconcile, 50, 50, TimeUnit.MILLISECONDS);
+    }
+
+    public RunnelConfig config() {
+        return config;
+    }
+
+    public Optional<StreamMetadata> find(String name) {
+        return metadata.get(name);
+    }
+
+    public Collection<StreamMetadata> all() {
+        return metadata.all();
+    }
+
+    /** Runs a change to streams on the control thread. */
+    public <T> CompletableFuture<T> change(Callable<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        control.execute(() -> {
+            try {
+                result.complete(work.call());
+            } catch (Throwable e) {
+                result.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Runs a write to a stream's shards while no resharding can close them: the shards in the metadata
+     * the write sees stay open until the write's future completes.
+     */
+    public <T> CompletableFuture<T> withOpenShards(String name, Function<StreamMetadata, CompletableFuture<T>> write) {
+        StampedLock lock = writeLocks.computeIfAbsent(name, n -> new StampedLock());
+        long stamp = lock.readLock();
+        try {
+            StreamMetadata stream = metadata.get(name).orElse(null);
+            return write.apply(stream).whenComplete((r, e) -> lock.unlockRead(stamp));
+        } catch (RuntimeException e) {
+            lock.unlockRead(stamp);
+            throw e;
+        }
+    }
+
+    /** Saves a stream's metadata and waits until this server sees it. Control thread only. */
+    public StreamMetadata save(StreamMetadata stream) {
+        await(metadata.put(stream));
+        return stream;
+    }
+
+    public int openShardCount() {
+        return metadata.all().stream().filter(s -> s.status() != StreamStatus.DELETING)
+                .mapToInt(s -> s.openShards().size()).sum();
+    }
+
+    public void createTopic(StreamMetadata stream) {
+        NewTopic topic = new NewTopic(stream.topic(), stream.shards().size(), replication).configs(Map.of(
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(stream.retentionHours() * HOUR_MS),
+                // Retention only removes whole segments: keep them short so it is enforced within the hour.
+                TopicConfig.SEGMENT_MS_CONFIG, Long.toString(HOUR_MS),
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime",
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(4 * 1024 * 1024),
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minInSync)));
+        try {
+            await(admin.createTopics(List.of(topic)).all());
+        } catch (KafkaFailure e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+            ensurePartitions(stream, stream.shards().size());
+        }
+    }
+
+    public void setRetention(StreamMetadata stream, int hours) {
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, stream.topic());
+        AlterConfigOp op = new AlterConfigOp(new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, Long.toString(hours * HOUR_MS)),
+                AlterConfigOp.OpType.SET);
+        await(admin.incrementalAlterConfigs(Map.of(topic, List.of(op))).all());
+    }
+
+    /**
+     * Closes the given shards and opens new ones, atomically for writers: no record lands in a shard after
+     * the offset its metadata records as its end. New shards take the next indexes (and partitions).
+     */
+    public StreamMetadata reshard(StreamMetadata stream, List<Shard> toClose, List<Shard> toOpen, long now) {
+        ensurePartitions(stream, stream.shards().size() + toOpen.size());
+        StampedLock lock = writeLocks.computeIfAbsent(stream.name(), n -> new StampedLock());
+        long stamp = lock.writeLock();
+        try {
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            toClose.forEach(s -> request.put(new TopicPartition(stream.topic(), s.index()), OffsetSpec.latest()));
+            var ends = await(admin.listOffsets(request).all());
+            List<Shard> shards = new ArrayList<>(stream.shards());
+            for (Shard s : toClose) {
+                shards.set(s.index(), s.close(ends.get(new TopicPartition(stream.topic(), s.index())).offset(), now));
+            }
+            shards.addAll(toOpen);
+            return save(stream.withShards(shards).withStatus(StreamStatus.UPDATING, now));
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    private void ensurePartitions(StreamMetadata stream, int count) {
+        TopicDescription d = await(admin.describeTopics(List.of(stream.topic())).allTopicNames()).get(stream.topic());
+        if (d.partitions().size() < count) {
+            await(admin.createPartitions(Map.of(stream.topic(), NewPartitions.increaseTo(count))).all());
+        }
+    }
+
+    /** Moves streams whose transitional state has lasted long enough on to their next state. */
+    private void reconcile() {
+        try {
+            long now = System.currentTimeMillis();
+            for (StreamMetadata s : metadata.all()) {
+                long age = now - s.statusSince();
+                switch (s.status()) {
+                    case CREATING -> {
+                        if (age >= config.createStreamDelay.toMillis()) {
+                            createTopic(s);
+                            save(s.withStatus(StreamStatus.ACTIVE, now));
+                        }
+                    }
+                    case UPDATING -> {
+                        if (age >= config.updateStreamDelay.toMillis()) {
+                            save(s.withStatus(StreamStatus.ACTIVE, now));
+                        }
+                    }
+                    case DELETING -> {
+                        if (age >= config.deleteStreamDelay.toMillis() && topicGone(s)) {
+                            await(metadata.remove(s.name()));
+                            writeLocks.remove(s.name());
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not advance stream states; will retry", e);
+        }
+    }
+
+    private boolean topicGone(StreamMetadata s) {
+        if (!await(admin.listTopics().names()).contains(s.topic())) {
+            return true;
+        }
+        try {
+            await(admin.deleteTopics(List.of(s.topic())).all());
+        } catch (KafkaFailure e) {
+            if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                throw e;
+            }
+        }
+        return false;
+    }
+
+    /** A Kafka admin call that failed; its cause is Kafka's exception. */
+    public static final class KafkaFailure extends RuntimeException {
+        KafkaFailure(Throwable cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private static <T> T await(org.apache.kafka.common.KafkaFuture<T> f) {
+        try {
+            return f.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new KafkaFailure(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.internal("interrupted");
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new KafkaFailure(e);
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new KafkaFailure(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.internal("interrupted");
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new KafkaFailure(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        control.shutdown();
+        try {
+            control.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        admin.close();
+    }
+}
