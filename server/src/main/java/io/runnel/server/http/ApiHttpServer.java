@@ -34,6 +34,8 @@ public final class ApiHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHttpServer.class);
     /** PutRecords carries at most 5 MiB of data, which base64 in JSON makes about 7 MiB. */
     static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
+    /** An oversized body is read and dropped up to this size, so the client can read the 413; past it the connection closes. */
+    private static final long MAX_DRAINED_BYTES = 64L * 1024 * 1024;
 
     private final Vertx vertx;
     private final Kinesis kinesis;
@@ -56,25 +58,21 @@ public final class ApiHttpServer implements AutoCloseable {
     private void receive(HttpServerRequest req) {
         String requestId = UUID.randomUUID().toString();
         req.response().putHeader("x-amzn-RequestId", requestId);
+        req.exceptionHandler(e -> LOG.debug("request {} broke off: {}", requestId, e.toString()));
         String length = req.getHeader("Content-Length");
         if (length != null && parseLong(length) > MAX_BODY_BYTES) {
-            reject(req, 413);
+            tooLarge(req, 0);
             return;
         }
         Buffer body = Buffer.buffer();
-        req.exceptionHandler(e -> LOG.debug("request {} broke off: {}", requestId, e.toString()));
         req.handler(chunk -> {
             if (body.length() + chunk.length() > MAX_BODY_BYTES) {
-                reject(req, 413);
+                tooLarge(req, body.length() + chunk.length());
                 return;
             }
             body.appendBuffer(chunk);
         });
-        req.endHandler(v -> {
-            if (!req.response().ended()) {
-                dispatch(req, body.getBytes());
-            }
-        });
+        req.endHandler(v -> dispatch(req, body.getBytes()));
     }
 
     private static long parseLong(String text) {
@@ -85,11 +83,17 @@ public final class ApiHttpServer implements AutoCloseable {
         }
     }
 
-    private static void reject(HttpServerRequest req, int status) {
-        if (!req.response().ended()) {
-            req.response().setStatusCode(status).putHeader("Connection", "close").end();
-            req.connection().close();
-        }
+    /** Answers 413 at once, then reads and drops the rest of the body so the client sees the answer. */
+    private static void tooLarge(HttpServerRequest req, long alreadyRead) {
+        long[] drained = {alreadyRead};
+        req.handler(chunk -> {
+            drained[0] += chunk.length();
+            if (drained[0] > MAX_DRAINED_BYTES) {
+                req.connection().close();
+            }
+        });
+        req.endHandler(v -> { });
+        req.response().setStatusCode(413).putHeader("Connection", "close").end();
     }
 
     private void dispatch(HttpServerRequest req, byte[] body) {
