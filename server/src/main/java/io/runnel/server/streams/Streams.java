@@ -140,6 +140,23 @@ public final class Streams implements AutoCloseable {
             }
             ensurePartitions(stream, stream.shards().size());
         }
+        awaitServed(stream.topic(), 0, stream.shards().size());
+    }
+
+    /**
+     * Waits until the leaders of partitions [from, to) serve them. An idempotent producer whose first
+     * request reaches a partition before its leader knows it can lose that request (KAFKA-15591), so no
+     * shard is given to writers before its partition answers a ListOffsets; the admin client retries
+     * until it does.
+     */
+    private void awaitServed(String topic, int from, int to) {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (int i = from; i < to; i++) {
+            request.put(new TopicPartition(topic, i), OffsetSpec.latest());
+        }
+        if (!request.isEmpty()) {
+            await(admin.listOffsets(request).all());
+        }
     }
 
     public void setRetention(StreamMetadata stream, int hours) {
@@ -177,6 +194,7 @@ public final class Streams implements AutoCloseable {
         if (d.partitions().size() < count) {
             await(admin.createPartitions(Map.of(stream.topic(), NewPartitions.increaseTo(count))).all());
         }
+        awaitServed(stream.topic(), d.partitions().size(), count);
     }
 
     /** Moves streams whose transitional state has lasted long enough on to their next state. */
