@@ -1,0 +1,96 @@
+package io.runnel.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The server under test, started by {@code ./runnel up} with the JVM options that script sets. */
+final class ServerProcess implements AutoCloseable {
+
+    final Process process;
+    final String endpoint;
+    final String bootstrapServers;
+    private final AtomicLong peakRssKiB = new AtomicLong();
+    private final Thread sampler;
+
+    private ServerProcess(Process process, String endpoint, String bootstrapServers) {
+        this.process = process;
+        this.endpoint = endpoint;
+        this.bootstrapServers = bootstrapServers;
+        this.sampler = new Thread(this::sample, "rss-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+    }
+
+    static ServerProcess start(Path dataDir) throws Exception {
+        int port = freePort();
+        int kafkaPort = freePort();
+        List<String> command = new ArrayList<>(List.of("./runnel", "up", "--port", Integer.toString(port),
+                "--kafka-port", Integer.toString(kafkaPort), "--data-dir", dataDir.toString(), "--create-stream-ms", "100"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        Path log = dataDir.resolveSibling("server.log");
+        Thread pump = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    Files.writeString(log, line + "\n", StandardCharsets.UTF_8,
+                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    if (line.startsWith("RUNNEL_READY ")) {
+                        ready.complete(line.substring("RUNNEL_READY ".length()).trim());
+                    }
+                }
+            } catch (IOException e) {
+                ready.completeExceptionally(e);
+            }
+            ready.completeExceptionally(new IllegalStateException("the server exited; see " + log));
+        }, "server-output");
+        pump.setDaemon(true);
+        pump.start();
+        return new ServerProcess(p, ready.get(10, TimeUnit.MINUTES), "127.0.0.1:" + kafkaPort);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+
+    /** The server's resident set size, sampled every 100 ms; the peak is what matters. */
+    private void sample() {
+        Path status = Path.of("/proc/" + process.pid() + "/status");
+        while (process.isAlive()) {
+            try {
+                for (String line : Files.readAllLines(status)) {
+                    if (line.startsWith("VmRSS:")) {
+                        long kib = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                        peakRssKiB.accumulateAndGet(kib, Math::max);
+                    }
+                }
+                Thread.sleep(100);
+            } catch (IOException | InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    long peakRssMiB() {
+        return peakRssKiB.get() / 1024;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        process.waitFor(60, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,275 @@
+package io.runnel.bench;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Data Streams: PutRecords throughput through the AWS SDK for Java v2 against a raw Kafka producer writing
+ * the same records to the same broker, put-to-get latency at a steady rate, and the server's memory.
+ */
+final class StreamsBench {
+
+    private static final int CALLERS = 8;
+    private static final int BATCH = 500;
+    private static final int RECORD_BYTES = 100;
+    private static final int SHARDS = 4;
+    private static final int THROUGHPUT_RECORDS = 2_000_000;
+    private static final int WARMUP_RECORDS = 200_000;
+    private static final int LATENCY_RATE = 10_000;
+    private static final Duration LATENCY_RUN = Duration.ofSeconds(20);
+    private static final Duration LATENCY_WARMUP = Duration.ofSeconds(3);
+
+    private StreamsBench() {
+    }
+
+    static void run(String[] args) throws Exception {
+        Path dir = Files.createTempDirectory("runnel-bench");
+        System.out.println("Runnel bench: streams (" + Runtime.getRuntime().availableProcessors() + " cores; client and server on this machine)");
+        try (ServerProcess server = ServerProcess.start(dir.resolve("data"));
+             KinesisClient kinesis = client(server.endpoint)) {
+            kinesis.createStream(b -> b.streamName("bench").shardCount(SHARDS));
+            kinesis.createStream(b -> b.streamName("bench-latency").shardCount(SHARDS));
+            awaitActive(kinesis, "bench");
+            awaitActive(kinesis, "bench-latency");
+
+            double kafka = rawKafka(server.bootstrapServers);
+            double runnel = putRecords(server.endpoint);
+            double[] latency = latency(server.endpoint, kinesis);
+            long rssMiB = server.peakRssMiB();
+
+            System.out.println();
+            System.out.printf("PutRecords via SDK (8 callers, 500 x 100 B, 4 shards): %,.0f records/s%n", runnel);
+            System.out.printf("raw Kafka producer, same records, same broker:         %,.0f records/s%n", kafka);
+            System.out.printf("ratio Runnel / Kafka:                                   %.2f   (floor 0.30; floor 100,000 records/s: %s)%n",
+                    runnel / kafka, runnel >= 100_000 ? "met" : "NOT met");
+            System.out.printf("put-to-get latency at %,d records/s: p50 %.1f ms, p99 %.1f ms   (floor p99 < 50 ms: %s)%n",
+                    LATENCY_RATE, latency[0], latency[1], latency[1] < 50 ? "met" : "NOT met");
+            System.out.printf("server peak resident memory: %d MiB   (floor < 1024 MiB: %s)%n",
+                    rssMiB, rssMiB < 1024 ? "met" : "NOT met");
+        }
+    }
+
+    private static byte[] payload(Random random) {
+        byte[] data = new byte[RECORD_BYTES];
+        random.nextBytes(data);
+        return data;
+    }
+
+    /** The baseline: Kafka's own producer, acks=all and idempotent as Runnel's, to a topic of 4 partitions. */
+    private static double rawKafka(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic("bench-raw-kafka", SHARDS, (short) 1))).all().get(60, TimeUnit.SECONDS);
+        }
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        Random random = new Random(1);
+        byte[][] keys = new byte[1024][];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = ("pk-" + random.nextInt(1_000_000)).getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] data = payload(random);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < WARMUP_RECORDS; i++) {
+                producer.send(new ProducerRecord<>("bench-raw-kafka", keys[i & 1023], data));
+            }
+            producer.flush();
+            long start = System.nanoTime();
+            for (int i = 0; i < THROUGHPUT_RECORDS; i++) {
+                producer.send(new ProducerRecord<>("bench-raw-kafka", keys[i & 1023], data));
+            }
+            producer.flush();
+            return THROUGHPUT_RECORDS / seconds(start);
+        }
+    }
+
+    /** Eight callers, each with its own SDK client, putting batches of 500 until the records run out. */
+    private static double putRecords(String endpoint) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
+        try {
+            runCallers(pool, endpoint, WARMUP_RECORDS);
+            long start = System.nanoTime();
+            runCallers(pool, endpoint, THROUGHPUT_RECORDS);
+            return THROUGHPUT_RECORDS / seconds(start);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static void runCallers(ExecutorService pool, String endpoint, int records) throws Exception {
+        AtomicLong remaining = new AtomicLong(records);
+        List<Future<?>> callers = new ArrayList<>();
+        for (int c = 0; c < CALLERS; c++) {
+            int caller = c;
+            callers.add(pool.submit(() -> {
+                Random random = new Random(caller);
+                List<List<PutRecordsRequestEntry>> batches = new ArrayList<>();
+                for (int b = 0; b < 4; b++) {
+                    List<PutRecordsRequestEntry> batch = new ArrayList<>(BATCH);
+                    for (int i = 0; i < BATCH; i++) {
+                        batch.add(PutRecordsRequestEntry.builder().partitionKey("pk-" + random.nextInt(1_000_000))
+                                .data(SdkBytes.fromByteArray(payload(random))).build());
+                    }
+                    batches.add(batch);
+                }
+                try (KinesisClient kinesis = client(endpoint)) {
+                    for (int n = 0; remaining.getAndAdd(-BATCH) > 0; n++) {
+                        List<PutRecordsRequestEntry> batch = batches.get(n & 3);
+                        PutRecordsResponse r = kinesis.putRecords(b -> b.streamName("bench").records(batch));
+                        if (r.failedRecordCount() > 0) {
+                            throw new IllegalStateException(r.failedRecordCount() + " records failed");
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : callers) {
+            f.get();
+        }
+    }
+
+    /**
+     * One producer puts batches at a steady rate while one consumer per shard polls GetRecords; each
+     * record carries the time it was put. Returns p50 and p99 in milliseconds.
+     */
+    private static double[] latency(String endpoint, KinesisClient kinesis) throws Exception {
+        List<Shard> shards = kinesis.listShards(b -> b.streamName("bench-latency")).shards();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Long> samples = new ArrayList<>();
+        long measureFrom = System.nanoTime() + LATENCY_WARMUP.toNanos();
+        ExecutorService pool = Executors.newFixedThreadPool(shards.size() + 1);
+        CountDownLatch consumersReady = new CountDownLatch(shards.size());
+        List<Future<?>> consumers = new ArrayList<>();
+        for (Shard shard : shards) {
+            consumers.add(pool.submit(() -> {
+                try (KinesisClient c = client(endpoint)) {
+                    String it = c.getShardIterator(b -> b.streamName("bench-latency").shardId(shard.shardId())
+                            .shardIteratorType(ShardIteratorType.LATEST)).shardIterator();
+                    consumersReady.countDown();
+                    List<Long> mine = new ArrayList<>();
+                    while (!stop.get()) {
+                        String current = it;
+                        GetRecordsResponse r = c.getRecords(b -> b.shardIterator(current));
+                        long now = System.nanoTime();
+                        for (Record record : r.records()) {
+                            long sent = ByteBuffer.wrap(record.data().asByteArrayUnsafe()).getLong();
+                            if (sent >= measureFrom) {
+                                mine.add(now - sent);
+                            }
+                        }
+                        it = r.nextShardIterator();
+                        if (r.records().isEmpty()) {
+                            TimeUnit.MILLISECONDS.sleep(2);
+                        }
+                    }
+                    synchronized (samples) {
+                        samples.addAll(mine);
+                    }
+                }
+                return null;
+            }));
+        }
+        consumersReady.await();
+        Future<?> producer = pool.submit(() -> {
+            int perBatch = 100;
+            long intervalNanos = TimeUnit.SECONDS.toNanos(1) * perBatch / LATENCY_RATE;
+            long end = System.nanoTime() + LATENCY_RUN.toNanos();
+            Random random = new Random(7);
+            long next = System.nanoTime();
+            while (System.nanoTime() < end) {
+                List<PutRecordsRequestEntry> batch = new ArrayList<>(perBatch);
+                long sent = System.nanoTime();
+                for (int i = 0; i < perBatch; i++) {
+                    byte[] data = payload(random);
+                    ByteBuffer.wrap(data).putLong(sent);
+                    batch.add(PutRecordsRequestEntry.builder().partitionKey("pk-" + random.nextInt(1_000_000))
+                            .data(SdkBytes.fromByteArray(data)).build());
+                }
+                kinesis.putRecords(b -> b.streamName("bench-latency").records(batch));
+                next += intervalNanos;
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+            }
+            return null;
+        });
+        producer.get();
+        TimeUnit.MILLISECONDS.sleep(500);
+        stop.set(true);
+        for (Future<?> f : consumers) {
+            f.get();
+        }
+        pool.shutdown();
+        long[] sorted = samples.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (sorted.length == 0) {
+            throw new IllegalStateException("no record was read back");
+        }
+        return new double[] {percentile(sorted, 0.50), percentile(sorted, 0.99)};
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static void awaitActive(KinesisClient kinesis, String stream) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamStatus() != StreamStatus.ACTIVE) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(stream + " did not become ACTIVE");
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    static KinesisClient client(String endpoint) {
+        return KinesisClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(16))
+                .build();
+    }
+}

@@ -1,0 +1,93 @@
+package io.runnel.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** {@code ./runnel up} run as a user runs it: a separate process, found ready by what it prints. */
+final class RunnelProcess implements AutoCloseable {
+
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    private final Process process;
+    private final URI endpoint;
+
+    private RunnelProcess(Process process, URI endpoint) {
+        this.process = process;
+        this.endpoint = endpoint;
+    }
+
+    /** Starts {@code ./runnel up} with the given flags and waits until it says it is ready. */
+    static RunnelProcess up(Path log, String... flags) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("runnel").toString(), "up"));
+        command.addAll(List.of(flags));
+        Process p = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
+        CompletableFuture<URI> ready = new CompletableFuture<>();
+        Thread pump = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    Files.writeString(log, line + "\n", StandardCharsets.UTF_8,
+                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    if (line.startsWith("RUNNEL_READY ")) {
+                        ready.complete(URI.create(line.substring("RUNNEL_READY ".length()).trim()));
+                    }
+                }
+            } catch (IOException e) {
+                ready.completeExceptionally(e);
+            }
+            ready.completeExceptionally(new IllegalStateException("runnel up exited with " + p.exitValue() + "; see " + log));
+        }, "runnel-output");
+        pump.setDaemon(true);
+        pump.start();
+        try {
+            return new RunnelProcess(p, ready.get(10, TimeUnit.MINUTES));
+        } catch (Exception e) {
+            p.destroyForcibly();
+            throw e;
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+
+    URI endpoint() {
+        return endpoint;
+    }
+
+    /** SIGKILL: the process gets no chance to flush or close anything. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(60, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, as Ctrl-C: the server stops cleanly. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
