@@ -45,7 +45,7 @@ final class RunnelProcess implements AutoCloseable {
             } catch (IOException e) {
                 ready.completeExceptionally(e);
             }
-            ready.completeExceptionally(new IllegalStateException("runnel up exited with " + p.exitValue() + "; see " + log));
+            ready.completeExceptionally(new IllegalStateException("runnel up ended before it was ready; see " + log));
         }, "runnel-output");
         pump.setDaemon(true);
         pump.start();

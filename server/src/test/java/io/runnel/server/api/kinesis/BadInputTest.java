@@ -17,7 +17,9 @@ import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
+import java.io.OutputStream;
 import java.math.BigInteger;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -355,6 +357,25 @@ class BadInputTest {
         JsonNode error = (cbor ? new ObjectMapper(new CBORFactory()) : MAPPER).readTree(response.body());
         assertThat(error.path("__type").asText()).as("exception type").isEqualTo(c.type());
         assertThat(error.path("message").asText()).as("message").contains(c.message());
+    }
+
+    @Test
+    void survivesConnectionsThatBreakOffMidRequest() throws Exception {
+        URI endpoint = RunnelServerExtension.server().endpoint();
+        for (int i = 0; i < 20; i++) {
+            try (Socket socket = new Socket(endpoint.getHost(), endpoint.getPort())) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + JSON
+                        + "\r\nX-Amz-Target: Kinesis_20131202.PutRecord\r\nContent-Length: 1000\r\n\r\n{\"StreamName\":")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+        }
+        HttpResponse<String> ok = HTTP.send(HttpRequest.newBuilder(endpoint)
+                .header("Content-Type", JSON).header("X-Amz-Target", "Kinesis_20131202.ListStreams")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).contains(STREAM);
     }
 
     @Test
