@@ -27,6 +27,8 @@ class AwsCliTest {
     /** Debian's awscli package; a Python shim earlier on PATH may hide it, so it is named in full. */
     private static final Path AWS = Path.of("/usr/bin/aws");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The server checks SigV4 signatures, so every command below is signed with this secret and verified. */
+    private static final String SECRET = "runnel-secret";
 
     @TempDir
     static Path dir;
@@ -36,7 +38,8 @@ class AwsCliTest {
     static void up() throws Exception {
         assertThat(AWS).as("Debian's awscli (apt-get install awscli)").isExecutable();
         runnel = RunnelProcess.up(Path.of("target/runnel-cli.log"), "--port", "0", "--kafka-port", "0",
-                "--data-dir", dir.resolve("data").toString(), "--create-stream-ms", "200", "--update-stream-ms", "200");
+                "--data-dir", dir.resolve("data").toString(), "--create-stream-ms", "200", "--update-stream-ms", "200",
+                "--auth", "runnel:" + SECRET);
     }
 
     @AfterAll
@@ -83,6 +86,9 @@ class AwsCliTest {
 
         assertThat(awsFails("kinesis", "describe-stream", "--stream-name", "no-such-stream"))
                 .contains("ResourceNotFoundException").contains("Stream no-such-stream under account 000000000000 not found.");
+        Result wrongSecret = run("not-the-secret", "kinesis", "list-streams");
+        assertThat(wrongSecret.exit).isNotZero();
+        assertThat(wrongSecret.output).contains("InvalidSignatureException");
     }
 
     private static String b64(String s) {
@@ -90,13 +96,13 @@ class AwsCliTest {
     }
 
     private static JsonNode aws(String... args) throws Exception {
-        Result r = run(args);
+        Result r = run(SECRET, args);
         assertThat(r.exit).as("aws %s: %s", String.join(" ", args), r.output).isZero();
         return r.output.isBlank() ? JSON.createObjectNode() : JSON.readTree(r.output);
     }
 
     private static String awsFails(String... args) throws Exception {
-        Result r = run(args);
+        Result r = run(SECRET, args);
         assertThat(r.exit).as("aws %s should fail", String.join(" ", args)).isNotZero();
         return r.output;
     }
@@ -104,12 +110,12 @@ class AwsCliTest {
     private record Result(int exit, String output) {
     }
 
-    private static Result run(String... args) throws IOException, InterruptedException {
+    private static Result run(String secret, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(AWS.toString(), "--endpoint-url", runnel.endpoint().toString(),
                 "--region", "us-east-1", "--output", "json", "--no-cli-pager"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "runnel", "AWS_SECRET_ACCESS_KEY", "runnel-secret",
+        pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "runnel", "AWS_SECRET_ACCESS_KEY", secret,
                 "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null"));
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -39,6 +39,8 @@ public final class Main {
         String accountId;
         @Option(names = "--shard-limit", description = "The account's open-shard limit (default 500).")
         Integer shardLimit;
+        @Option(names = "--auth", description = "accessKeyId:secretAccessKey[,...]: require requests SigV4-signed by these keys.")
+        String auth;
         @Option(names = "--create-stream-ms", description = "Time a new stream stays CREATING (default 500).")
         Long createMs;
         @Option(names = "--delete-stream-ms", description = "Time a deleted stream stays DELETING (default 500).")
@@ -60,6 +62,7 @@ public final class Main {
             if (region != null) config.region = region;
             if (accountId != null) config.accountId = accountId;
             if (shardLimit != null) config.shardLimit = shardLimit;
+            if (auth != null) config.auth = auth;
             if (createMs != null) config.set("create-stream-ms", createMs.toString());
             if (deleteMs != null) config.set("delete-stream-ms", deleteMs.toString());
             if (updateMs != null) config.set("update-stream-ms", updateMs.toString());

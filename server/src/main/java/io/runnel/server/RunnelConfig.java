@@ -27,6 +27,11 @@ public final class RunnelConfig {
     public Duration createStreamDelay = Duration.ofMillis(500);
     public Duration deleteStreamDelay = Duration.ofMillis(500);
     public Duration updateStreamDelay = Duration.ofMillis(500);
+    /**
+     * {@code accessKeyId:secretAccessKey} pairs, comma-separated. When set, every request must carry a valid
+     * SigV4 signature by one of them; when not, requests are accepted signed or not.
+     */
+    public String auth;
     public String topicPrefix = "runnel.";
     public String metadataTopic = "__runnel_metadata";
 
@@ -54,6 +59,7 @@ public final class RunnelConfig {
             case "create-stream-ms" -> createStreamDelay = Duration.ofMillis(Long.parseLong(value));
             case "delete-stream-ms" -> deleteStreamDelay = Duration.ofMillis(Long.parseLong(value));
             case "update-stream-ms" -> updateStreamDelay = Duration.ofMillis(Long.parseLong(value));
+            case "auth" -> auth = value.isEmpty() ? null : value;
             case "topic-prefix" -> topicPrefix = value;
             default -> throw new IllegalArgumentException("unknown setting '" + key + "'");
         }

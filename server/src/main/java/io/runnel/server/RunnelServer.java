@@ -3,6 +3,7 @@ package io.runnel.server;
 import io.runnel.core.MetadataLog;
 import io.runnel.server.api.kinesis.Kinesis;
 import io.runnel.server.http.ApiHttpServer;
+import io.runnel.server.http.SigV4Authenticator;
 import io.runnel.server.streams.RecordWriter;
 import io.runnel.server.streams.ShardReader;
 import io.runnel.server.streams.Streams;
@@ -36,7 +37,7 @@ public final class RunnelServer implements AutoCloseable {
             parts.push(writer);
             ShardReader reader = new ShardReader(bootstrapServers, 4);
             parts.push(reader);
-            ApiHttpServer http = new ApiHttpServer(new Kinesis(config, streams, writer, reader));
+            ApiHttpServer http = new ApiHttpServer(new Kinesis(config, streams, writer, reader), SigV4Authenticator.of(config.auth));
             parts.push(http);
             port = http.start(config.host, config.port);
         } catch (Exception | Error e) {

@@ -39,11 +39,13 @@ public final class ApiHttpServer implements AutoCloseable {
 
     private final Vertx vertx;
     private final Kinesis kinesis;
+    private final SigV4Authenticator authenticator;
     private HttpServer server;
 
-    public ApiHttpServer(Kinesis kinesis) {
+    public ApiHttpServer(Kinesis kinesis, SigV4Authenticator authenticator) {
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
         this.kinesis = kinesis;
+        this.authenticator = authenticator;
     }
 
     /** Starts listening and returns the bound port. */
@@ -114,6 +116,7 @@ public final class ApiHttpServer implements AutoCloseable {
                 throw ApiException.badRequest("UnknownOperationException", "Unknown operation " + target + ".");
             }
             JsonNode json = parse(format, body);
+            authenticator.check(req, body);
             Validator.validate(json, action.input());
             CompletableFuture<JsonNode> result = action.handle(new Request(json, format), kinesis);
             result.whenComplete((response, error) -> {

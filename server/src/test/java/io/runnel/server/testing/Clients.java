@@ -25,28 +25,36 @@ public final class Clients {
 
     public enum Mode { SYNC_CBOR, SYNC_JSON, ASYNC }
 
-    private static final StaticCredentialsProvider CREDENTIALS =
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("runnel", "runnel-secret"));
+    private static final AwsBasicCredentials ANY_KEY = AwsBasicCredentials.create("runnel", "runnel-secret");
+    private static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(ANY_KEY);
 
     private Clients() {
     }
 
     /** A sync client; CBOR is the SDK's default wire format, JSON what it speaks with CBOR disabled. */
     public static KinesisClient sync(URI endpoint, boolean cbor) {
+        return sync(endpoint, cbor, CREDENTIALS);
+    }
+
+    private static KinesisClient sync(URI endpoint, boolean cbor, StaticCredentialsProvider credentials) {
         return KinesisClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
-                .credentialsProvider(CREDENTIALS)
+                .credentialsProvider(credentials)
                 .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64))
                 .overrideConfiguration(c -> c.addExecutionInterceptor(new ExpectContentType(cbor)))
                 .build();
     }
 
     public static KinesisAsyncClient async(URI endpoint) {
+        return async(endpoint, CREDENTIALS);
+    }
+
+    private static KinesisAsyncClient async(URI endpoint, StaticCredentialsProvider credentials) {
         return KinesisAsyncClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
-                .credentialsProvider(CREDENTIALS)
+                .credentialsProvider(credentials)
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(64)
                         .connectionAcquisitionTimeout(Duration.ofSeconds(30)))
                 .build();
@@ -57,10 +65,15 @@ public final class Clients {
      * client's calls are awaited and their failures rethrown as the sync client would throw them.
      */
     public static KinesisClient of(Mode mode, URI endpoint) {
+        return of(mode, endpoint, ANY_KEY);
+    }
+
+    public static KinesisClient of(Mode mode, URI endpoint, AwsBasicCredentials credentials) {
+        StaticCredentialsProvider provider = StaticCredentialsProvider.create(credentials);
         return switch (mode) {
-            case SYNC_CBOR -> sync(endpoint, true);
-            case SYNC_JSON -> sync(endpoint, false);
-            case ASYNC -> awaiting(async(endpoint));
+            case SYNC_CBOR -> sync(endpoint, true, provider);
+            case SYNC_JSON -> sync(endpoint, false, provider);
+            case ASYNC -> awaiting(async(endpoint, provider));
         };
     }
 
