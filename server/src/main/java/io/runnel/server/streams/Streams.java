@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -36,6 +37,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Function;
 
@@ -124,7 +126,7 @@ public final class Streams implements AutoCloseable {
                 .mapToInt(s -> s.openShards().size()).sum();
     }
 
-    public void createTopic(StreamMetadata stream) {
+    private void createTopic(StreamMetadata stream) {
         NewTopic topic = new NewTopic(stream.topic(), stream.shards().size(), replication).configs(Map.of(
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(stream.retentionHours() * HOUR_MS),
                 // Retention only removes whole segments: keep them short so it is enforced within the hour.
@@ -154,8 +156,18 @@ public final class Streams implements AutoCloseable {
         for (int i = from; i < to; i++) {
             request.put(new TopicPartition(topic, i), OffsetSpec.latest());
         }
-        if (!request.isEmpty()) {
-            await(admin.listOffsets(request).all());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!request.isEmpty()) {
+            try {
+                await(admin.listOffsets(request).all());
+                return;
+            } catch (KafkaFailure e) {
+                // Right after creation the partitions may be unknown to the broker that answers metadata.
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
         }
     }
 
@@ -252,16 +264,7 @@ public final class Streams implements AutoCloseable {
     }
 
     private static <T> T await(org.apache.kafka.common.KafkaFuture<T> f) {
-        try {
-            return f.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new KafkaFailure(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.internal("interrupted");
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new KafkaFailure(e);
-        }
+        return await(f.toCompletionStage().toCompletableFuture());
     }
 
     private static <T> T await(CompletableFuture<T> f) {

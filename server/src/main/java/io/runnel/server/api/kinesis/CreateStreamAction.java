@@ -61,8 +61,8 @@ final class CreateStreamAction implements KinesisAction {
             }
             StreamMetadata stream = new StreamMetadata(name, StreamStatus.CREATING, now, now, DEFAULT_RETENTION_HOURS,
                     mode, shards, tags, kinesis.config.topicPrefix + name);
+            // The stream's topic is created as the stream leaves CREATING; a failed attempt is retried then.
             kinesis.streams.save(stream);
-            kinesis.streams.createTopic(stream);
             return Kinesis.object();
         });
     }
