@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -49,8 +50,11 @@ final class StreamsBench {
     private static final int BATCH = 500;
     private static final int RECORD_BYTES = 100;
     private static final int SHARDS = 4;
-    private static final int THROUGHPUT_RECORDS = 2_000_000;
-    private static final int WARMUP_RECORDS = 200_000;
+    private static final int THROUGHPUT_RECORDS = 1_000_000;
+    /** Both paths run this many records first, so that rounds measure warm JITs (a running server is warm). */
+    private static final int WARMUP_RECORDS = 1_500_000;
+    /** Kafka and Runnel take turns, so that a noisy moment of the machine does not favour either. */
+    private static final int ROUNDS = 3;
     private static final int LATENCY_RATE = 10_000;
     private static final Duration LATENCY_RUN = Duration.ofSeconds(20);
     private static final Duration LATENCY_WARMUP = Duration.ofSeconds(3);
@@ -68,16 +72,39 @@ final class StreamsBench {
             awaitActive(kinesis, "bench");
             awaitActive(kinesis, "bench-latency");
 
-            double kafka = rawKafka(server.bootstrapServers);
-            double runnel = putRecords(server.endpoint);
+            createRawTopic(server.bootstrapServers);
+            rawKafka(server.bootstrapServers, WARMUP_RECORDS);
+            putRecords(server.endpoint, WARMUP_RECORDS);
+            double[] kafkaRounds = new double[ROUNDS];
+            double[] runnelRounds = new double[ROUNDS];
+            double serverCpu = 0;
+            double clientCpu = 0;
+            Map<String, Double> byThread = new java.util.TreeMap<>();
+            for (int round = 0; round < ROUNDS; round++) {
+                kafkaRounds[round] = rawKafka(server.bootstrapServers, THROUGHPUT_RECORDS);
+                double serverBefore = server.cpuSeconds();
+                double clientBefore = processCpuSeconds();
+                Map<String, Double> threadsBefore = server.cpuSecondsByThread();
+                runnelRounds[round] = putRecords(server.endpoint, THROUGHPUT_RECORDS);
+                serverCpu += server.cpuSeconds() - serverBefore;
+                clientCpu += processCpuSeconds() - clientBefore;
+                server.cpuSecondsByThread().forEach((t, s) -> byThread.merge(t, s - threadsBefore.getOrDefault(t, 0.0), Double::sum));
+                System.out.printf("  round %d: Runnel %,.0f records/s, Kafka %,.0f records/s%n", round + 1, runnelRounds[round], kafkaRounds[round]);
+            }
+            double kafka = median(kafkaRounds);
+            double runnel = median(runnelRounds);
+            double perRecord = 1e6 / (ROUNDS * (double) THROUGHPUT_RECORDS);
             double[] latency = latency(server.endpoint, kinesis);
             long rssMiB = server.peakRssMiB();
 
             System.out.println();
-            System.out.printf("PutRecords via SDK (8 callers, 500 x 100 B, 4 shards): %,.0f records/s%n", runnel);
-            System.out.printf("raw Kafka producer, same records, same broker:         %,.0f records/s%n", kafka);
+            System.out.printf("PutRecords via SDK (8 callers, 500 x 100 B, 4 shards): %,.0f records/s (median of %d rounds)%n", runnel, ROUNDS);
+            System.out.printf("raw Kafka producer, same records, same broker:         %,.0f records/s (median of %d rounds)%n", kafka, ROUNDS);
             System.out.printf("ratio Runnel / Kafka:                                   %.2f   (floor 0.30; floor 100,000 records/s: %s)%n",
                     runnel / kafka, runnel >= 100_000 ? "met" : "NOT met");
+            System.out.printf("  CPU per record put: server %.1f us, SDK callers %.1f us%n", serverCpu * perRecord, clientCpu * perRecord);
+            byThread.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(6)
+                    .forEach(e -> System.out.printf("    %-40s %.1f us%n", e.getKey(), e.getValue() * perRecord));
             System.out.printf("put-to-get latency at %,d records/s: p50 %.1f ms, p99 %.1f ms   (floor p99 < 50 ms: %s)%n",
                     LATENCY_RATE, latency[0], latency[1], latency[1] < 50 ? "met" : "NOT met");
             System.out.printf("server peak resident memory: %d MiB   (floor < 1024 MiB: %s)%n",
@@ -92,10 +119,13 @@ final class StreamsBench {
     }
 
     /** The baseline: Kafka's own producer, acks=all and idempotent as Runnel's, to a topic of 4 partitions. */
-    private static double rawKafka(String bootstrap) throws Exception {
+    private static void createRawTopic(String bootstrap) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic("bench-raw-kafka", SHARDS, (short) 1))).all().get(60, TimeUnit.SECONDS);
         }
+    }
+
+    private static double rawKafka(String bootstrap, int records) {
         Map<String, Object> config = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -109,30 +139,31 @@ final class StreamsBench {
         }
         byte[] data = payload(random);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < WARMUP_RECORDS; i++) {
-                producer.send(new ProducerRecord<>("bench-raw-kafka", keys[i & 1023], data));
-            }
-            producer.flush();
             long start = System.nanoTime();
-            for (int i = 0; i < THROUGHPUT_RECORDS; i++) {
+            for (int i = 0; i < records; i++) {
                 producer.send(new ProducerRecord<>("bench-raw-kafka", keys[i & 1023], data));
             }
             producer.flush();
-            return THROUGHPUT_RECORDS / seconds(start);
+            return records / seconds(start);
         }
     }
 
     /** Eight callers, each with its own SDK client, putting batches of 500 until the records run out. */
-    private static double putRecords(String endpoint) throws Exception {
+    private static double putRecords(String endpoint, int records) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
         try {
-            runCallers(pool, endpoint, WARMUP_RECORDS);
             long start = System.nanoTime();
-            runCallers(pool, endpoint, THROUGHPUT_RECORDS);
-            return THROUGHPUT_RECORDS / seconds(start);
+            runCallers(pool, endpoint, records);
+            return records / seconds(start);
         } finally {
             pool.shutdown();
         }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private static void runCallers(ExecutorService pool, String endpoint, int records) throws Exception {
@@ -250,6 +281,11 @@ final class StreamsBench {
 
     private static double percentile(long[] sorted, double p) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
+    }
+
+    private static double processCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
     }
 
     private static double seconds(long startNanos) {

@@ -21,12 +21,16 @@ public final class SequenceNumber {
         if (shardIndex < 0 || shardIndex > 999_999 || offset < 0) {
             throw new IllegalArgumentException("no sequence number for shard " + shardIndex + " offset " + offset);
         }
-        StringBuilder sb = new StringBuilder(LENGTH).append('4');
-        String shard = Integer.toString(shardIndex);
-        sb.append("0".repeat(SHARD_DIGITS - shard.length())).append(shard);
-        String off = Long.toString(offset);
-        sb.append("0".repeat(OFFSET_DIGITS - off.length())).append(off);
-        return sb.toString();
+        char[] digits = new char[LENGTH];
+        java.util.Arrays.fill(digits, '0');
+        digits[0] = '4';
+        for (int i = SHARD_DIGITS, n = shardIndex; n > 0; i--, n /= 10) {
+            digits[i] = (char) ('0' + n % 10);
+        }
+        for (int i = LENGTH - 1; offset > 0; i--, offset /= 10) {
+            digits[i] = (char) ('0' + offset % 10);
+        }
+        return new String(digits);
     }
 
     /** Decodes a sequence number issued by Runnel, or returns null when it is not one. */

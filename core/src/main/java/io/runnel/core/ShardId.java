@@ -12,7 +12,11 @@ public final class ShardId {
     }
 
     public static String of(int index) {
-        return String.format("%s%012d", PREFIX, index);
+        char[] id = (PREFIX + "000000000000").toCharArray();
+        for (int i = id.length - 1, n = index; n > 0; i--, n /= 10) {
+            id[i] = (char) ('0' + n % 10);
+        }
+        return new String(id);
     }
 
     /** The shard index of an id, or -1 when the text is not a shard id. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runnel.server.api.Request;
 import io.runnel.server.api.kinesis.Kinesis;
-import io.runnel.server.api.kinesis.KinesisAction;
 import io.runnel.server.api.validation.Validator;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -102,7 +101,7 @@ public final class ApiHttpServer implements AutoCloseable {
         WireFormat format = WireFormat.ofContentType(req.getHeader("Content-Type"));
         String target = req.getHeader("X-Amz-Target");
         String[] parts = target == null ? new String[0] : target.split("\\.", 2);
-        KinesisAction action = parts.length == 2 && Kinesis.SERVICE.equals(parts[0]) ? Kinesis.action(parts[1]) : null;
+        Kinesis.Operation operation = parts.length == 2 && Kinesis.SERVICE.equals(parts[0]) ? Kinesis.operation(parts[1]) : null;
         WireFormat replyFormat = format == null ? WireFormat.JSON : format;
         try {
             if (req.method() != HttpMethod.POST || parts.length != 2) {
@@ -112,13 +111,13 @@ public final class ApiHttpServer implements AutoCloseable {
                 throw new ApiException("UnknownOperationException", 404, "Unsupported Content-Type "
                         + req.getHeader("Content-Type") + "; use application/x-amz-json-1.1 or application/x-amz-cbor-1.1.");
             }
-            if (action == null) {
+            if (operation == null) {
                 throw ApiException.badRequest("UnknownOperationException", "Unknown operation " + target + ".");
             }
             JsonNode json = parse(format, body);
             authenticator.check(req, body);
-            Validator.validate(json, action.input());
-            CompletableFuture<JsonNode> result = action.handle(new Request(json, format), kinesis);
+            Validator.validate(json, operation.input());
+            CompletableFuture<JsonNode> result = operation.action().handle(new Request(json, format), kinesis);
             result.whenComplete((response, error) -> {
                 if (error == null) {
                     send(req.response(), replyFormat, 200, response);

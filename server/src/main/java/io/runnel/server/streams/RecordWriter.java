@@ -12,10 +12,11 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,6 +37,7 @@ public final class RecordWriter implements AutoCloseable {
     }
 
     private final KafkaProducer<byte[], byte[]> producer;
+    private final ExecutorService completions;
 
     public RecordWriter(String bootstrapServers) {
         Map<String, Object> p = Map.ofEntries(
@@ -51,39 +53,59 @@ public final class RecordWriter implements AutoCloseable {
                 Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000),
                 Map.entry(ProducerConfig.CLIENT_ID_CONFIG, "runnel-writer"));
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        // Puts complete here, not on the producer's single I/O thread, so building responses runs beside it.
+        AtomicInteger n = new AtomicInteger();
+        this.completions = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "runnel-put-completion-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Writes the entries in order; results come back in the same order. */
     public CompletableFuture<List<Result>> put(StreamMetadata stream, List<Entry> entries) {
-        Result[] results = new Result[entries.size()];
+        int count = entries.size();
+        Shard[] shards = new Shard[count];
+        long[] offsets = new long[count];
         CompletableFuture<List<Result>> done = new CompletableFuture<>();
-        AtomicInteger pending = new AtomicInteger(entries.size());
-        for (int i = 0; i < entries.size(); i++) {
+        AtomicInteger pending = new AtomicInteger(count);
+        Runnable finish = () -> completions.execute(() -> done.complete(results(shards, offsets)));
+        for (int i = 0; i < count; i++) {
             Entry e = entries.get(i);
             Shard shard = stream.openShardFor(e.hashKey());
+            shards[i] = shard;
             int slot = i;
             byte[] key = e.partitionKey().getBytes(StandardCharsets.UTF_8);
             try {
                 producer.send(new ProducerRecord<>(stream.topic(), shard.index(), key, e.data()), (md, error) -> {
-                    results[slot] = error == null
-                            ? new Result(shard.shardId(), SequenceNumber.of(shard.index(), md.offset()), null, null)
-                            : new Result(null, null, "InternalFailure", "Internal service failure.");
+                    offsets[slot] = error == null ? md.offset() : -1;
                     if (pending.decrementAndGet() == 0) {
-                        done.complete(Arrays.asList(results));
+                        finish.run();
                     }
                 });
             } catch (RuntimeException error) {
-                results[slot] = new Result(null, null, "InternalFailure", "Internal service failure.");
+                offsets[slot] = -1;
                 if (pending.decrementAndGet() == 0) {
-                    done.complete(new ArrayList<>(Arrays.asList(results)));
+                    finish.run();
                 }
             }
         }
         return done;
     }
 
+    private static List<Result> results(Shard[] shards, long[] offsets) {
+        List<Result> results = new ArrayList<>(shards.length);
+        for (int i = 0; i < shards.length; i++) {
+            results.add(offsets[i] < 0
+                    ? new Result(null, null, "InternalFailure", "Internal service failure.")
+                    : new Result(shards[i].shardId(), SequenceNumber.of(shards[i].index(), offsets[i]), null, null));
+        }
+        return results;
+    }
+
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(10));
+        completions.shutdown();
     }
 }

@@ -53,7 +53,9 @@ public final class ShardReader implements AutoCloseable {
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 10 * 1024 * 1024);
         c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 12 * 1024 * 1024);
-        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
+        // Reads only poll once endOffsets shows data, so a long wait buys nothing; it would only hold a
+        // background prefetch of the previous partition at the broker and delay the next read.
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 1);
         this.consumerConfig = c;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(threads, r -> {

@@ -8,13 +8,16 @@ import io.runnel.core.StreamMetadata;
 import io.runnel.core.StreamStatus;
 import io.runnel.server.RunnelConfig;
 import io.runnel.server.api.Request;
+import io.runnel.server.api.validation.Member;
 import io.runnel.server.http.ApiException;
 import io.runnel.server.http.WireFormat;
 import io.runnel.server.streams.RecordWriter;
 import io.runnel.server.streams.ShardReader;
 import io.runnel.server.streams.Streams;
 
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,9 +66,16 @@ public final class Kinesis {
         this.iterators = new ShardIterators(config.accountId, config.region);
     }
 
+    /** An operation and its input shape, built once: shapes hold compiled patterns. */
+    public record Operation(KinesisAction action, List<Member> input) {
+    }
+
+    private static final Map<String, Operation> OPERATIONS = ACTIONS.entrySet().stream()
+            .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> new Operation(e.getValue(), e.getValue().input())));
+
     /** The operation named by the part of X-Amz-Target after the dot, or null. */
-    public static KinesisAction action(String operation) {
-        return ACTIONS.get(operation);
+    public static Operation operation(String name) {
+        return OPERATIONS.get(name);
     }
 
     static CompletableFuture<JsonNode> done(JsonNode response) {

@@ -1,13 +1,18 @@
 package io.runnel.server.api.kinesis;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonSerializable;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
+import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runnel.server.api.Request;
 import io.runnel.server.api.validation.Member;
 import io.runnel.server.http.ApiException;
 import io.runnel.server.streams.RecordWriter;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,18 +52,34 @@ final class PutRecordsAction implements KinesisAction {
             return kinesis.writer.put(stream, entries);
         }).thenApply(results -> {
             ObjectNode response = Kinesis.object();
-            ArrayNode list = response.putArray("Records");
-            int failed = 0;
-            for (RecordWriter.Result r : results) {
-                if (r.failed()) {
-                    failed++;
-                    list.addObject().put("ErrorCode", r.errorCode()).put("ErrorMessage", r.errorMessage());
-                } else {
-                    list.addObject().put("SequenceNumber", r.sequenceNumber()).put("ShardId", r.shardId());
-                }
-            }
-            response.put("FailedRecordCount", failed);
+            response.set("Records", new POJONode(new ResultList(results)));
+            response.put("FailedRecordCount", results.stream().filter(RecordWriter.Result::failed).count());
             return response;
         });
+    }
+
+    /** Up to 500 results, written straight to the response rather than built as a tree first. */
+    private record ResultList(List<RecordWriter.Result> results) implements JsonSerializable {
+        @Override
+        public void serialize(JsonGenerator g, SerializerProvider provider) throws IOException {
+            g.writeStartArray();
+            for (RecordWriter.Result r : results) {
+                g.writeStartObject();
+                if (r.failed()) {
+                    g.writeStringField("ErrorCode", r.errorCode());
+                    g.writeStringField("ErrorMessage", r.errorMessage());
+                } else {
+                    g.writeStringField("SequenceNumber", r.sequenceNumber());
+                    g.writeStringField("ShardId", r.shardId());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+
+        @Override
+        public void serializeWithType(JsonGenerator g, SerializerProvider provider, TypeSerializer typeSer) throws IOException {
+            serialize(g, provider);
+        }
     }
 }

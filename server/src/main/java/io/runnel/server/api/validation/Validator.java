@@ -23,7 +23,7 @@ public final class Validator {
     public static void validate(JsonNode body, List<Member> shape) {
         checkTypes(body, shape);
         List<String> errors = new ArrayList<>();
-        checkMembers(body, shape, "", errors);
+        checkMembers(body, shape, null, errors);
         if (!errors.isEmpty()) {
             throw ApiException.validation(errors.size() + " validation error" + (errors.size() > 1 ? "s" : "")
                     + " detected: " + String.join("; ", errors));
@@ -135,14 +135,23 @@ public final class Validator {
         }
     }
 
-    private static void checkMembers(JsonNode node, List<Member> shape, String parent, List<String> errors) {
-        for (Member m : shape) {
-            JsonNode v = node == null ? null : node.get(m.name);
-            check(v == null || v.isNull() ? null : v, m, parent + lowerFirst(m.name), errors);
+    /** Where a member sits in the request, as AWS names it ("records.1.member.data"); built only for errors. */
+    private record Path(Path parent, String member, int index) {
+        @Override
+        public String toString() {
+            String own = index > 0 ? "." + index + ".member" : lowerFirst(member);
+            return parent == null ? own : index > 0 ? parent + own : parent + "." + own;
         }
     }
 
-    private static void check(JsonNode v, Member m, String path, List<String> errors) {
+    private static void checkMembers(JsonNode node, List<Member> shape, Path parent, List<String> errors) {
+        for (Member m : shape) {
+            JsonNode v = node == null ? null : node.get(m.name);
+            check(v == null || v.isNull() ? null : v, m, new Path(parent, m.name, 0), errors);
+        }
+    }
+
+    private static void check(JsonNode v, Member m, Path path, List<String> errors) {
         if (v == null) {
             if (m.required) {
                 add(errors, "null", path, "Member must not be null");
@@ -177,14 +186,14 @@ public final class Validator {
         if (m.type == Member.Type.LIST) {
             for (int i = 0; i < v.size(); i++) {
                 JsonNode element = v.get(i);
-                check(element == null || element.isNull() ? null : element, m.element, path + "." + (i + 1) + ".member", errors);
+                check(element == null || element.isNull() ? null : element, m.element, new Path(path, null, i + 1), errors);
             }
         } else if (m.type == Member.Type.STRUCTURE) {
-            checkMembers(v, m.members, path + ".", errors);
+            checkMembers(v, m.members, path, errors);
         }
     }
 
-    private static void add(List<String> errors, String value, String path, String constraint) {
+    private static void add(List<String> errors, String value, Path path, String constraint) {
         if (errors.size() < MAX_REPORTED) {
             errors.add("Value " + value + " at '" + path + "' failed to satisfy constraint: " + constraint);
         }
