@@ -41,6 +41,8 @@ public final class Main {
         Integer shardLimit;
         @Option(names = "--auth", description = "accessKeyId:secretAccessKey[,...]: require requests SigV4-signed by these keys.")
         String auth;
+        @Option(names = "--on-demand-stream-limit", description = "The account's limit of on-demand streams (default 50).")
+        Integer onDemandLimit;
         @Option(names = "--create-stream-ms", description = "Time a new stream stays CREATING (default 500).")
         Long createMs;
         @Option(names = "--delete-stream-ms", description = "Time a deleted stream stays DELETING (default 500).")
@@ -63,6 +65,7 @@ public final class Main {
             if (accountId != null) config.accountId = accountId;
             if (shardLimit != null) config.shardLimit = shardLimit;
             if (auth != null) config.auth = auth;
+            if (onDemandLimit != null) config.onDemandStreamLimit = onDemandLimit;
             if (createMs != null) config.set("create-stream-ms", createMs.toString());
             if (deleteMs != null) config.set("delete-stream-ms", deleteMs.toString());
             if (updateMs != null) config.set("update-stream-ms", updateMs.toString());
@@ -77,7 +80,10 @@ public final class Main {
             System.out.println("Runnel is up.");
             System.out.println("  Kinesis endpoint: " + endpoint);
             System.out.println("  Kafka bootstrap:  " + server.bootstrapServers());
-            System.out.println("  Try: aws --endpoint-url " + endpoint + " kinesis list-streams");
+            String credentials = config.auth == null ? "AWS_ACCESS_KEY_ID=runnel AWS_SECRET_ACCESS_KEY=runnel"
+                    : "AWS_ACCESS_KEY_ID=" + config.auth.split(":", 2)[0] + " AWS_SECRET_ACCESS_KEY=<its secret>";
+            System.out.println("  Try: " + credentials + " aws --endpoint-url " + endpoint + " --region " + config.region
+                    + " kinesis list-streams");
             System.out.println("RUNNEL_READY " + endpoint);
             System.out.flush();
             stopped.await();

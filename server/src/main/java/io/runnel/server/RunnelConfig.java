@@ -56,6 +56,7 @@ public final class RunnelConfig {
             case "region" -> region = value;
             case "account-id" -> accountId = value;
             case "shard-limit" -> shardLimit = Integer.parseInt(value);
+            case "on-demand-stream-limit" -> onDemandStreamLimit = Integer.parseInt(value);
             case "create-stream-ms" -> createStreamDelay = Duration.ofMillis(Long.parseLong(value));
             case "delete-stream-ms" -> deleteStreamDelay = Duration.ofMillis(Long.parseLong(value));
             case "update-stream-ms" -> updateStreamDelay = Duration.ofMillis(Long.parseLong(value));

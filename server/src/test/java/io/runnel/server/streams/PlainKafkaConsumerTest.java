@@ -2,11 +2,15 @@ package io.runnel.server.streams;
 
 import io.runnel.server.testing.Clients;
 import io.runnel.server.testing.RunnelServerExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -25,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -78,5 +83,29 @@ class PlainKafkaConsumerTest {
         Record viaKinesis = kinesis.getRecords(b -> b.shardIterator(iterator).limit(1)).records().get(0);
         assertThat(byKey.get("user-0").timestamp()).isEqualTo(viaKinesis.approximateArrivalTimestamp().toEpochMilli());
         kinesis.close();
+    }
+
+    @Test
+    void retentionIsTheTopicsRetention() throws Exception {
+        String stream = "retained";
+        KinesisClient kinesis = Clients.sync(RunnelServerExtension.server().endpoint(), true);
+        kinesis.createStream(b -> b.streamName(stream).shardCount(1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> kinesis.describeStreamSummary(b -> b.streamName(stream))
+                .streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                RunnelServerExtension.server().server.bootstrapServers()))) {
+            assertThat(retentionMs(admin, "runnel." + stream)).isEqualTo(24L * 3_600_000);
+            kinesis.increaseStreamRetentionPeriod(b -> b.streamName(stream).retentionPeriodHours(8760));
+            assertThat(retentionMs(admin, "runnel." + stream)).isEqualTo(8760L * 3_600_000);
+            kinesis.decreaseStreamRetentionPeriod(b -> b.streamName(stream).retentionPeriodHours(36));
+            assertThat(retentionMs(admin, "runnel." + stream)).isEqualTo(36L * 3_600_000);
+        }
+        kinesis.close();
+    }
+
+    private static long retentionMs(Admin admin, String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        return Long.parseLong(admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS)
+                .get(resource).get(TopicConfig.RETENTION_MS_CONFIG).value());
     }
 }

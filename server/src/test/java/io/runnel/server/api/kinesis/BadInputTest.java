@@ -132,6 +132,12 @@ class BadInputTest {
                 "Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]"));
         c.add(error("create beyond the shard limit", "CreateStream", "{\"StreamName\":\"huge\",\"ShardCount\":100000}",
                 400, "LimitExceededException", "This request would exceed the shard limit for the account 000000000000"));
+        StringBuilder tags = new StringBuilder();
+        for (int i = 0; i < 51; i++) {
+            tags.append(i == 0 ? "" : ",").append("\"t").append(i).append("\":\"v\"");
+        }
+        c.add(error("create with 51 tags", "CreateStream", "{\"StreamName\":\"tagged\",\"ShardCount\":1,\"Tags\":{" + tags + "}}",
+                400, "InvalidArgumentException", "because a given stream cannot have more than 50 tags associated with it."));
         c.add(error("create an existing stream", "CreateStream", "{\"StreamName\":\"" + STREAM + "\",\"ShardCount\":1}",
                 400, "ResourceInUseException", "Stream bad-input under account 000000000000 already exists."));
 
