@@ -1,0 +1,211 @@
+package io.runnel.connectors.source;
+
+import io.runnel.server.testing.Clients;
+import io.runnel.server.testing.RunnelServerExtension;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.ScalingType;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The Runnel source in a Flink MiniCluster, against a real Runnel server and its embedded Kafka. */
+@ExtendWith(RunnelServerExtension.class)
+class RunnelSourceTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+
+    private static KinesisClient kinesis;
+
+    @BeforeAll
+    static void client() {
+        kinesis = Clients.sync(RunnelServerExtension.server().endpoint(), true);
+    }
+
+    @AfterAll
+    static void close() {
+        kinesis.close();
+    }
+
+    /** "key:n" for each record: the partition key and the record's number within its key. */
+    static final class KeyAndNumber implements RunnelRecordDeserializer<String> {
+        @Override
+        public void deserialize(RunnelRecord record, Collector<String> out) {
+            String data = new String(record.data(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!data.startsWith(record.partitionKey() + ":")) {
+                throw new IllegalStateException("record " + record.sequenceNumber() + " has key " + record.partitionKey() + " but data " + data);
+            }
+            out.collect(data);
+        }
+
+        @Override
+        public TypeInformation<String> getProducedType() {
+            return Types.STRING;
+        }
+    }
+
+    @Test
+    void boundedReadOfAReshardedStreamReturnsEveryRecordOnceInKeyOrder() throws Exception {
+        String stream = "source-bounded";
+        create(stream, 3);
+        Map<String, Integer> written = new HashMap<>();
+        put(stream, 20, 1500, written);
+        kinesis.splitShard(b -> b.streamName(stream).shardToSplit("shardId-000000000000").newStartingHashKey(BigInteger.TWO.pow(126).toString()));
+        awaitActive(stream);
+        put(stream, 20, 1500, written);
+        kinesis.mergeShards(b -> b.streamName(stream).shardToMerge("shardId-000000000001").adjacentShardToMerge("shardId-000000000002"));
+        awaitActive(stream);
+        put(stream, 20, 1000, written);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        List<String> read = new ArrayList<>();
+        try (CloseableIterator<String> it = env.fromSource(source(stream).bounded().build(), WatermarkStrategy.noWatermarks(), "runnel")
+                .executeAndCollect()) {
+            it.forEachRemaining(read::add);
+        }
+        assertEveryRecordOnceInKeyOrder(read, written);
+    }
+
+    @Test
+    void unboundedReadFollowsSplitsAndMergesWhileRecordsArrive() throws Exception {
+        String stream = "source-unbounded";
+        create(stream, 2);
+        Map<String, Integer> written = new HashMap<>();
+        put(stream, 10, 500, written);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(3);
+        // Keys keep their order across a merge of shards read by different subtasks once a checkpoint completes.
+        env.enableCheckpointing(100);
+        RunnelSource<String> source = source(stream).shardDiscoveryInterval(Duration.ofMillis(200)).build();
+        List<String> read = new ArrayList<>();
+        try (CloseableIterator<String> it = env.fromSource(source, WatermarkStrategy.noWatermarks(), "runnel").executeAndCollect()) {
+            put(stream, 10, 500, written);
+            kinesis.splitShard(b -> b.streamName(stream).shardToSplit("shardId-000000000000").newStartingHashKey(BigInteger.TWO.pow(126).toString()));
+            put(stream, 10, 500, written);
+            awaitActive(stream);
+            kinesis.mergeShards(b -> b.streamName(stream).shardToMerge("shardId-000000000002").adjacentShardToMerge("shardId-000000000003"));
+            put(stream, 10, 500, written);
+            awaitActive(stream);
+            kinesis.updateShardCount(b -> b.streamName(stream).targetShardCount(3).scalingType(ScalingType.UNIFORM_SCALING));
+            put(stream, 10, 500, written);
+            int total = written.values().stream().mapToInt(Integer::intValue).sum();
+            while (read.size() < total && it.hasNext()) {
+                read.add(it.next());
+            }
+        }
+        assertEveryRecordOnceInKeyOrder(read, written);
+    }
+
+    /** Fails the job once, after some records, so that it restarts from its last checkpoint. */
+    static final class FailOnce implements MapFunction<String, String> {
+        static final AtomicBoolean FAILED = new AtomicBoolean();
+        static final AtomicInteger SEEN = new AtomicInteger();
+
+        @Override
+        public String map(String value) {
+            if (SEEN.incrementAndGet() > 1500 && FAILED.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected failure");
+            }
+            return value;
+        }
+    }
+
+    @Test
+    void aJobRestartedFromACheckpointReadsEveryRecordExactlyOnce() throws Exception {
+        String stream = "source-failover";
+        create(stream, 4);
+        Map<String, Integer> written = new HashMap<>();
+        put(stream, 40, 6000, written);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.enableCheckpointing(100);
+        List<String> read = new ArrayList<>();
+        try (CloseableIterator<String> it = env.fromSource(source(stream).bounded().build(), WatermarkStrategy.noWatermarks(), "runnel")
+                .map(new FailOnce()).executeAndCollect()) {
+            it.forEachRemaining(read::add);
+        }
+        assertThat(FailOnce.FAILED).as("the injected failure happened").isTrue();
+        assertEveryRecordOnceInKeyOrder(read, written);
+    }
+
+    private static RunnelSource.Builder<String> source(String stream) {
+        return RunnelSource.<String>builder()
+                .bootstrapServers(RunnelServerExtension.server().server.bootstrapServers())
+                .stream(stream)
+                .deserializer(new KeyAndNumber());
+    }
+
+    private static void assertEveryRecordOnceInKeyOrder(List<String> read, Map<String, Integer> written) {
+        Map<String, List<Integer>> byKey = new HashMap<>();
+        for (String record : read) {
+            String[] parts = record.split(":");
+            byKey.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(Integer.parseInt(parts[1]));
+        }
+        assertThat(byKey.keySet()).isEqualTo(written.keySet());
+        written.forEach((key, count) -> {
+            List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                expected.add(i);
+            }
+            assertThat(byKey.get(key)).as("records of key %s in the order read", key).isEqualTo(expected);
+        });
+    }
+
+    private static void create(String stream, int shards) {
+        kinesis.createStream(b -> b.streamName(stream).shardCount(shards));
+        awaitActive(stream);
+    }
+
+    private static void awaitActive(String stream) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() ->
+                kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
+    }
+
+    /** Puts {@code count} records over {@code keys} keys, numbering each key's records on from what was written. */
+    private static void put(String stream, int keys, int count, Map<String, Integer> written) {
+        List<PutRecordsRequestEntry> batch = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String key = "key-" + (i % keys);
+            int n = written.merge(key, 1, Integer::sum) - 1;
+            batch.add(PutRecordsRequestEntry.builder().partitionKey(key).data(SdkBytes.fromUtf8String(key + ":" + n)).build());
+            if (batch.size() == 500) {
+                List<PutRecordsRequestEntry> full = List.copyOf(batch);
+                assertThat(kinesis.putRecords(b -> b.streamName(stream).records(full)).failedRecordCount()).isZero();
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            assertThat(kinesis.putRecords(b -> b.streamName(stream).records(batch)).failedRecordCount()).isZero();
+        }
+    }
+}
