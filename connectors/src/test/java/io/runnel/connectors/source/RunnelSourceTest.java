@@ -165,7 +165,7 @@ class RunnelSourceTest {
                 .deserializer(new KeyAndNumber());
     }
 
-    private static void assertEveryRecordOnceInKeyOrder(List<String> read, Map<String, Integer> written) {
+    static void assertEveryRecordOnceInKeyOrder(List<String> read, Map<String, Integer> written) {
         Map<String, List<Integer>> byKey = new HashMap<>();
         for (String record : read) {
             String[] parts = record.split(":");
