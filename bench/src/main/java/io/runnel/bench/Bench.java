@@ -13,8 +13,9 @@ public final class Bench {
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (name) {
             case "streams" -> StreamsBench.run(rest);
+            case "connector" -> ConnectorBench.run(rest);
             default -> {
-                System.err.println("usage: ./runnel bench streams");
+                System.err.println("usage: ./runnel bench streams|connector");
                 System.exit(2);
             }
         }

@@ -1,5 +1,48 @@
 package io.runnel.connectors.source;
 
-/** A record of a Runnel stream as the source reads it, with what Kinesis tells about it. */
-public record RunnelRecord(String partitionKey, byte[] data, String sequenceNumber, String shardId, long arrivalTime) {
+import io.runnel.core.SequenceNumber;
+import io.runnel.core.ShardId;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A record of a Runnel stream as the source reads it, with what Kinesis tells about it. The partition key,
+ * sequence number and shard id are worked out only when asked for: most jobs read only the data.
+ */
+public final class RunnelRecord {
+
+    private final byte[] key;
+    private final byte[] data;
+    private final int shardIndex;
+    private final long offset;
+    private final long arrivalTime;
+
+    public RunnelRecord(byte[] key, byte[] data, int shardIndex, long offset, long arrivalTime) {
+        this.key = key;
+        this.data = data;
+        this.shardIndex = shardIndex;
+        this.offset = offset;
+        this.arrivalTime = arrivalTime;
+    }
+
+    public String partitionKey() {
+        return key == null ? "" : new String(key, StandardCharsets.UTF_8);
+    }
+
+    public byte[] data() {
+        return data == null ? new byte[0] : data;
+    }
+
+    public String sequenceNumber() {
+        return SequenceNumber.of(shardIndex, offset);
+    }
+
+    public String shardId() {
+        return ShardId.of(shardIndex);
+    }
+
+    /** When the record arrived (epoch millis), as ApproximateArrivalTimestamp. */
+    public long arrivalTime() {
+        return arrivalTime;
+    }
 }

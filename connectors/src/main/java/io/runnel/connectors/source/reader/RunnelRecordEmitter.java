@@ -3,14 +3,11 @@ package io.runnel.connectors.source.reader;
 import io.runnel.connectors.source.RunnelRecord;
 import io.runnel.connectors.source.RunnelRecordDeserializer;
 import io.runnel.connectors.source.split.RunnelShardSplitState;
-import io.runnel.core.SequenceNumber;
-import io.runnel.core.ShardId;
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.connector.base.source.reader.RecordEmitter;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import java.nio.charset.StandardCharsets;
 
 /** Emits each record with its arrival time as the event timestamp, and advances its split's position. */
 public final class RunnelRecordEmitter<T> implements RecordEmitter<ConsumerRecord<byte[], byte[]>, T, RunnelShardSplitState> {
@@ -24,9 +21,7 @@ public final class RunnelRecordEmitter<T> implements RecordEmitter<ConsumerRecor
 
     @Override
     public void emitRecord(ConsumerRecord<byte[], byte[]> r, SourceOutput<T> output, RunnelShardSplitState state) throws Exception {
-        RunnelRecord record = new RunnelRecord(r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8),
-                r.value() == null ? new byte[0] : r.value(), SequenceNumber.of(r.partition(), r.offset()),
-                ShardId.of(r.partition()), r.timestamp());
+        RunnelRecord record = new RunnelRecord(r.key(), r.value(), r.partition(), r.offset(), r.timestamp());
         collector.output = output;
         collector.timestamp = r.timestamp();
         try {
