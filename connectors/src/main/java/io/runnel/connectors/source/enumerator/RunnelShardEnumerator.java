@@ -198,16 +198,19 @@ public final class RunnelShardEnumerator implements SplitEnumerator<RunnelShardS
         return true;
     }
 
+    /**
+     * Shard i goes to reader i modulo the parallelism, as Flink's Kafka source spreads partitions, unless its
+     * parent's reader takes it; a split whose reader has not registered yet waits for it.
+     */
     private void assignPending() {
         Map<Integer, ?> readers = context.registeredReaders();
-        if (readers.isEmpty()) {
-            return;
-        }
-        List<Integer> ids = new ArrayList<>(readers.keySet());
-        ids.sort(null);
+        int parallelism = context.currentParallelism();
         for (RunnelShardSplit split : new ArrayList<>(pending.values())) {
             Integer previous = owner.get(split.shardIndex());
-            int reader = previous != null && readers.containsKey(previous) ? previous : ids.get(split.shardIndex() % ids.size());
+            int reader = previous != null && previous < parallelism ? previous : split.shardIndex() % parallelism;
+            if (!readers.containsKey(reader)) {
+                continue;
+            }
             context.assignSplit(split, reader);
             owner.put(split.shardIndex(), reader);
             pending.remove(split.shardIndex());

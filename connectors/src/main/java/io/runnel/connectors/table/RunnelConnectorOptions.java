@@ -1,0 +1,36 @@
+package io.runnel.connectors.table;
+
+import io.runnel.core.MetadataLog;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+import java.time.Duration;
+
+/** The options of {@code 'connector' = 'runnel'} tables. */
+public final class RunnelConnectorOptions {
+
+    private RunnelConnectorOptions() {
+    }
+
+    public static final ConfigOption<String> STREAM = ConfigOptions.key("stream").stringType().noDefaultValue()
+            .withDescription("The Runnel stream the table reads.");
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("bootstrap-servers").stringType()
+            .noDefaultValue().withDescription("The Kafka cluster behind the Runnel server, as `./runnel up` prints it.");
+
+    public static final ConfigOption<String> METADATA_TOPIC = ConfigOptions.key("metadata-topic").stringType()
+            .defaultValue(MetadataLog.DEFAULT_TOPIC).withDescription("The Kafka topic of Runnel's stream metadata.");
+
+    public static final ConfigOption<String> SCAN_STARTUP_MODE = ConfigOptions.key("scan.startup.mode").stringType()
+            .defaultValue("trim-horizon")
+            .withDescription("Where a new job starts: 'trim-horizon' (the oldest record), 'latest' or 'timestamp'.");
+
+    public static final ConfigOption<Long> SCAN_STARTUP_TIMESTAMP_MILLIS = ConfigOptions.key("scan.startup.timestamp-millis")
+            .longType().noDefaultValue().withDescription("With 'scan.startup.mode' = 'timestamp': the arrival time to start at.");
+
+    public static final ConfigOption<Boolean> SCAN_BOUNDED = ConfigOptions.key("scan.bounded").booleanType().defaultValue(false)
+            .withDescription("Stop at the end each shard had when the job started.");
+
+    public static final ConfigOption<Duration> SCAN_SHARD_DISCOVERY_INTERVAL = ConfigOptions.key("scan.shard-discovery.interval")
+            .durationType().defaultValue(Duration.ofSeconds(1)).withDescription("How often to look for new shards.");
+}

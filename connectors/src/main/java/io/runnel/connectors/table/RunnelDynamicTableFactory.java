@@ -1,0 +1,63 @@
+package io.runnel.connectors.table;
+
+import io.runnel.connectors.source.StartingPosition;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.connector.format.DecodingFormat;
+import org.apache.flink.table.connector.source.DynamicTableSource;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.factories.DeserializationFormatFactory;
+import org.apache.flink.table.factories.DynamicTableSourceFactory;
+import org.apache.flink.table.factories.FactoryUtil;
+
+import java.util.Set;
+
+import static io.runnel.connectors.table.RunnelConnectorOptions.*;
+
+/** {@code 'connector' = 'runnel'}: a table over a Runnel stream, in any Flink format. */
+public final class RunnelDynamicTableFactory implements DynamicTableSourceFactory {
+
+    public static final String IDENTIFIER = "runnel";
+
+    @Override
+    public String factoryIdentifier() {
+        return IDENTIFIER;
+    }
+
+    @Override
+    public Set<ConfigOption<?>> requiredOptions() {
+        return Set.of(STREAM, BOOTSTRAP_SERVERS, FactoryUtil.FORMAT);
+    }
+
+    @Override
+    public Set<ConfigOption<?>> optionalOptions() {
+        return Set.of(METADATA_TOPIC, SCAN_STARTUP_MODE, SCAN_STARTUP_TIMESTAMP_MILLIS, SCAN_BOUNDED, SCAN_SHARD_DISCOVERY_INTERVAL);
+    }
+
+    @Override
+    public DynamicTableSource createDynamicTableSource(Context context) {
+        FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
+        DecodingFormat<DeserializationSchema<RowData>> format =
+                helper.discoverDecodingFormat(DeserializationFormatFactory.class, FactoryUtil.FORMAT);
+        helper.validate();
+        ReadableConfig options = helper.getOptions();
+        return new RunnelDynamicSource(context.getPhysicalRowDataType(), format, options.get(BOOTSTRAP_SERVERS),
+                options.get(STREAM), options.get(METADATA_TOPIC), startingPosition(options), options.get(SCAN_BOUNDED),
+                options.get(SCAN_SHARD_DISCOVERY_INTERVAL));
+    }
+
+    private static StartingPosition startingPosition(ReadableConfig options) {
+        String mode = options.get(SCAN_STARTUP_MODE);
+        return switch (mode) {
+            case "trim-horizon" -> StartingPosition.trimHorizon();
+            case "latest" -> StartingPosition.latest();
+            case "timestamp" -> StartingPosition.atTimestamp(options.getOptional(SCAN_STARTUP_TIMESTAMP_MILLIS).orElseThrow(() ->
+                    new ValidationException("'" + SCAN_STARTUP_MODE.key() + "' = 'timestamp' needs '"
+                            + SCAN_STARTUP_TIMESTAMP_MILLIS.key() + "'.")));
+            default -> throw new ValidationException("Invalid value '" + mode + "' for '" + SCAN_STARTUP_MODE.key()
+                    + "': use 'trim-horizon', 'latest' or 'timestamp'.");
+        };
+    }
+}

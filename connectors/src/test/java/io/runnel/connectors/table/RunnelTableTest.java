@@ -1,0 +1,155 @@
+package io.runnel.connectors.table;
+
+import io.runnel.server.testing.Clients;
+import io.runnel.server.testing.RunnelServerExtension;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** {@code 'connector' = 'runnel'} tables in Flink SQL, over a stream filled from testdata/. */
+@ExtendWith(RunnelServerExtension.class)
+class RunnelTableTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+
+    private static final Path TESTDATA = Path.of("..", "testdata");
+    private static final String STREAM = "sql-clicks";
+    private static final Pattern USER = Pattern.compile("\"user_id\":\"([^\"]+)\"");
+
+    private static KinesisClient kinesis;
+
+    @BeforeAll
+    static void fillFromTestdata() throws Exception {
+        kinesis = Clients.sync(RunnelServerExtension.server().endpoint(), true);
+        kinesis.createStream(b -> b.streamName(STREAM).shardCount(3));
+        await().atMost(Duration.ofSeconds(30)).until(() -> kinesis.describeStreamSummary(b -> b.streamName(STREAM))
+                .streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
+        List<PutRecordsRequestEntry> batch = new ArrayList<>();
+        for (String line : Files.readAllLines(TESTDATA.resolve("clicks.jsonl"))) {
+            Matcher user = USER.matcher(line);
+            assertThat(user.find()).as("user_id in %s", line).isTrue();
+            batch.add(PutRecordsRequestEntry.builder().partitionKey(user.group(1)).data(SdkBytes.fromUtf8String(line)).build());
+        }
+        for (int i = 0; i < batch.size(); i += 500) {
+            List<PutRecordsRequestEntry> part = batch.subList(i, Math.min(batch.size(), i + 500));
+            assertThat(kinesis.putRecords(b -> b.streamName(STREAM).records(part)).failedRecordCount()).isZero();
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        kinesis.close();
+    }
+
+    private static StreamTableEnvironment tables() {
+        return tables(2);
+    }
+
+    private static StreamTableEnvironment tables(int parallelism) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        return StreamTableEnvironment.create(env);
+    }
+
+    private static String clicksTable(String extraColumns, String extraOptions) {
+        return "CREATE TABLE clicks (user_id STRING, url STRING, ts TIMESTAMP(3)" + extraColumns
+                + ", WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'runnel', 'stream' = '" + STREAM
+                + "', 'bootstrap-servers' = '" + RunnelServerExtension.server().server.bootstrapServers()
+                + "', 'format' = 'json', 'scan.bounded' = 'true'" + extraOptions + ")";
+    }
+
+    @Test
+    void aTumblingWindowAggregateMatchesThePrecomputedAnswer() throws Exception {
+        StreamTableEnvironment tables = tables();
+        tables.executeSql(clicksTable("", ""));
+        List<String> rows = new ArrayList<>();
+        DateTimeFormatter minute = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+        try (CloseableIterator<Row> result = tables.executeSql("SELECT window_start, user_id, COUNT(*) AS clicks "
+                + "FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) "
+                + "GROUP BY window_start, window_end, user_id").collect()) {
+            result.forEachRemaining(r -> rows.add(((LocalDateTime) r.getField(0)).format(minute) + "," + r.getField(1) + "," + r.getField(2)));
+        }
+        List<String> expected = Files.readAllLines(TESTDATA.resolve("clicks-per-minute.csv"));
+        assertThat(rows).containsExactlyInAnyOrderElementsOf(expected.subList(1, expected.size()));
+    }
+
+    @Test
+    void windowsCloseWhileTheStreamStaysOpen() throws Exception {
+        // Four readers for three shards: each shard's watermark moves its windows on, and the reader
+        // without a shard turns idle after the idle timeout instead of holding every window back.
+        StreamTableEnvironment tables = tables(4);
+        tables.getConfig().set("table.exec.source.idle-timeout", "1 s");
+        tables.executeSql(clicksTable("", "").replace("'scan.bounded' = 'true'", "'scan.bounded' = 'false'"));
+        List<String> expected = Files.readAllLines(TESTDATA.resolve("clicks-per-minute.csv")).stream().skip(1)
+                .filter(line -> !line.startsWith("2026-11-26 00:09:00")).toList();
+        List<String> rows = java.util.Collections.synchronizedList(new ArrayList<>());
+        DateTimeFormatter minute = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+        try (CloseableIterator<Row> result = tables.executeSql("SELECT window_start, user_id, COUNT(*) AS clicks "
+                + "FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) "
+                + "GROUP BY window_start, window_end, user_id").collect()) {
+            Thread reader = new Thread(() -> result.forEachRemaining(r ->
+                    rows.add(((LocalDateTime) r.getField(0)).format(minute) + "," + r.getField(1) + "," + r.getField(2))));
+            reader.setDaemon(true);
+            reader.start();
+            // Every window but the last closes as each shard's watermark passes it; the last waits for later clicks.
+            await().atMost(Duration.ofSeconds(60)).until(() -> rows.size() >= expected.size());
+        }
+        assertThat(rows).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void metadataColumnsTellPartitionKeyShardSequenceNumberAndArrivalTime() throws Exception {
+        StreamTableEnvironment tables = tables();
+        tables.executeSql(clicksTable(", pk STRING METADATA FROM 'partition_key' VIRTUAL, shard STRING METADATA FROM 'shard_id' VIRTUAL"
+                + ", seq STRING METADATA FROM 'sequence_number' VIRTUAL, arrived TIMESTAMP_LTZ(3) METADATA FROM 'arrival_time' VIRTUAL", ""));
+        List<Row> rows = new ArrayList<>();
+        try (CloseableIterator<Row> result = tables.executeSql("SELECT user_id, pk, shard, seq, arrived FROM clicks").collect()) {
+            result.forEachRemaining(rows::add);
+        }
+        assertThat(rows).hasSize(600).allSatisfy(r -> {
+            assertThat(r.getField(1)).isEqualTo(r.getField(0));
+            assertThat((String) r.getField(2)).matches("shardId-00000000000[0-2]");
+            assertThat((String) r.getField(3)).matches("[1-9][0-9]*");
+            assertThat(r.getField(4)).isNotNull();
+        });
+    }
+
+    @Test
+    void anUnknownOptionIsRefusedByName() {
+        StreamTableEnvironment tables = tables();
+        tables.executeSql(clicksTable("", ", 'scan.startup.mod' = 'latest'"));
+        assertThatThrownBy(() -> tables.executeSql("SELECT * FROM clicks").collect().close())
+                .isInstanceOf(ValidationException.class)
+                .satisfies(e -> assertThat(String.valueOf(e.getCause() == null ? e.getMessage() : e.getMessage() + e.getCause().getMessage()))
+                        .contains("scan.startup.mod"));
+    }
+}
