@@ -23,7 +23,6 @@ import org.apache.flink.util.UserCodeClassLoader;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A Flink source (FLIP-27) of a Runnel stream: one split per shard, read straight from Kafka, children only
@@ -68,8 +67,8 @@ public final class RunnelSource<T> implements Source<T, RunnelShardSplit, Runnel
                 return context.getUserCodeClassLoader();
             }
         });
-        return new RunnelSourceReader<>(options.bootstrapServers(), new ConcurrentHashMap<>(),
-                new RunnelRecordEmitter<>(deserializer), new Configuration(), context);
+        return new RunnelSourceReader<>(options.bootstrapServers(), new RunnelRecordEmitter<>(deserializer),
+                new Configuration(), context);
     }
 
     @Override

@@ -71,6 +71,19 @@ class RunnelSourceTest {
         }
     }
 
+    /** The data of each record, as text. */
+    static final class KeyAndNumberless implements RunnelRecordDeserializer<String> {
+        @Override
+        public void deserialize(RunnelRecord record, Collector<String> out) {
+            out.collect(new String(record.data(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public TypeInformation<String> getProducedType() {
+            return Types.STRING;
+        }
+    }
+
     @Test
     void boundedReadOfAReshardedStreamReturnsEveryRecordOnceInKeyOrder() throws Exception {
         String stream = "source-bounded";

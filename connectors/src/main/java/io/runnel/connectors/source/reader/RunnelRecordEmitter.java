@@ -30,7 +30,7 @@ public final class RunnelRecordEmitter<T> implements RecordEmitter<ConsumerRecor
             throw new java.io.IOException("cannot deserialize the record at sequence number " + record.sequenceNumber()
                     + " of " + record.shardId() + " (partition key '" + record.partitionKey() + "'): " + e.getMessage(), e);
         }
-        state.recordEmitted(r.offset());
+        state.recordEmitted(r.offset(), r.timestamp(), r.serializedValueSize() + Math.max(0, r.serializedKeySize()));
     }
 
     private static final class OutputCollector<T> implements Collector<T> {

@@ -35,9 +35,14 @@ public final class RunnelShardSplitReader implements SplitReader<ConsumerRecord<
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<Integer, Long> closedEnds;
+    private final Map<Integer, Long> lag;
     private final Map<TopicPartition, RunnelShardSplit> splits = new HashMap<>();
 
-    public RunnelShardSplitReader(String bootstrapServers, Map<Integer, Long> closedEnds) {
+    /**
+     * @param closedEnds where shards closed by resharding end, as the enumerator reports them
+     * @param lag        filled in here: how many records each shard's reading is behind its end
+     */
+    public RunnelShardSplitReader(String bootstrapServers, Map<Integer, Long> closedEnds, Map<Integer, Long> lag) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -47,6 +52,7 @@ public final class RunnelShardSplitReader implements SplitReader<ConsumerRecord<
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "runnel-source-" + Integer.toHexString(System.identityHashCode(this)));
         this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.closedEnds = closedEnds;
+        this.lag = lag;
     }
 
     @Override
@@ -75,6 +81,9 @@ public final class RunnelShardSplitReader implements SplitReader<ConsumerRecord<
                 }
             }
             done.addAll(finishedSplits());
+            for (TopicPartition tp : splits.keySet()) {
+                consumer.currentLag(tp).ifPresent(behind -> lag.put(tp.partition(), behind));
+            }
         }
         if (!done.isEmpty()) {
             forget(done);
