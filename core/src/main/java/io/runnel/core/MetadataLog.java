@@ -67,9 +67,30 @@ public final class MetadataLog implements AutoCloseable {
         this.clientConfig = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     }
 
-    /** Creates the topic if needed and reads it to its end before returning. */
+    /** Creates the topic if needed and reads it to its end before returning: what a server does. */
     public void start(Duration timeout) throws InterruptedException, TimeoutException {
         ensureTopic(timeout);
+        follow(timeout);
+    }
+
+    /**
+     * Reads the topic to its end before returning, never creating it: what a reader of streams does. A
+     * missing topic means the Kafka cluster is not one a Runnel server uses.
+     */
+    public void startReading(Duration timeout) throws InterruptedException, TimeoutException {
+        try (Admin admin = Admin.create(clientConfig)) {
+            if (!admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS).contains(topic)) {
+                throw new IllegalStateException("Kafka at " + clientConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+                        + " has no Runnel metadata topic '" + topic + "': is it the Kafka cluster of a Runnel server?");
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot list the topics of Kafka at "
+                    + clientConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + ": " + e.getCause().getMessage(), e);
+        }
+        follow(timeout);
+    }
+
+    private void follow(Duration timeout) throws InterruptedException, TimeoutException {
         Map<String, Object> p = new HashMap<>(clientConfig);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -177,6 +177,16 @@ class RunnelSourceLifecycleTest {
     }
 
     @Test
+    void aKafkaClusterWithoutRunnelFailsTheJobSayingSo() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.fromSource(RunnelSource.<String>builder().bootstrapServers(bootstrap()).metadataTopic("no-such-metadata")
+                .stream("anything").deserializer(new RunnelSourceTest.KeyAndNumber()).build(),
+                WatermarkStrategy.noWatermarks(), "runnel").sinkTo(new Received());
+        assertThatThrownBy(() -> env.execute("not runnel")).satisfies(e ->
+                assertThat(causes(e)).anyMatch(m -> m.contains("has no Runnel metadata topic 'no-such-metadata'")));
+    }
+
+    @Test
     void aRecordTheFormatCannotReadFailsTheJobWithItsPosition() throws Exception {
         String stream = "source-bad-record";
         create(stream, 1);

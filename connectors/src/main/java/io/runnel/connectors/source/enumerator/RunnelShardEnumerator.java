@@ -78,7 +78,7 @@ public final class RunnelShardEnumerator implements SplitEnumerator<RunnelShardS
     private Discovery openAndDescribe() throws Exception {
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers()));
         metadata = new MetadataLog(options.bootstrapServers(), options.metadataTopic());
-        metadata.start(Duration.ofSeconds(60));
+        metadata.startReading(Duration.ofSeconds(60));
         StreamMetadata stream = metadata.get(options.stream()).orElseThrow(() -> new FlinkRuntimeException(
                 "Runnel stream '" + options.stream() + "' does not exist (looked in metadata topic '" + options.metadataTopic()
                         + "' of Kafka at " + options.bootstrapServers() + "); check the source's 'stream' option"));
