@@ -49,8 +49,7 @@ import static org.awaitility.Awaitility.await;
 class RunnelSourceLifecycleTest {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+    static final MiniClusterExtension FLINK = TestStreams.miniCluster();
 
     private static KinesisClient kinesis;
 
@@ -90,9 +89,9 @@ class RunnelSourceLifecycleTest {
     @Test
     void stopWithSavepointThenRestartWithAnotherParallelismReadsEveryRecordOnce(@TempDir Path savepoints) throws Exception {
         String stream = "source-savepoint";
-        create(stream, 4);
+        TestStreams.create(kinesis, stream, 4);
         Map<String, Integer> written = new HashMap<>();
-        put(stream, 12, 3000, written);
+        TestStreams.put(kinesis, stream, 12, 3000, written);
         RECEIVED.clear();
 
         StreamExecutionEnvironment first = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -102,7 +101,7 @@ class RunnelSourceLifecycleTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> RECEIVED.size() >= 1000);
         String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
         int beforeRestart = RECEIVED.size();
-        put(stream, 12, 2000, written);
+        TestStreams.put(kinesis, stream, 12, 2000, written);
 
         Configuration restore = new Configuration();
         restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
@@ -123,13 +122,13 @@ class RunnelSourceLifecycleTest {
     @Test
     void latestReadsOnlyWhatArrivesAfterTheStart() throws Exception {
         String stream = "source-latest";
-        create(stream, 2);
+        TestStreams.create(kinesis, stream, 2);
         Map<String, Integer> written = new HashMap<>();
-        put(stream, 4, 400, written);
+        TestStreams.put(kinesis, stream, 4, 400, written);
         RECEIVED.clear();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        env.fromSource(RunnelSource.<String>builder().bootstrapServers(bootstrap()).stream(stream)
+        env.fromSource(RunnelSource.<String>builder().bootstrapServers(TestStreams.bootstrap()).stream(stream)
                 .startingPosition(StartingPosition.latest()).deserializer(new RunnelSourceTest.KeyAndNumber()).build(),
                 WatermarkStrategy.noWatermarks(), "runnel").sinkTo(new Received());
         JobClient job = env.executeAsync("latest");
@@ -150,9 +149,9 @@ class RunnelSourceLifecycleTest {
     @Test
     void atTimestampStartsWithTheFirstRecordThatArrivedThen() throws Exception {
         String stream = "source-at-timestamp";
-        create(stream, 2);
+        TestStreams.create(kinesis, stream, 2);
         Map<String, Integer> written = new HashMap<>();
-        put(stream, 4, 400, written);
+        TestStreams.put(kinesis, stream, 4, 400, written);
         long between = System.currentTimeMillis() + 5;
         await().atMost(Duration.ofSeconds(5)).until(() -> System.currentTimeMillis() > between + 5);
         Map<String, Integer> after = new HashMap<>();
@@ -160,7 +159,7 @@ class RunnelSourceLifecycleTest {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         List<String> read = new ArrayList<>();
-        try (CloseableIterator<String> it = env.fromSource(RunnelSource.<String>builder().bootstrapServers(bootstrap()).stream(stream)
+        try (CloseableIterator<String> it = env.fromSource(RunnelSource.<String>builder().bootstrapServers(TestStreams.bootstrap()).stream(stream)
                 .startingPosition(StartingPosition.atTimestamp(between)).bounded().deserializer(new RunnelSourceTest.KeyAndNumber()).build(),
                 WatermarkStrategy.noWatermarks(), "runnel").executeAndCollect()) {
             it.forEachRemaining(read::add);
@@ -179,7 +178,7 @@ class RunnelSourceLifecycleTest {
     @Test
     void aKafkaClusterWithoutRunnelFailsTheJobSayingSo() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.fromSource(RunnelSource.<String>builder().bootstrapServers(bootstrap()).metadataTopic("no-such-metadata")
+        env.fromSource(RunnelSource.<String>builder().bootstrapServers(TestStreams.bootstrap()).metadataTopic("no-such-metadata")
                 .stream("anything").deserializer(new RunnelSourceTest.KeyAndNumber()).build(),
                 WatermarkStrategy.noWatermarks(), "runnel").sinkTo(new Received());
         assertThatThrownBy(() -> env.execute("not runnel")).satisfies(e ->
@@ -189,10 +188,10 @@ class RunnelSourceLifecycleTest {
     @Test
     void aRecordTheFormatCannotReadFailsTheJobWithItsPosition() throws Exception {
         String stream = "source-bad-record";
-        create(stream, 1);
+        TestStreams.create(kinesis, stream, 1);
         putAs(stream, "json", 1, new HashMap<>());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.fromSource(RunnelSource.<Integer>builder().bootstrapServers(bootstrap()).stream(stream).bounded()
+        env.fromSource(RunnelSource.<Integer>builder().bootstrapServers(TestStreams.bootstrap()).stream(stream).bounded()
                         .deserializer(RunnelRecordDeserializer.of(new IntegerSchema())).build(),
                 WatermarkStrategy.noWatermarks(), "runnel").print();
         assertThatThrownBy(() -> env.execute("bad record")).satisfies(e ->
@@ -220,34 +219,13 @@ class RunnelSourceLifecycleTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> job.getJobStatus().get() == JobStatus.RUNNING);
     }
 
-    private static String bootstrap() {
-        return RunnelServerExtension.server().server.bootstrapServers();
-    }
 
     private static RunnelSource<String> source(String stream) {
-        return RunnelSource.<String>builder().bootstrapServers(bootstrap()).stream(stream)
+        return RunnelSource.<String>builder().bootstrapServers(TestStreams.bootstrap()).stream(stream)
                 .shardDiscoveryInterval(Duration.ofMillis(200)).deserializer(new RunnelSourceTest.KeyAndNumber()).build();
     }
 
-    private static void create(String stream, int shards) {
-        kinesis.createStream(b -> b.streamName(stream).shardCount(shards));
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() ->
-                kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
-    }
 
-    private static void put(String stream, int keys, int count, Map<String, Integer> written) {
-        List<PutRecordsRequestEntry> batch = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String key = "key-" + (i % keys);
-            int n = written.merge(key, 1, Integer::sum) - 1;
-            batch.add(PutRecordsRequestEntry.builder().partitionKey(key).data(SdkBytes.fromUtf8String(key + ":" + n)).build());
-            if (batch.size() == 500 || i == count - 1) {
-                List<PutRecordsRequestEntry> full = List.copyOf(batch);
-                assertThat(kinesis.putRecords(b -> b.streamName(stream).records(full)).failedRecordCount()).isZero();
-                batch.clear();
-            }
-        }
-    }
 
     /** Puts records whose keys are "{prefix}-{i}" and whose data is "{prefix}-{i}:0". */
     private static void putAs(String stream, String prefix, int count, Map<String, Integer> written) {

@@ -39,8 +39,7 @@ import static org.awaitility.Awaitility.await;
 class RunnelSourceTest {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+    static final MiniClusterExtension FLINK = TestStreams.miniCluster();
 
     private static KinesisClient kinesis;
 
@@ -87,15 +86,15 @@ class RunnelSourceTest {
     @Test
     void boundedReadOfAReshardedStreamReturnsEveryRecordOnceInKeyOrder() throws Exception {
         String stream = "source-bounded";
-        create(stream, 3);
+        TestStreams.create(kinesis, stream, 3);
         Map<String, Integer> written = new HashMap<>();
-        put(stream, 20, 1500, written);
+        TestStreams.put(kinesis, stream, 20, 1500, written);
         kinesis.splitShard(b -> b.streamName(stream).shardToSplit("shardId-000000000000").newStartingHashKey(BigInteger.TWO.pow(126).toString()));
-        awaitActive(stream);
-        put(stream, 20, 1500, written);
+        TestStreams.awaitActive(kinesis, stream);
+        TestStreams.put(kinesis, stream, 20, 1500, written);
         kinesis.mergeShards(b -> b.streamName(stream).shardToMerge("shardId-000000000001").adjacentShardToMerge("shardId-000000000002"));
-        awaitActive(stream);
-        put(stream, 20, 1000, written);
+        TestStreams.awaitActive(kinesis, stream);
+        TestStreams.put(kinesis, stream, 20, 1000, written);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
@@ -110,9 +109,9 @@ class RunnelSourceTest {
     @Test
     void unboundedReadFollowsSplitsAndMergesWhileRecordsArrive() throws Exception {
         String stream = "source-unbounded";
-        create(stream, 2);
+        TestStreams.create(kinesis, stream, 2);
         Map<String, Integer> written = new HashMap<>();
-        put(stream, 10, 500, written);
+        TestStreams.put(kinesis, stream, 10, 500, written);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(3);
@@ -121,15 +120,15 @@ class RunnelSourceTest {
         RunnelSource<String> source = source(stream).shardDiscoveryInterval(Duration.ofMillis(200)).build();
         List<String> read = new ArrayList<>();
         try (CloseableIterator<String> it = env.fromSource(source, WatermarkStrategy.noWatermarks(), "runnel").executeAndCollect()) {
-            put(stream, 10, 500, written);
+            TestStreams.put(kinesis, stream, 10, 500, written);
             kinesis.splitShard(b -> b.streamName(stream).shardToSplit("shardId-000000000000").newStartingHashKey(BigInteger.TWO.pow(126).toString()));
-            put(stream, 10, 500, written);
-            awaitActive(stream);
+            TestStreams.put(kinesis, stream, 10, 500, written);
+            TestStreams.awaitActive(kinesis, stream);
             kinesis.mergeShards(b -> b.streamName(stream).shardToMerge("shardId-000000000002").adjacentShardToMerge("shardId-000000000003"));
-            put(stream, 10, 500, written);
-            awaitActive(stream);
+            TestStreams.put(kinesis, stream, 10, 500, written);
+            TestStreams.awaitActive(kinesis, stream);
             kinesis.updateShardCount(b -> b.streamName(stream).targetShardCount(3).scalingType(ScalingType.UNIFORM_SCALING));
-            put(stream, 10, 500, written);
+            TestStreams.put(kinesis, stream, 10, 500, written);
             int total = written.values().stream().mapToInt(Integer::intValue).sum();
             while (read.size() < total && it.hasNext()) {
                 read.add(it.next());
@@ -155,9 +154,9 @@ class RunnelSourceTest {
     @Test
     void aJobRestartedFromACheckpointReadsEveryRecordExactlyOnce() throws Exception {
         String stream = "source-failover";
-        create(stream, 4);
+        TestStreams.create(kinesis, stream, 4);
         Map<String, Integer> written = new HashMap<>();
-        put(stream, 40, 6000, written);
+        TestStreams.put(kinesis, stream, 40, 6000, written);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
@@ -173,7 +172,7 @@ class RunnelSourceTest {
 
     private static RunnelSource.Builder<String> source(String stream) {
         return RunnelSource.<String>builder()
-                .bootstrapServers(RunnelServerExtension.server().server.bootstrapServers())
+                .bootstrapServers(TestStreams.bootstrap())
                 .stream(stream)
                 .deserializer(new KeyAndNumber());
     }
@@ -194,31 +193,6 @@ class RunnelSourceTest {
         });
     }
 
-    private static void create(String stream, int shards) {
-        kinesis.createStream(b -> b.streamName(stream).shardCount(shards));
-        awaitActive(stream);
-    }
 
-    private static void awaitActive(String stream) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() ->
-                kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
-    }
 
-    /** Puts {@code count} records over {@code keys} keys, numbering each key's records on from what was written. */
-    private static void put(String stream, int keys, int count, Map<String, Integer> written) {
-        List<PutRecordsRequestEntry> batch = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String key = "key-" + (i % keys);
-            int n = written.merge(key, 1, Integer::sum) - 1;
-            batch.add(PutRecordsRequestEntry.builder().partitionKey(key).data(SdkBytes.fromUtf8String(key + ":" + n)).build());
-            if (batch.size() == 500) {
-                List<PutRecordsRequestEntry> full = List.copyOf(batch);
-                assertThat(kinesis.putRecords(b -> b.streamName(stream).records(full)).failedRecordCount()).isZero();
-                batch.clear();
-            }
-        }
-        if (!batch.isEmpty()) {
-            assertThat(kinesis.putRecords(b -> b.streamName(stream).records(batch)).failedRecordCount()).isZero();
-        }
-    }
 }
