@@ -1,7 +1,5 @@
 package io.runnel.connectors.source;
 
-import io.runnel.server.testing.Clients;
-import io.runnel.server.testing.RunnelServerExtension;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -12,16 +10,10 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -38,23 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Starting positions, savepoints and rescaling, and what a job says when it cannot read. */
-@ExtendWith(RunnelServerExtension.class)
-class RunnelSourceLifecycleTest {
+class RunnelSourceLifecycleTest extends SourceTestBase {
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = TestStreams.miniCluster();
-
-    private static KinesisClient kinesis;
-
-    @BeforeAll
-    static void client() {
-        kinesis = Clients.sync(RunnelServerExtension.server().endpoint(), true);
-    }
-
-    @AfterAll
-    static void close() {
-        kinesis.close();
-    }
 
     /** Collects what a job's sink receives, across the jobs of one test. */
     static final Queue<String> RECEIVED = new ConcurrentLinkedQueue<>();

@@ -1,21 +1,13 @@
 package io.runnel.connectors.source;
 
-import io.runnel.server.testing.Clients;
-import io.runnel.server.testing.RunnelServerExtension;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.apache.flink.util.Collector;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ScalingType;
 
 import java.math.BigInteger;
@@ -30,23 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Runnel source in a Flink MiniCluster, against a real Runnel server and its embedded Kafka. */
-@ExtendWith(RunnelServerExtension.class)
-class RunnelSourceTest {
+class RunnelSourceTest extends SourceTestBase {
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = TestStreams.miniCluster();
-
-    private static KinesisClient kinesis;
-
-    @BeforeAll
-    static void client() {
-        kinesis = Clients.sync(RunnelServerExtension.server().endpoint(), true);
-    }
-
-    @AfterAll
-    static void close() {
-        kinesis.close();
-    }
 
     /** "key:n" for each record: the partition key and the record's number within its key. */
     static final class KeyAndNumber implements RunnelRecordDeserializer<String> {
