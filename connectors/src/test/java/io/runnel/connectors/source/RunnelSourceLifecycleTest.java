@@ -138,6 +138,33 @@ class RunnelSourceLifecycleTest extends SourceTestBase {
     }
 
     @Test
+    void atAndAfterASequenceNumberStartWhereGetShardIteratorWould() throws Exception {
+        String stream = "source-at-sequence";
+        TestStreams.create(kinesis, stream, 1);
+        List<String> sequenceNumbers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            int n = i;
+            sequenceNumbers.add(kinesis.putRecord(b -> b.streamName(stream).partitionKey("k")
+                    .data(SdkBytes.fromUtf8String("k:" + n))).sequenceNumber());
+        }
+        Map<String, String> tenth = Map.of("shardId-000000000000", sequenceNumbers.get(10));
+        assertThat(readBounded(stream, StartingPosition.atSequenceNumbers(tenth))).first().isEqualTo("k:10");
+        assertThat(readBounded(stream, StartingPosition.atSequenceNumbers(tenth))).hasSize(10);
+        assertThat(readBounded(stream, StartingPosition.afterSequenceNumbers(tenth))).first().isEqualTo("k:11");
+    }
+
+    private static List<String> readBounded(String stream, StartingPosition start) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        List<String> read = new ArrayList<>();
+        try (CloseableIterator<String> it = env.fromSource(RunnelSource.<String>builder().bootstrapServers(TestStreams.bootstrap())
+                .stream(stream).startingPosition(start).bounded().deserializer(new RunnelSourceTest.KeyAndNumber()).build(),
+                WatermarkStrategy.noWatermarks(), "runnel").executeAndCollect()) {
+            it.forEachRemaining(read::add);
+        }
+        return read;
+    }
+
+    @Test
     void aMissingStreamFailsTheJobWithAMessageThatNamesIt() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.fromSource(source("no-such-stream"), WatermarkStrategy.noWatermarks(), "runnel").sinkTo(new Received());

@@ -4,6 +4,7 @@ import io.runnel.connectors.source.RunnelSourceOptions;
 import io.runnel.connectors.source.StartingPosition;
 import io.runnel.connectors.source.split.RunnelShardSplit;
 import io.runnel.core.MetadataLog;
+import io.runnel.core.SequenceNumber;
 import io.runnel.core.Shard;
 import io.runnel.core.StreamMetadata;
 import org.apache.flink.api.connector.source.SourceEvent;
@@ -113,10 +114,26 @@ public final class RunnelShardEnumerator implements SplitEnumerator<RunnelShardS
                 case TRIM_HORIZON -> 0;
                 case LATEST -> end;
                 case AT_TIMESTAMP -> atTime.get(tp).offset() < 0 ? end : Math.min(atTime.get(tp).offset(), end);
+                case AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER -> Math.min(offsetOf(s), end);
             };
             ranges.put(s.index(), new long[] {start, end});
         }
         return ranges;
+    }
+
+    /** The offset a shard starts at by AT/AFTER_SEQUENCE_NUMBER; a shard with no sequence number starts at 0. */
+    private long offsetOf(Shard shard) {
+        String sequenceNumber = options.startingPosition().sequenceNumbers().get(shard.shardId());
+        if (sequenceNumber == null) {
+            return 0;
+        }
+        SequenceNumber.Position position = SequenceNumber.decode(sequenceNumber);
+        if (position == null || position.shardIndex() != shard.index()) {
+            throw new FlinkRuntimeException("Starting sequence number " + sequenceNumber + " given for " + shard.shardId()
+                    + " of stream '" + options.stream() + "' is not one of that shard's sequence numbers");
+        }
+        boolean after = options.startingPosition().type() == StartingPosition.Type.AFTER_SEQUENCE_NUMBER;
+        return after ? position.offset() + 1 : position.offset();
     }
 
     private void plan(Discovery discovery, Throwable error) {
