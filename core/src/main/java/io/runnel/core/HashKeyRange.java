@@ -29,10 +29,6 @@ public record HashKeyRange(BigInteger start, BigInteger end) {
         return isFollowedBy(adjacent) ? new HashKeyRange(start, adjacent.end) : new HashKeyRange(adjacent.start, end);
     }
 
-    public boolean overlaps(HashKeyRange other) {
-        return start.compareTo(other.end) <= 0 && other.start.compareTo(end) <= 0;
-    }
-
     /** Splits the whole key space into {@code count} ranges of equal width, as CreateStream does. */
     public static List<HashKeyRange> uniform(int count) {
         BigInteger width = MAX_HASH_KEY.add(BigInteger.ONE).divide(BigInteger.valueOf(count));

@@ -7,6 +7,7 @@ import io.runnel.connectors.source.reader.RunnelRecordEmitter;
 import io.runnel.connectors.source.reader.RunnelSourceReader;
 import io.runnel.connectors.source.split.RunnelShardSplit;
 import io.runnel.connectors.source.split.RunnelShardSplitSerializer;
+import io.runnel.core.MetadataLog;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
@@ -100,7 +101,7 @@ public final class RunnelSource<T> implements Source<T, RunnelShardSplit, Runnel
     public static final class Builder<T> {
         private String bootstrapServers;
         private String stream;
-        private String metadataTopic = RunnelSourceOptions.of("", "").metadataTopic();
+        private String metadataTopic = MetadataLog.DEFAULT_TOPIC;
         private StartingPosition startingPosition = StartingPosition.trimHorizon();
         private boolean bounded;
         private Duration discoveryInterval = Duration.ofSeconds(1);

@@ -1,7 +1,5 @@
 package io.runnel.connectors.source;
 
-import io.runnel.core.MetadataLog;
-
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -16,9 +14,4 @@ import java.time.Duration;
 public record RunnelSourceOptions(String bootstrapServers, String stream, String metadataTopic,
                                   StartingPosition startingPosition, boolean bounded, Duration discoveryInterval)
         implements Serializable {
-
-    public static RunnelSourceOptions of(String bootstrapServers, String stream) {
-        return new RunnelSourceOptions(bootstrapServers, stream, MetadataLog.DEFAULT_TOPIC, StartingPosition.trimHorizon(),
-                false, Duration.ofSeconds(1));
-    }
 }

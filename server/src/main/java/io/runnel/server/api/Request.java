@@ -46,10 +46,6 @@ public final class Request {
         return has(member) ? body.get(member).asInt() : defaultValue;
     }
 
-    public boolean bool(String member) {
-        return has(member) && body.get(member).asBoolean();
-    }
-
     public JsonNode node(String member) {
         return has(member) ? body.get(member) : null;
     }

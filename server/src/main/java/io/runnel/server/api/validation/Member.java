@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  */
 public final class Member {
 
-    public enum Type { STRING, INTEGER, LONG, BOOLEAN, BLOB, TIMESTAMP, LIST, MAP, STRUCTURE }
+    public enum Type { STRING, INTEGER, BOOLEAN, BLOB, TIMESTAMP, LIST, MAP, STRUCTURE }
 
     final String name;
     final Type type;
@@ -76,11 +76,6 @@ public final class Member {
     public Member length(long minimum, long maximum) {
         this.minLength = minimum;
         this.maxLength = maximum;
-        return this;
-    }
-
-    public Member minLength(long minimum) {
-        this.minLength = minimum;
         return this;
     }
 

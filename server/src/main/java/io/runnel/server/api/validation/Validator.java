@@ -46,9 +46,9 @@ public final class Validator {
                     throw ApiException.serialization(notConvertible(v, "an String"));
                 }
             }
-            case INTEGER, LONG -> {
+            case INTEGER -> {
                 if (!v.isNumber()) {
-                    throw ApiException.serialization(notConvertible(v, "an " + (m.type == Member.Type.INTEGER ? "Integer" : "Long")));
+                    throw ApiException.serialization(notConvertible(v, "an Integer"));
                 }
             }
             case BOOLEAN -> {
