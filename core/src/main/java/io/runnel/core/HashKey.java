@@ -20,7 +20,12 @@ public final class HashKey {
     }
 
     public static BigInteger ofPartitionKey(String partitionKey) {
-        return new BigInteger(1, MD5.get().digest(partitionKey.getBytes(StandardCharsets.UTF_8)));
+        return ofPartitionKey(partitionKey.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The hash key of a partition key already encoded as UTF-8. */
+    public static BigInteger ofPartitionKey(byte[] utf8PartitionKey) {
+        return new BigInteger(1, MD5.get().digest(utf8PartitionKey));
     }
 
     /** Parses an ExplicitHashKey; the caller has already checked its decimal pattern. */

@@ -70,12 +70,17 @@ public final class MetadataLog implements AutoCloseable {
     /** Creates the topic if needed and reads it to its end before returning: what a server does. */
     public void start(Duration timeout) throws InterruptedException, TimeoutException {
         ensureTopic(timeout);
+        Map<String, Object> p = new HashMap<>(clientConfig);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         follow(timeout);
     }
 
     /**
-     * Reads the topic to its end before returning, never creating it: what a reader of streams does. A
-     * missing topic means the Kafka cluster is not one a Runnel server uses.
+     * Reads the topic to its end before returning, never creating or writing it: what a reader of streams
+     * does. A missing topic means the Kafka cluster is not one a Runnel server uses.
      */
     public void startReading(Duration timeout) throws InterruptedException, TimeoutException {
         try (Admin admin = Admin.create(clientConfig)) {
@@ -91,12 +96,6 @@ public final class MetadataLog implements AutoCloseable {
     }
 
     private void follow(Duration timeout) throws InterruptedException, TimeoutException {
-        Map<String, Object> p = new HashMap<>(clientConfig);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-
         Map<String, Object> c = new HashMap<>(clientConfig);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -196,6 +195,9 @@ public final class MetadataLog implements AutoCloseable {
     }
 
     private CompletableFuture<Void> write(String name, byte[] value) {
+        if (producer == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("metadata topic " + topic + " was opened for reading only"));
+        }
         CompletableFuture<Void> applied = new CompletableFuture<>();
         producer.send(new ProducerRecord<>(topic, 0, name, value), (md, error) -> {
             if (error != null) {

@@ -9,7 +9,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RecordWriter implements AutoCloseable {
 
-    public record Entry(String partitionKey, BigInteger hashKey, byte[] data) {
+    /** A record to put: its partition key as UTF-8 (the Kafka key), the hash key that picks its shard, its data. */
+    public record Entry(byte[] partitionKey, BigInteger hashKey, byte[] data) {
     }
 
     /** Either a shard id and sequence number, or an error code and message. */
@@ -75,9 +75,8 @@ public final class RecordWriter implements AutoCloseable {
             Shard shard = stream.openShardFor(e.hashKey());
             shards[i] = shard;
             int slot = i;
-            byte[] key = e.partitionKey().getBytes(StandardCharsets.UTF_8);
             try {
-                producer.send(new ProducerRecord<>(stream.topic(), shard.index(), key, e.data()), (md, error) -> {
+                producer.send(new ProducerRecord<>(stream.topic(), shard.index(), e.partitionKey(), e.data()), (md, error) -> {
                     offsets[slot] = error == null ? md.offset() : -1;
                     if (pending.decrementAndGet() == 0) {
                         finish.run();

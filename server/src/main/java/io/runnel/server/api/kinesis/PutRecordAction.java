@@ -8,6 +8,7 @@ import io.runnel.server.http.ApiException;
 import io.runnel.server.streams.RecordWriter;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -43,7 +44,7 @@ final class PutRecordAction implements KinesisAction {
 
     /** Reads one record to put, from a PutRecord body or one PutRecords entry. */
     static RecordWriter.Entry entry(JsonNode record) {
-        String partitionKey = record.get("PartitionKey").asText();
+        byte[] partitionKey = record.get("PartitionKey").asText().getBytes(StandardCharsets.UTF_8);
         JsonNode explicit = record.get("ExplicitHashKey");
         BigInteger hashKey;
         if (explicit != null && !explicit.isNull()) {

@@ -13,7 +13,6 @@ import io.runnel.server.http.ApiException;
 import io.runnel.server.streams.RecordWriter;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -38,7 +37,7 @@ final class PutRecordsAction implements KinesisAction {
         long bytes = 0;
         for (JsonNode record : request.node("Records")) {
             RecordWriter.Entry e = PutRecordAction.entry(record);
-            bytes += e.data().length + e.partitionKey().getBytes(StandardCharsets.UTF_8).length;
+            bytes += e.data().length + e.partitionKey().length;
             entries.add(e);
         }
         if (bytes > MAX_REQUEST_BYTES) {

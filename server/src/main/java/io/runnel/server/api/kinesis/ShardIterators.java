@@ -20,10 +20,21 @@ final class ShardIterators {
     record Position(String streamName, long streamCreatedAt, int shardIndex, long offset, long issuedAt) {
     }
 
-    private final byte[] key;
+    /** Every GetRecords opens one iterator and seals another: keep a keyed Mac per thread. */
+    private final ThreadLocal<Mac> macs;
 
     ShardIterators(String accountId, String region) {
-        this.key = ("runnel-shard-iterator:" + accountId + ":" + region).getBytes(StandardCharsets.UTF_8);
+        SecretKeySpec key = new SecretKeySpec(("runnel-shard-iterator:" + accountId + ":" + region)
+                .getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this.macs = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(key);
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     String encode(Position p) {
@@ -60,13 +71,8 @@ final class ShardIterators {
     }
 
     private byte[] mac(byte[] data, int length) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            mac.update(data, 0, length);
-            return Arrays.copyOf(mac.doFinal(), MAC_BYTES);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        Mac mac = macs.get();
+        mac.update(data, 0, length);
+        return Arrays.copyOf(mac.doFinal(), MAC_BYTES);
     }
 }
