@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -60,6 +61,7 @@ public final class MetadataLog implements AutoCloseable {
     private KafkaProducer<String, byte[]> producer;
     private KafkaConsumer<String, byte[]> consumer;
     private Thread reader;
+    private Admin admin; // for catchUp, made on first use
 
     public MetadataLog(String bootstrapServers, String topic) {
         this.topic = topic;
@@ -182,6 +184,33 @@ public final class MetadataLog implements AutoCloseable {
         return new TreeMap<>(streams).values();
     }
 
+    /**
+     * Completes once this log has read everything written to the topic before the call, so what
+     * {@link #get} returns then is at least as new as any change made before it.
+     */
+    public CompletableFuture<Void> catchUp() {
+        return catchUpAdmin().listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
+                .toCompletionStage().toCompletableFuture().thenCompose(latest -> {
+                    long last = latest.offset() - 1;
+                    if (last < readPosition) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    CompletableFuture<Void> read = new CompletableFuture<>();
+                    synchronized (waiters) {
+                        waiters.computeIfAbsent(last, k -> new ArrayList<>()).add(read);
+                    }
+                    releaseWaiters();
+                    return read;
+                });
+    }
+
+    private synchronized Admin catchUpAdmin() {
+        if (admin == null) {
+            admin = Admin.create(clientConfig);
+        }
+        return admin;
+    }
+
     public CompletableFuture<Void> put(StreamMetadata metadata) {
         try {
             return write(metadata.name(), JSON.writeValueAsBytes(metadata));
@@ -227,6 +256,11 @@ public final class MetadataLog implements AutoCloseable {
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
+        }
+        synchronized (this) {
+            if (admin != null) {
+                admin.close(Duration.ofSeconds(5));
+            }
         }
     }
 }

@@ -3,8 +3,13 @@ package io.runnel.core;
 /**
  * One shard of a stream. A shard's records live in the Kafka partition numbered {@link #index()}.
  *
- * @param endOffset null while the shard is open; once closed, the Kafka offset one past its last record
- * @param closedAt  null while open; when closed, the time it closed (epoch millis)
+ * <p>A shard closes in two steps. First writers stop: the shard is <em>closing</em> ({@code closedAt} set),
+ * and every writer that sees this routes to the shard's children. Then, once writers elsewhere (other
+ * servers, Flink sinks writing to Kafka directly) have had time to see it too, the shard <em>ends</em>: its
+ * end offset is recorded and readers know where it stops.
+ *
+ * @param endOffset null until the shard ends; then the Kafka offset one past its last record
+ * @param closedAt  null while open; once closing, the time it stopped taking records (epoch millis)
  */
 public record Shard(int index, String parentShardId, String adjacentParentShardId, HashKeyRange hashKeyRange,
                     long createdAt, Long endOffset, Long closedAt) {
@@ -17,10 +22,33 @@ public record Shard(int index, String parentShardId, String adjacentParentShardI
         return ShardId.of(index);
     }
 
+    /** True while the shard takes new records. */
     public boolean open() {
-        return endOffset == null;
+        return closedAt == null;
     }
 
+    /** True once the shard's last offset is known; readers stop there. */
+    public boolean ended() {
+        return endOffset != null;
+    }
+
+    /** True between the two steps of closing: no new records are routed here, but its end is not yet recorded. */
+    public boolean closing() {
+        return closedAt != null && endOffset == null;
+    }
+
+    /** The first step of closing: writers stop routing records here. */
+    public Shard stopWrites(long now) {
+        return new Shard(index, parentShardId, adjacentParentShardId, hashKeyRange, createdAt, null, now);
+    }
+
+    /** The second step of closing: the shard's records end before {@code endOffset}. */
+    public Shard end(long endOffset) {
+        return new Shard(index, parentShardId, adjacentParentShardId, hashKeyRange, createdAt, endOffset,
+                closedAt == null ? createdAt : closedAt);
+    }
+
+    /** Both steps at once, for a shard no writer ever saw open. */
     public Shard close(long endOffset, long now) {
         return new Shard(index, parentShardId, adjacentParentShardId, hashKeyRange, createdAt, endOffset, now);
     }
@@ -29,7 +57,7 @@ public record Shard(int index, String parentShardId, String adjacentParentShardI
         return SequenceNumber.of(index, 0);
     }
 
-    /** The sequence number of the last record a closed shard can hold; null while open. */
+    /** The sequence number of the last record an ended shard can hold; null until it ends. */
     public String endingSequenceNumber() {
         return endOffset == null ? null : SequenceNumber.of(index, Math.max(0, endOffset - 1));
     }

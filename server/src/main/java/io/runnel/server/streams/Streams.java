@@ -179,26 +179,46 @@ public final class Streams implements AutoCloseable {
     }
 
     /**
-     * Closes the given shards and opens new ones, atomically for writers: no record lands in a shard after
-     * the offset its metadata records as its end. New shards take the next indexes (and partitions).
+     * Stops writes to the given shards and opens new ones, atomically for this server's writers. The old
+     * shards end once the stream leaves UPDATING ({@link #endClosingShards}), which gives writers that do
+     * not share this server's lock (other servers, Flink sinks) the update delay to see the change.
+     * New shards take the next indexes (and partitions).
      */
     public StreamMetadata reshard(StreamMetadata stream, List<Shard> toClose, List<Shard> toOpen, long now) {
         ensurePartitions(stream, stream.shards().size() + toOpen.size());
         StampedLock lock = writeLocks.computeIfAbsent(stream.name(), n -> new StampedLock());
         long stamp = lock.writeLock();
         try {
-            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            toClose.forEach(s -> request.put(new TopicPartition(stream.topic(), s.index()), OffsetSpec.latest()));
-            var ends = await(admin.listOffsets(request).all());
             List<Shard> shards = new ArrayList<>(stream.shards());
             for (Shard s : toClose) {
-                shards.set(s.index(), s.close(ends.get(new TopicPartition(stream.topic(), s.index())).offset(), now));
+                shards.set(s.index(), s.stopWrites(now));
             }
             shards.addAll(toOpen);
             return save(stream.withShards(shards).withStatus(StreamStatus.UPDATING, now));
         } finally {
             lock.unlockWrite(stamp);
         }
+    }
+
+    /**
+     * Records where each closing shard ends: its partition's end offset now. Writers saw the shard closing
+     * at least the update delay ago; a Flink sink that still wrote past this point finds out from the
+     * recorded end and fails its checkpoint, so no acknowledged record is left where readers never look.
+     */
+    private StreamMetadata endClosingShards(StreamMetadata stream) {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (Shard s : stream.shards()) {
+            if (s.closing()) {
+                request.put(new TopicPartition(stream.topic(), s.index()), OffsetSpec.latest());
+            }
+        }
+        if (request.isEmpty()) {
+            return stream;
+        }
+        var ends = await(admin.listOffsets(request).all());
+        List<Shard> shards = new ArrayList<>(stream.shards());
+        ends.forEach((tp, end) -> shards.set(tp.partition(), shards.get(tp.partition()).end(end.offset())));
+        return stream.withShards(shards);
     }
 
     private void ensurePartitions(StreamMetadata stream, int count) {
@@ -224,7 +244,7 @@ public final class Streams implements AutoCloseable {
                     }
                     case UPDATING -> {
                         if (age >= config.updateStreamDelay.toMillis()) {
-                            save(s.withStatus(StreamStatus.ACTIVE, now));
+                            save(endClosingShards(s).withStatus(StreamStatus.ACTIVE, now));
                         }
                     }
                     case DELETING -> {

@@ -49,7 +49,7 @@ final class GetShardIteratorAction implements KinesisAction {
         long now = System.currentTimeMillis();
         CompletableFuture<Long> offset = switch (type) {
             case "TRIM_HORIZON" -> CompletableFuture.completedFuture(0L);
-            case "LATEST" -> shard.open()
+            case "LATEST" -> !shard.ended()
                     ? kinesis.reader.latestOffset(stream.topic(), shard.index())
                     : CompletableFuture.completedFuture(shard.endOffset());
             case "AT_TIMESTAMP" -> {

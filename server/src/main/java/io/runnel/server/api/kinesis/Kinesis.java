@@ -166,7 +166,7 @@ public final class Kinesis {
         }
         n.set("HashKeyRange", hashKeyRangeNode(s));
         ObjectNode seq = n.putObject("SequenceNumberRange").put("StartingSequenceNumber", s.startingSequenceNumber());
-        if (!s.open()) {
+        if (s.ended()) {
             seq.put("EndingSequenceNumber", s.endingSequenceNumber());
         }
         return n;
