@@ -1,4 +1,4 @@
-package io.runnel.connectors.source;
+package io.runnel.connectors;
 
 import io.runnel.server.testing.Clients;
 import io.runnel.server.testing.RunnelServerExtension;
@@ -11,12 +11,12 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /** A Flink MiniCluster, a real Runnel server, and a Kinesis client to make and fill streams with. */
 @ExtendWith(RunnelServerExtension.class)
-abstract class SourceTestBase {
+public abstract class ConnectorTestBase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = TestStreams.miniCluster();
+    public static final MiniClusterExtension FLINK = TestStreams.miniCluster();
 
-    static KinesisClient kinesis;
+    protected static KinesisClient kinesis;
 
     @BeforeAll
     static void client() {

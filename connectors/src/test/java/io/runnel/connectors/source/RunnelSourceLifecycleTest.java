@@ -1,5 +1,7 @@
 package io.runnel.connectors.source;
 
+import io.runnel.connectors.ConnectorTestBase;
+import io.runnel.connectors.TestStreams;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -30,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Starting positions, savepoints and rescaling, and what a job says when it cannot read. */
-class RunnelSourceLifecycleTest extends SourceTestBase {
+class RunnelSourceLifecycleTest extends ConnectorTestBase {
 
 
     /** Collects what a job's sink receives, across the jobs of one test. */
@@ -86,7 +88,7 @@ class RunnelSourceLifecycleTest extends SourceTestBase {
             resumed.cancel().get();
         }
         assertThat(beforeRestart).isLessThan(total);
-        RunnelSourceTest.assertEveryRecordOnceInKeyOrder(new ArrayList<>(RECEIVED), written);
+        TestStreams.assertEveryRecordOnceInKeyOrder(new ArrayList<>(RECEIVED), written);
     }
 
     @Test
@@ -99,7 +101,7 @@ class RunnelSourceLifecycleTest extends SourceTestBase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.fromSource(RunnelSource.<String>builder().bootstrapServers(TestStreams.bootstrap()).stream(stream)
-                .startingPosition(StartingPosition.latest()).deserializer(new RunnelSourceTest.KeyAndNumber()).build(),
+                .startingPosition(StartingPosition.latest()).deserializer(new TestStreams.KeyAndNumber()).build(),
                 WatermarkStrategy.noWatermarks(), "runnel").sinkTo(new Received());
         JobClient job = env.executeAsync("latest");
         try {
@@ -130,7 +132,7 @@ class RunnelSourceLifecycleTest extends SourceTestBase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         List<String> read = new ArrayList<>();
         try (CloseableIterator<String> it = env.fromSource(RunnelSource.<String>builder().bootstrapServers(TestStreams.bootstrap()).stream(stream)
-                .startingPosition(StartingPosition.atTimestamp(between)).bounded().deserializer(new RunnelSourceTest.KeyAndNumber()).build(),
+                .startingPosition(StartingPosition.atTimestamp(between)).bounded().deserializer(new TestStreams.KeyAndNumber()).build(),
                 WatermarkStrategy.noWatermarks(), "runnel").executeAndCollect()) {
             it.forEachRemaining(read::add);
         }
@@ -157,7 +159,7 @@ class RunnelSourceLifecycleTest extends SourceTestBase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         List<String> read = new ArrayList<>();
         try (CloseableIterator<String> it = env.fromSource(RunnelSource.<String>builder().bootstrapServers(TestStreams.bootstrap())
-                .stream(stream).startingPosition(start).bounded().deserializer(new RunnelSourceTest.KeyAndNumber()).build(),
+                .stream(stream).startingPosition(start).bounded().deserializer(new TestStreams.KeyAndNumber()).build(),
                 WatermarkStrategy.noWatermarks(), "runnel").executeAndCollect()) {
             it.forEachRemaining(read::add);
         }
@@ -176,7 +178,7 @@ class RunnelSourceLifecycleTest extends SourceTestBase {
     void aKafkaClusterWithoutRunnelFailsTheJobSayingSo() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.fromSource(RunnelSource.<String>builder().bootstrapServers(TestStreams.bootstrap()).metadataTopic("no-such-metadata")
-                .stream("anything").deserializer(new RunnelSourceTest.KeyAndNumber()).build(),
+                .stream("anything").deserializer(new TestStreams.KeyAndNumber()).build(),
                 WatermarkStrategy.noWatermarks(), "runnel").sinkTo(new Received());
         assertThatThrownBy(() -> env.execute("not runnel")).satisfies(e ->
                 assertThat(causes(e)).anyMatch(m -> m.contains("has no Runnel metadata topic 'no-such-metadata'")));
@@ -219,7 +221,7 @@ class RunnelSourceLifecycleTest extends SourceTestBase {
 
     private static RunnelSource<String> source(String stream) {
         return RunnelSource.<String>builder().bootstrapServers(TestStreams.bootstrap()).stream(stream)
-                .shardDiscoveryInterval(Duration.ofMillis(200)).deserializer(new RunnelSourceTest.KeyAndNumber()).build();
+                .shardDiscoveryInterval(Duration.ofMillis(200)).deserializer(new TestStreams.KeyAndNumber()).build();
     }
 
 

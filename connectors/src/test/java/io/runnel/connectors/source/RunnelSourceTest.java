@@ -7,6 +7,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 import org.apache.flink.util.Collector;
+import io.runnel.connectors.ConnectorTestBase;
+import io.runnel.connectors.TestStreams;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.model.ScalingType;
 
@@ -22,25 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Runnel source in a Flink MiniCluster, against a real Runnel server and its embedded Kafka. */
-class RunnelSourceTest extends SourceTestBase {
+class RunnelSourceTest extends ConnectorTestBase {
 
-
-    /** "key:n" for each record: the partition key and the record's number within its key. */
-    static final class KeyAndNumber implements RunnelRecordDeserializer<String> {
-        @Override
-        public void deserialize(RunnelRecord record, Collector<String> out) {
-            String data = new String(record.data(), java.nio.charset.StandardCharsets.UTF_8);
-            if (!data.startsWith(record.partitionKey() + ":")) {
-                throw new IllegalStateException("record " + record.sequenceNumber() + " has key " + record.partitionKey() + " but data " + data);
-            }
-            out.collect(data);
-        }
-
-        @Override
-        public TypeInformation<String> getProducedType() {
-            return Types.STRING;
-        }
-    }
 
     /** The data of each record, as text. */
     static final class KeyAndNumberless implements RunnelRecordDeserializer<String> {
@@ -75,7 +60,7 @@ class RunnelSourceTest extends SourceTestBase {
                 .executeAndCollect()) {
             it.forEachRemaining(read::add);
         }
-        assertEveryRecordOnceInKeyOrder(read, written);
+        TestStreams.assertEveryRecordOnceInKeyOrder(read, written);
     }
 
     @Test
@@ -106,7 +91,7 @@ class RunnelSourceTest extends SourceTestBase {
                 read.add(it.next());
             }
         }
-        assertEveryRecordOnceInKeyOrder(read, written);
+        TestStreams.assertEveryRecordOnceInKeyOrder(read, written);
     }
 
     /** Fails the job once, after some records, so that it restarts from its last checkpoint. */
@@ -139,32 +124,13 @@ class RunnelSourceTest extends SourceTestBase {
             it.forEachRemaining(read::add);
         }
         assertThat(FailOnce.FAILED).as("the injected failure happened").isTrue();
-        assertEveryRecordOnceInKeyOrder(read, written);
+        TestStreams.assertEveryRecordOnceInKeyOrder(read, written);
     }
 
     private static RunnelSource.Builder<String> source(String stream) {
         return RunnelSource.<String>builder()
                 .bootstrapServers(TestStreams.bootstrap())
                 .stream(stream)
-                .deserializer(new KeyAndNumber());
+                .deserializer(new TestStreams.KeyAndNumber());
     }
-
-    static void assertEveryRecordOnceInKeyOrder(List<String> read, Map<String, Integer> written) {
-        Map<String, List<Integer>> byKey = new HashMap<>();
-        for (String record : read) {
-            String[] parts = record.split(":");
-            byKey.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(Integer.parseInt(parts[1]));
-        }
-        assertThat(byKey.keySet()).isEqualTo(written.keySet());
-        written.forEach((key, count) -> {
-            List<Integer> expected = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                expected.add(i);
-            }
-            assertThat(byKey.get(key)).as("records of key %s in the order read", key).isEqualTo(expected);
-        });
-    }
-
-
-
 }

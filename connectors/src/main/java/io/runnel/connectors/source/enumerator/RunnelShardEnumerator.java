@@ -109,7 +109,7 @@ public final class RunnelShardEnumerator implements SplitEnumerator<RunnelShardS
         Map<Integer, long[]> ranges = new HashMap<>();
         for (Shard s : stream.shards()) {
             TopicPartition tp = new TopicPartition(stream.topic(), s.index());
-            long end = s.open() ? ends.get(tp).offset() : s.endOffset();
+            long end = s.ended() ? s.endOffset() : ends.get(tp).offset();
             long start = switch (options.startingPosition().type()) {
                 case TRIM_HORIZON -> 0;
                 case LATEST -> end;
@@ -153,7 +153,7 @@ public final class RunnelShardEnumerator implements SplitEnumerator<RunnelShardS
     private void plan(StreamMetadata stream) {
         for (Shard s : stream.shards()) {
             int i = s.index();
-            if (assigned.contains(i) && !s.open()) {
+            if (assigned.contains(i) && s.ended()) {
                 tellReaders(new ShardClosedEvent(i, s.endOffset()));
             }
             if (finished.contains(i) || assigned.contains(i) || pending.containsKey(i) || awaitingCheckpoint.containsKey(i)
