@@ -1,5 +1,6 @@
 package io.runnel.connectors.table;
 
+import io.runnel.connectors.TestStreams;
 import io.runnel.server.testing.Clients;
 import io.runnel.server.testing.RunnelServerExtension;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -26,6 +27,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -116,8 +118,14 @@ class RunnelTableTest {
         try (CloseableIterator<Row> result = tables.executeSql("SELECT window_start, user_id, COUNT(*) AS clicks "
                 + "FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) "
                 + "GROUP BY window_start, window_end, user_id").collect()) {
-            Thread reader = new Thread(() -> result.forEachRemaining(r ->
-                    rows.add(((LocalDateTime) r.getField(0)).format(minute) + "," + r.getField(1) + "," + r.getField(2))));
+            Thread reader = new Thread(() -> {
+                try {
+                    result.forEachRemaining(r ->
+                            rows.add(((LocalDateTime) r.getField(0)).format(minute) + "," + r.getField(1) + "," + r.getField(2)));
+                } catch (RuntimeException cancelled) {
+                    // Closing the result cancels the job, which ends this read.
+                }
+            });
             reader.setDaemon(true);
             reader.start();
             // Every window but the last closes as each shard's watermark passes it; the last waits for later clicks.
@@ -141,6 +149,45 @@ class RunnelTableTest {
             assertThat((String) r.getField(3)).matches("[1-9][0-9]*");
             assertThat(r.getField(4)).isNotNull();
         });
+    }
+
+    @Test
+    void insertIntoAStreamWritesEachRowKeyedByItsPartitionKeyColumns() throws Exception {
+        String copy = "sql-clicks-copy";
+        TestStreams.create(kinesis, copy, 2);
+        StreamTableEnvironment tables = tables();
+        tables.executeSql(clicksTable("", ""));
+        tables.executeSql("CREATE TABLE clicks_copy (user_id STRING, url STRING, ts TIMESTAMP(3)) WITH ('connector' = 'runnel', "
+                + "'stream' = '" + copy + "', 'bootstrap-servers' = '" + TestStreams.bootstrap() + "', 'format' = 'json', "
+                + "'sink.partition-key' = 'user_id', 'sink.delivery-guarantee' = 'exactly-once', "
+                + "'sink.transactional-id-prefix' = 'sql-clicks-copy')");
+        tables.executeSql("INSERT INTO clicks_copy SELECT user_id, url, ts FROM clicks").await(2, TimeUnit.MINUTES);
+
+        List<TestStreams.Read> read = TestStreams.getRecords(kinesis, copy);
+        assertThat(read).hasSize(600).allSatisfy(r -> assertThat(r.data()).contains("\"user_id\":\"" + r.partitionKey() + "\""));
+        List<String> lines = Files.readAllLines(TESTDATA.resolve("clicks.jsonl"));
+        assertThat(read).extracting(r -> click(r.data())).containsExactlyInAnyOrderElementsOf(
+                lines.stream().map(RunnelTableTest::click).toList());
+    }
+
+    private static final Pattern CLICK = Pattern.compile("\"user_id\":\"([^\"]+)\",\"url\":\"([^\"]+)\",\"ts\":\"([^\"]+)\"");
+
+    /** A click's user, page and time, however the JSON spells the time's fraction. */
+    private static String click(String json) {
+        Matcher m = CLICK.matcher(json);
+        assertThat(m.find()).as("a click in %s", json).isTrue();
+        return m.group(1) + " " + m.group(2) + " " + LocalDateTime.parse(m.group(3).replace(' ', 'T'));
+    }
+
+    @Test
+    void aPartitionKeyColumnTheTableLacksIsRefusedByName() {
+        StreamTableEnvironment tables = tables();
+        tables.executeSql(clicksTable("", ""));
+        tables.executeSql("CREATE TABLE bad_sink (user_id STRING) WITH ('connector' = 'runnel', 'stream' = 'anything', "
+                + "'bootstrap-servers' = '" + TestStreams.bootstrap() + "', 'format' = 'json', 'sink.partition-key' = 'user')");
+        assertThatThrownBy(() -> tables.executeSql("INSERT INTO bad_sink SELECT user_id FROM clicks"))
+                .hasRootCauseInstanceOf(ValidationException.class)
+                .rootCause().hasMessageContaining("'sink.partition-key' names column 'user'");
     }
 
     @Test
