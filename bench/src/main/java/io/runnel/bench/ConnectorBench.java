@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The Flink connector: RunnelSource reading a 4-shard stream of 5 million 100-byte records, against Flink's
- * KafkaSource reading the same topic, in the same run, in a local MiniCluster.
+ * KafkaSource reading the same topic, in the same run, in a local MiniCluster; then the sink ({@link SinkBench}).
  */
 final class ConnectorBench {
 
@@ -61,39 +61,54 @@ final class ConnectorBench {
         System.out.println("Runnel bench: connector (" + Runtime.getRuntime().availableProcessors() + " cores; Kafka, Runnel and Flink on this machine)");
         try (ServerProcess server = ServerProcess.start(dir.resolve("data"));
              KinesisClient kinesis = StreamsBench.client(server.endpoint)) {
-            kinesis.createStream(b -> b.streamName(STREAM).shardCount(SHARDS));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (kinesis.describeStreamSummary(b -> b.streamName(STREAM)).streamDescriptionSummary().streamStatus() != StreamStatus.ACTIVE) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(STREAM + " did not become ACTIVE");
-                }
-                TimeUnit.MILLISECONDS.sleep(50);
+            List<String> parts = args.length == 0 ? List.of("source", "sink") : List.of(args);
+            if (parts.contains("source")) {
+                readBench(server, kinesis);
             }
-            String topic = "runnel." + STREAM;
-            fill(server.bootstrapServers, topic);
-            System.out.printf("filled %s with %,d records of %d bytes%n", STREAM, RECORDS, RECORD_BYTES);
+            if (parts.contains("sink")) {
+                SinkBench.run(server.bootstrapServers, kinesis);
+            }
+        }
+    }
 
-            // A round of each to warm Flink and both sources up, then rounds that take turns going first.
-            read(kafkaSource(server.bootstrapServers, topic), "KafkaSource");
-            read(runnelSource(server.bootstrapServers), "RunnelSource");
-            double[] kafka = new double[ROUNDS];
-            double[] runnel = new double[ROUNDS];
-            for (int round = 0; round < ROUNDS; round++) {
-                if (round % 2 == 0) {
-                    runnel[round] = read(runnelSource(server.bootstrapServers), "RunnelSource");
-                    kafka[round] = read(kafkaSource(server.bootstrapServers, topic), "KafkaSource");
-                } else {
-                    kafka[round] = read(kafkaSource(server.bootstrapServers, topic), "KafkaSource");
-                    runnel[round] = read(runnelSource(server.bootstrapServers), "RunnelSource");
-                }
-                System.out.printf("  round %d: RunnelSource %,.0f records/s, KafkaSource %,.0f records/s%n", round + 1, runnel[round], kafka[round]);
+    /** RunnelSource against KafkaSource. */
+    private static void readBench(ServerProcess server, KinesisClient kinesis) throws Exception {
+        createStream(kinesis, STREAM, SHARDS);
+        String topic = "runnel." + STREAM;
+        fill(server.bootstrapServers, topic);
+        System.out.printf("filled %s with %,d records of %d bytes%n", STREAM, RECORDS, RECORD_BYTES);
+
+        // A round of each to warm Flink and both sources up, then rounds that take turns going first.
+        read(kafkaSource(server.bootstrapServers, topic), "KafkaSource");
+        read(runnelSource(server.bootstrapServers), "RunnelSource");
+        double[] kafka = new double[ROUNDS];
+        double[] runnel = new double[ROUNDS];
+        for (int round = 0; round < ROUNDS; round++) {
+            if (round % 2 == 0) {
+                runnel[round] = read(runnelSource(server.bootstrapServers), "RunnelSource");
+                kafka[round] = read(kafkaSource(server.bootstrapServers, topic), "KafkaSource");
+            } else {
+                kafka[round] = read(kafkaSource(server.bootstrapServers, topic), "KafkaSource");
+                runnel[round] = read(runnelSource(server.bootstrapServers), "RunnelSource");
             }
-            double k = median(kafka);
-            double r = median(runnel);
-            System.out.println();
-            System.out.printf("RunnelSource, 4 shards, parallelism %d:   %,.0f records/s (median of %d)%n", PARALLELISM, r, ROUNDS);
-            System.out.printf("KafkaSource, same topic, same Flink:     %,.0f records/s (median of %d)%n", k, ROUNDS);
-            System.out.printf("ratio RunnelSource / KafkaSource:        %.2f   (floor 0.90: %s)%n", r / k, r / k >= 0.9 ? "met" : "NOT met");
+            System.out.printf("  round %d: RunnelSource %,.0f records/s, KafkaSource %,.0f records/s%n", round + 1, runnel[round], kafka[round]);
+        }
+        double k = median(kafka);
+        double r = median(runnel);
+        System.out.println();
+        System.out.printf("RunnelSource, 4 shards, parallelism %d:   %,.0f records/s (median of %d)%n", PARALLELISM, r, ROUNDS);
+        System.out.printf("KafkaSource, same topic, same Flink:     %,.0f records/s (median of %d)%n", k, ROUNDS);
+        System.out.printf("ratio RunnelSource / KafkaSource:        %.2f   (floor 0.90: %s)%n", r / k, r / k >= 0.9 ? "met" : "NOT met");
+    }
+
+    static void createStream(KinesisClient kinesis, String stream, int shards) throws InterruptedException {
+        kinesis.createStream(b -> b.streamName(stream).shardCount(shards));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamStatus() != StreamStatus.ACTIVE) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(stream + " did not become ACTIVE");
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
         }
     }
 
@@ -184,7 +199,7 @@ final class ConnectorBench {
         }
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];

@@ -52,6 +52,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("transaction.state.log.replication.factor", "1");
         p.put("transaction.state.log.min.isr", "1");
         p.put("transaction.state.log.num.partitions", "4");
+        // Flink's KafkaSink asks for one-hour transactions by default, beyond Kafka's default 15-minute cap.
+        p.put("transaction.max.timeout.ms", Long.toString(java.time.Duration.ofHours(1).toMillis()));
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("log.retention.check.interval.ms", "60000");
         // Room for a 1 MiB record plus its partition key and batch overhead.
