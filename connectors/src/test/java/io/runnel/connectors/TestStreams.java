@@ -5,6 +5,9 @@ import io.runnel.connectors.source.RunnelRecordDeserializer;
 import io.runnel.server.testing.RunnelServerExtension;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
 import org.apache.flink.util.Collector;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -16,11 +19,18 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -118,5 +128,40 @@ public final class TestStreams {
             }
         }
         return all;
+    }
+
+    public static final Path TESTDATA = Path.of("..", "testdata");
+    private static final Pattern USER = Pattern.compile("\"user_id\":\"([^\"]+)\"");
+
+    /** Puts every click of testdata/clicks.jsonl, keyed by its user. */
+    public static void putClicks(KinesisClient kinesis, String stream) throws IOException {
+        List<PutRecordsRequestEntry> batch = new ArrayList<>();
+        for (String line : Files.readAllLines(TESTDATA.resolve("clicks.jsonl"))) {
+            Matcher user = USER.matcher(line);
+            assertThat(user.find()).as("user_id in %s", line).isTrue();
+            batch.add(PutRecordsRequestEntry.builder().partitionKey(user.group(1)).data(SdkBytes.fromUtf8String(line)).build());
+        }
+        for (int i = 0; i < batch.size(); i += 500) {
+            List<PutRecordsRequestEntry> part = batch.subList(i, Math.min(batch.size(), i + 500));
+            assertThat(kinesis.putRecords(b -> b.streamName(stream).records(part)).failedRecordCount()).isZero();
+        }
+    }
+
+    /** The answer checked into testdata/: clicks per user per minute, as "window_start,user_id,clicks" lines. */
+    public static List<String> expectedClicksPerMinute() throws IOException {
+        List<String> lines = Files.readAllLines(TESTDATA.resolve("clicks-per-minute.csv"));
+        return lines.subList(1, lines.size());
+    }
+
+    /** Runs the one-minute TUMBLE count of clicks per user over a table, to the end of its input. */
+    public static List<String> clicksPerMinute(TableEnvironment tables, String table) throws Exception {
+        List<String> rows = new ArrayList<>();
+        DateTimeFormatter minute = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+        try (CloseableIterator<Row> result = tables.executeSql("SELECT window_start, user_id, COUNT(*) AS clicks "
+                + "FROM TABLE(TUMBLE(TABLE " + table + ", DESCRIPTOR(ts), INTERVAL '1' MINUTE)) "
+                + "GROUP BY window_start, window_end, user_id").collect()) {
+            result.forEachRemaining(r -> rows.add(((LocalDateTime) r.getField(0)).format(minute) + "," + r.getField(1) + "," + r.getField(2)));
+        }
+        return rows;
     }
 }

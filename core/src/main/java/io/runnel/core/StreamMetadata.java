@@ -13,31 +13,39 @@ import java.util.TreeMap;
  * @param statusSince when the stream entered its current status (epoch millis)
  * @param createdAt   the stream's creation time; it also tells apart two streams of the same name
  * @param topic       the Kafka topic holding the stream's records, one partition per shard
+ * @param table       the stream as a Flink SQL table (schema, format and options, in Flink's catalog
+ *                    properties form) when someone created it as a table; empty otherwise
  */
 public record StreamMetadata(String name, StreamStatus status, long statusSince, long createdAt, int retentionHours,
-                             StreamMode mode, List<Shard> shards, Map<String, String> tags, String topic) {
+                             StreamMode mode, List<Shard> shards, Map<String, String> tags, String topic,
+                             Map<String, String> table) {
 
     public enum StreamMode { PROVISIONED, ON_DEMAND }
 
     public StreamMetadata {
         shards = List.copyOf(shards);
         tags = new TreeMap<>(tags);
+        table = table == null ? Map.of() : new TreeMap<>(table);
     }
 
     public StreamMetadata withStatus(StreamStatus newStatus, long now) {
-        return new StreamMetadata(name, newStatus, now, createdAt, retentionHours, mode, shards, tags, topic);
+        return new StreamMetadata(name, newStatus, now, createdAt, retentionHours, mode, shards, tags, topic, table);
     }
 
     public StreamMetadata withShards(List<Shard> newShards) {
-        return new StreamMetadata(name, status, statusSince, createdAt, retentionHours, mode, newShards, tags, topic);
+        return new StreamMetadata(name, status, statusSince, createdAt, retentionHours, mode, newShards, tags, topic, table);
     }
 
     public StreamMetadata withRetentionHours(int hours) {
-        return new StreamMetadata(name, status, statusSince, createdAt, hours, mode, shards, tags, topic);
+        return new StreamMetadata(name, status, statusSince, createdAt, hours, mode, shards, tags, topic, table);
     }
 
     public StreamMetadata withTags(Map<String, String> newTags) {
-        return new StreamMetadata(name, status, statusSince, createdAt, retentionHours, mode, shards, newTags, topic);
+        return new StreamMetadata(name, status, statusSince, createdAt, retentionHours, mode, shards, newTags, topic, table);
+    }
+
+    public StreamMetadata withTable(Map<String, String> newTable) {
+        return new StreamMetadata(name, status, statusSince, createdAt, retentionHours, mode, shards, tags, topic, newTable);
     }
 
     public List<Shard> openShards() {

@@ -80,7 +80,7 @@ final class RoutingRecordSerializer<T> implements KafkaRecordSerializationSchema
         return HashKey.parseExplicit(explicit);
     }
 
-    /** numRecordsOut and numBytesOut of one shard, in the group {@code shardId.<id>}. */
+    /** recordsOut and bytesOut of one shard, in the group {@code shardId.<id>}. */
     private Counter[] countersOf(int shardIndex) {
         while (shardCounters.size() <= shardIndex) {
             shardCounters.add(null);
@@ -88,7 +88,7 @@ final class RoutingRecordSerializer<T> implements KafkaRecordSerializationSchema
         Counter[] counters = shardCounters.get(shardIndex);
         if (counters == null) {
             MetricGroup shard = metricGroup.addGroup("shardId", io.runnel.core.ShardId.of(shardIndex));
-            counters = new Counter[] {shard.counter("numRecordsOut"), shard.counter("numBytesOut")};
+            counters = new Counter[] {shard.counter("recordsOut"), shard.counter("bytesOut")};
             shardCounters.set(shardIndex, counters);
         }
         return counters;

@@ -43,28 +43,16 @@ class RunnelTableTest {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
 
-    private static final Path TESTDATA = Path.of("..", "testdata");
+    private static final Path TESTDATA = TestStreams.TESTDATA;
     private static final String STREAM = "sql-clicks";
-    private static final Pattern USER = Pattern.compile("\"user_id\":\"([^\"]+)\"");
 
     private static KinesisClient kinesis;
 
     @BeforeAll
     static void fillFromTestdata() throws Exception {
         kinesis = Clients.sync(RunnelServerExtension.server().endpoint(), true);
-        kinesis.createStream(b -> b.streamName(STREAM).shardCount(3));
-        await().atMost(Duration.ofSeconds(30)).until(() -> kinesis.describeStreamSummary(b -> b.streamName(STREAM))
-                .streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
-        List<PutRecordsRequestEntry> batch = new ArrayList<>();
-        for (String line : Files.readAllLines(TESTDATA.resolve("clicks.jsonl"))) {
-            Matcher user = USER.matcher(line);
-            assertThat(user.find()).as("user_id in %s", line).isTrue();
-            batch.add(PutRecordsRequestEntry.builder().partitionKey(user.group(1)).data(SdkBytes.fromUtf8String(line)).build());
-        }
-        for (int i = 0; i < batch.size(); i += 500) {
-            List<PutRecordsRequestEntry> part = batch.subList(i, Math.min(batch.size(), i + 500));
-            assertThat(kinesis.putRecords(b -> b.streamName(STREAM).records(part)).failedRecordCount()).isZero();
-        }
+        TestStreams.create(kinesis, STREAM, 3);
+        TestStreams.putClicks(kinesis, STREAM);
     }
 
     @AfterAll
@@ -93,15 +81,7 @@ class RunnelTableTest {
     void aTumblingWindowAggregateMatchesThePrecomputedAnswer() throws Exception {
         StreamTableEnvironment tables = tables();
         tables.executeSql(clicksTable("", ""));
-        List<String> rows = new ArrayList<>();
-        DateTimeFormatter minute = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-        try (CloseableIterator<Row> result = tables.executeSql("SELECT window_start, user_id, COUNT(*) AS clicks "
-                + "FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) "
-                + "GROUP BY window_start, window_end, user_id").collect()) {
-            result.forEachRemaining(r -> rows.add(((LocalDateTime) r.getField(0)).format(minute) + "," + r.getField(1) + "," + r.getField(2)));
-        }
-        List<String> expected = Files.readAllLines(TESTDATA.resolve("clicks-per-minute.csv"));
-        assertThat(rows).containsExactlyInAnyOrderElementsOf(expected.subList(1, expected.size()));
+        assertThat(TestStreams.clicksPerMinute(tables, "clicks")).containsExactlyInAnyOrderElementsOf(TestStreams.expectedClicksPerMinute());
     }
 
     @Test

@@ -101,7 +101,7 @@ public final class ApiHttpServer implements AutoCloseable {
         WireFormat format = WireFormat.ofContentType(req.getHeader("Content-Type"));
         String target = req.getHeader("X-Amz-Target");
         String[] parts = target == null ? new String[0] : target.split("\\.", 2);
-        Kinesis.Operation operation = parts.length == 2 && Kinesis.SERVICE.equals(parts[0]) ? Kinesis.operation(parts[1]) : null;
+        Kinesis.Operation operation = parts.length == 2 ? Kinesis.operation(parts[0], parts[1]) : null;
         WireFormat replyFormat = format == null ? WireFormat.JSON : format;
         try {
             if (req.method() != HttpMethod.POST || parts.length != 2) {

@@ -58,7 +58,7 @@ public final class RunnelSourceReader<T>
     @Override
     protected RunnelShardSplitState initializedState(RunnelShardSplit split) {
         MetricGroup shard = context.metricGroup().addGroup("shardId", split.splitId());
-        RunnelShardSplitState state = new RunnelShardSplitState(split, shard.counter("numRecordsIn"), shard.counter("numBytesIn"));
+        RunnelShardSplitState state = new RunnelShardSplitState(split, shard.counter("recordsIn"), shard.counter("bytesIn"));
         // As Kinesis reports it: zero when caught up, else how long ago the last record read arrived.
         shard.gauge("millisBehindLatest", () -> {
             Long behind = lag.get(split.shardIndex());

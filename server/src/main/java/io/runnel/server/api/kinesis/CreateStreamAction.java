@@ -69,7 +69,7 @@ final class CreateStreamAction implements KinesisAction {
                 shards.add(Shard.open(i, null, null, ranges.get(i), now));
             }
             StreamMetadata stream = new StreamMetadata(name, StreamStatus.CREATING, now, now, DEFAULT_RETENTION_HOURS,
-                    mode, shards, tags, kinesis.config.topicPrefix + name);
+                    mode, shards, tags, kinesis.config.topicPrefix + name, Map.of());
             // The stream's topic is created as the stream leaves CREATING; a failed attempt is retried then.
             kinesis.streams.save(stream);
             return Kinesis.object();

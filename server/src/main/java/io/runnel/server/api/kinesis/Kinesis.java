@@ -28,6 +28,8 @@ import static java.util.Map.entry;
 public final class Kinesis {
 
     public static final String SERVICE = "Kinesis_20131202";
+    /** Runnel's own operations, beside Kinesis's: what Kinesis has no operation for. */
+    public static final String RUNNEL_SERVICE = "Runnel_20261126";
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Pattern ARN = Pattern.compile("arn:aws[^:]*:kinesis:([^:]*):(\\d{12}):stream/(.+)");
 
@@ -52,6 +54,8 @@ public final class Kinesis {
             entry("SplitShard", new SplitShardAction()),
             entry("UpdateShardCount", new UpdateShardCountAction()));
 
+    private static final Map<String, KinesisAction> RUNNEL_ACTIONS = Map.of("PutStreamTable", new PutStreamTableAction());
+
     final RunnelConfig config;
     final Streams streams;
     final RecordWriter writer;
@@ -70,12 +74,21 @@ public final class Kinesis {
     public record Operation(KinesisAction action, List<Member> input) {
     }
 
-    private static final Map<String, Operation> OPERATIONS = ACTIONS.entrySet().stream()
-            .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> new Operation(e.getValue(), e.getValue().input())));
+    private static final Map<String, Operation> OPERATIONS = operations(ACTIONS);
+    private static final Map<String, Operation> RUNNEL_OPERATIONS = operations(RUNNEL_ACTIONS);
 
-    /** The operation named by the part of X-Amz-Target after the dot, or null. */
-    public static Operation operation(String name) {
-        return OPERATIONS.get(name);
+    private static Map<String, Operation> operations(Map<String, KinesisAction> actions) {
+        return actions.entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> new Operation(e.getValue(), e.getValue().input())));
+    }
+
+    /** The operation an X-Amz-Target of {@code service.name} names, or null. */
+    public static Operation operation(String service, String name) {
+        return switch (service) {
+            case SERVICE -> OPERATIONS.get(name);
+            case RUNNEL_SERVICE -> RUNNEL_OPERATIONS.get(name);
+            default -> null;
+        };
     }
 
     static CompletableFuture<JsonNode> done(JsonNode response) {

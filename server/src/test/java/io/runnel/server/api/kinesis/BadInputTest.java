@@ -301,6 +301,16 @@ class BadInputTest {
         c.add(error("delete an unknown stream", "DeleteStream", "{\"StreamName\":\"nope\"}",
                 400, "ResourceNotFoundException", "Stream nope under account 000000000000 not found."));
 
+        // Runnel's own operations
+        c.add(new Case("a stream table without Table", "Runnel_20261126.PutStreamTable", JSON,
+                stream(null).getBytes(StandardCharsets.UTF_8), 400, "ValidationException",
+                "1 validation error detected: Value null at 'table' failed to satisfy constraint: Member must not be null"));
+        c.add(new Case("a table for an unknown stream", "Runnel_20261126.PutStreamTable", JSON,
+                "{\"StreamName\":\"nope\",\"Table\":{}}".getBytes(StandardCharsets.UTF_8), 400, "ResourceNotFoundException",
+                "Stream nope under account 000000000000 not found."));
+        c.add(new Case("an unknown Runnel operation", "Runnel_20261126.Explode", JSON, "{}".getBytes(StandardCharsets.UTF_8),
+                400, "UnknownOperationException", "Unknown operation"));
+
         // The protocol itself
         c.add(error("an unknown operation", "Explode", "{}", 400, "UnknownOperationException", "Unknown operation"));
         c.add(new Case("no target header", null, JSON, "{}".getBytes(StandardCharsets.UTF_8), 403, "AccessDeniedException",

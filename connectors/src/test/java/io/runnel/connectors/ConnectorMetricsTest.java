@@ -1,4 +1,10 @@
-package io.runnel.connectors.source;
+package io.runnel.connectors;
+
+import io.runnel.connectors.sink.RunnelSink;
+import io.runnel.connectors.source.RunnelRecordDeserializer;
+import io.runnel.connectors.source.RunnelSource;
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
+import java.nio.charset.StandardCharsets;
 
 import io.runnel.server.testing.Clients;
 import io.runnel.server.testing.RunnelServerExtension;
@@ -31,9 +37,12 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The source reports, per shard, records and bytes read and how far behind it is; per reader, its shards. */
+/**
+ * The source reports, per shard, records and bytes read and how far behind it is, and per reader its shards;
+ * the sink reports records and bytes written per shard.
+ */
 @ExtendWith(RunnelServerExtension.class)
-class RunnelSourceMetricsTest {
+class ConnectorMetricsTest {
 
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
@@ -61,16 +70,16 @@ class RunnelSourceMetricsTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.fromSource(RunnelSource.<String>builder().bootstrapServers(RunnelServerExtension.server().server.bootstrapServers())
-                        .stream(stream).deserializer(new RunnelSourceTest.KeyAndNumberless()).build(),
+                        .stream(stream).deserializer(RunnelRecordDeserializer.of(new SimpleStringSchema())).build(),
                 WatermarkStrategy.noWatermarks(), "runnel").sinkTo(new DiscardingSink<>());
         JobClient job = env.executeAsync("metrics");
         try {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 for (Map.Entry<String, Long> shard : perShard.entrySet()) {
                     Map<String, Metric> metrics = shardMetrics(job, shard.getKey());
-                    assertThat(metrics).containsKeys("numRecordsIn", "numBytesIn", "millisBehindLatest");
-                    assertThat(((Counter) metrics.get("numRecordsIn")).getCount()).as("records of %s", shard.getKey()).isEqualTo(shard.getValue());
-                    assertThat(((Counter) metrics.get("numBytesIn")).getCount()).isPositive();
+                    assertThat(metrics).containsKeys("recordsIn", "bytesIn", "millisBehindLatest");
+                    assertThat(((Counter) metrics.get("recordsIn")).getCount()).as("records of %s", shard.getKey()).isEqualTo(shard.getValue());
+                    assertThat(((Counter) metrics.get("bytesIn")).getCount()).isPositive();
                     assertThat(((Gauge<?>) metrics.get("millisBehindLatest")).getValue()).as("behind on %s", shard.getKey()).isEqualTo(0L);
                 }
                 long assigned = METRICS.getMetricsByIdentifiers(job.getJobID()).entrySet().stream()
@@ -80,6 +89,35 @@ class RunnelSourceMetricsTest {
             });
         } finally {
             job.cancel().get();
+        }
+    }
+
+    @Test
+    void perShardRecordsWritten() throws Exception {
+        String stream = "sink-metrics";
+        try (KinesisClient kinesis = Clients.sync(RunnelServerExtension.server().endpoint(), true)) {
+            TestStreams.create(kinesis, stream, 2);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(1);
+            List<String> records = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                records.add("k" + i + ":0");
+            }
+            env.fromData(records).sinkTo(RunnelSink.<String>builder().bootstrapServers(TestStreams.bootstrap()).stream(stream)
+                    .serializer(new SimpleStringSchema()).partitionKey(r -> r.substring(0, r.indexOf(':'))).build());
+            JobClient job = env.executeAsync("sink-metrics");
+            job.getJobExecutionResult().get();
+
+            List<TestStreams.Read> written = TestStreams.getRecords(kinesis, stream);
+            Map<String, Long> perShard = written.stream().collect(Collectors.groupingBy(TestStreams.Read::shardId, Collectors.counting()));
+            Map<String, Long> bytes = written.stream().collect(Collectors.groupingBy(TestStreams.Read::shardId,
+                    Collectors.summingLong(r -> r.data().getBytes(StandardCharsets.UTF_8).length)));
+            assertThat(perShard).hasSize(2);
+            for (Map.Entry<String, Long> shard : perShard.entrySet()) {
+                Map<String, Metric> metrics = shardMetrics(job, shard.getKey());
+                assertThat(((Counter) metrics.get("recordsOut")).getCount()).as("records to %s", shard.getKey()).isEqualTo(shard.getValue());
+                assertThat(((Counter) metrics.get("bytesOut")).getCount()).as("bytes to %s", shard.getKey()).isEqualTo(bytes.get(shard.getKey()));
+            }
         }
     }
 

@@ -1,0 +1,40 @@
+package io.runnel.connectors.catalog;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.table.catalog.Catalog;
+import org.apache.flink.table.factories.CatalogFactory;
+import org.apache.flink.table.factories.FactoryUtil;
+
+import java.util.Set;
+
+import static io.runnel.connectors.catalog.RunnelCatalogOptions.BOOTSTRAP_SERVERS;
+import static io.runnel.connectors.catalog.RunnelCatalogOptions.DEFAULT_DATABASE;
+import static io.runnel.connectors.catalog.RunnelCatalogOptions.ENDPOINT;
+import static io.runnel.connectors.catalog.RunnelCatalogOptions.METADATA_TOPIC;
+
+/** {@code CREATE CATALOG runnel WITH ('type' = 'runnel', 'endpoint' = ..., 'bootstrap-servers' = ...)}. */
+public final class RunnelCatalogFactory implements CatalogFactory {
+
+    @Override
+    public String factoryIdentifier() {
+        return "runnel";
+    }
+
+    @Override
+    public Set<ConfigOption<?>> requiredOptions() {
+        return Set.of(ENDPOINT, BOOTSTRAP_SERVERS);
+    }
+
+    @Override
+    public Set<ConfigOption<?>> optionalOptions() {
+        return Set.of(METADATA_TOPIC, DEFAULT_DATABASE);
+    }
+
+    @Override
+    public Catalog createCatalog(Context context) {
+        FactoryUtil.CatalogFactoryHelper helper = FactoryUtil.createCatalogFactoryHelper(this, context);
+        helper.validate();
+        return new RunnelCatalog(context.getName(), helper.getOptions().get(DEFAULT_DATABASE), helper.getOptions().get(ENDPOINT),
+                helper.getOptions().get(BOOTSTRAP_SERVERS), helper.getOptions().get(METADATA_TOPIC));
+    }
+}

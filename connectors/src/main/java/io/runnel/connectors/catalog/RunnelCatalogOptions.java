@@ -1,0 +1,28 @@
+package io.runnel.connectors.catalog;
+
+import io.runnel.core.MetadataLog;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/** The options of {@code CREATE CATALOG ... WITH ('type' = 'runnel', ...)}, and the catalog's own table option. */
+public final class RunnelCatalogOptions {
+
+    private RunnelCatalogOptions() {
+    }
+
+    public static final ConfigOption<String> ENDPOINT = ConfigOptions.key("endpoint").stringType().noDefaultValue()
+            .withDescription("The Runnel server's API, as `./runnel up` prints it (http://127.0.0.1:4567).");
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("bootstrap-servers").stringType()
+            .noDefaultValue().withDescription("The Kafka cluster behind the Runnel server, as `./runnel up` prints it.");
+
+    public static final ConfigOption<String> METADATA_TOPIC = ConfigOptions.key("metadata-topic").stringType()
+            .defaultValue(MetadataLog.DEFAULT_TOPIC).withDescription("The Kafka topic of Runnel's stream metadata.");
+
+    public static final ConfigOption<String> DEFAULT_DATABASE = ConfigOptions.key("default-database").stringType()
+            .defaultValue("default").withDescription("The name of the catalog's one database.");
+
+    /** A table option the catalog consumes when CREATE TABLE makes a stream; it is not stored with the table. */
+    public static final ConfigOption<Integer> SHARD_COUNT = ConfigOptions.key("shard-count").intType().defaultValue(1)
+            .withDescription("CREATE TABLE: the number of shards of the new stream.");
+}

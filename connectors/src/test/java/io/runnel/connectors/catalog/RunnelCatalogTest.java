@@ -1,0 +1,99 @@
+package io.runnel.connectors.catalog;
+
+import io.runnel.connectors.ConnectorTestBase;
+import io.runnel.connectors.TestStreams;
+import io.runnel.server.testing.RunnelServerExtension;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The Runnel catalog in Flink SQL: streams as tables, CREATE TABLE and DROP TABLE as stream changes. */
+class RunnelCatalogTest extends ConnectorTestBase {
+
+    private static StreamTableEnvironment tablesInCatalog() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
+        tables.executeSql("CREATE CATALOG runnel WITH ('type' = 'runnel', 'endpoint' = '"
+                + RunnelServerExtension.server().endpoint() + "', 'bootstrap-servers' = '" + TestStreams.bootstrap() + "')");
+        tables.executeSql("USE CATALOG runnel");
+        return tables;
+    }
+
+    @Test
+    void aTableCreatedInTheCatalogRunsTheTumblingWindowAggregate() throws Exception {
+        StreamTableEnvironment tables = tablesInCatalog();
+        tables.executeSql("CREATE TABLE catalog_clicks (user_id STRING, url STRING, ts TIMESTAMP(3), "
+                + "WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('format' = 'json', 'shard-count' = '3')").await();
+        assertThat(kinesis.listShards(b -> b.streamName("catalog_clicks")).shards()).hasSize(3);
+        TestStreams.putClicks(kinesis, "catalog_clicks");
+
+        // A new session sees the schema the stream's metadata keeps.
+        StreamTableEnvironment later = tablesInCatalog();
+        later.executeSql("CREATE TEMPORARY VIEW clicks_so_far AS SELECT * FROM catalog_clicks /*+ OPTIONS('scan.bounded' = 'true') */");
+        assertThat(TestStreams.clicksPerMinute(later, "clicks_so_far"))
+                .containsExactlyInAnyOrderElementsOf(TestStreams.expectedClicksPerMinute());
+    }
+
+    @Test
+    void aStreamWithoutATableReadsAsRawRecordsWithTheirKeys() throws Exception {
+        TestStreams.create(kinesis, "catalog-raw", 2);
+        kinesis.putRecord(b -> b.streamName("catalog-raw").partitionKey("k1").data(SdkBytes.fromUtf8String("first")));
+        kinesis.putRecord(b -> b.streamName("catalog-raw").partitionKey("k2").data(SdkBytes.fromUtf8String("second")));
+
+        StreamTableEnvironment tables = tablesInCatalog();
+        assertThat(tables.from("`catalog-raw`").getResolvedSchema().getColumnNames())
+                .containsExactly("partition_key", "data", "arrival_time", "shard_id", "sequence_number");
+        List<String> rows = new ArrayList<>();
+        try (CloseableIterator<Row> result = tables.executeSql("SELECT partition_key, CAST(data AS STRING), shard_id "
+                + "FROM `catalog-raw` /*+ OPTIONS('scan.bounded' = 'true') */").collect()) {
+            result.forEachRemaining(r -> rows.add(r.getField(0) + "=" + r.getField(1)));
+        }
+        assertThat(rows).containsExactlyInAnyOrder("k1=first", "k2=second");
+        assertThat(collectTables(tables)).contains("catalog-raw");
+    }
+
+    @Test
+    void dropTableDeletesTheStreamAndIfExistsBehavesAsUsual() throws Exception {
+        StreamTableEnvironment tables = tablesInCatalog();
+        tables.executeSql("CREATE TABLE catalog_dropped (n INT) WITH ('format' = 'json')").await();
+        assertThat(kinesis.describeStreamSummary(b -> b.streamName("catalog_dropped")).streamDescriptionSummary().openShardCount()).isEqualTo(1);
+        assertThatThrownBy(() -> tables.executeSql("CREATE TABLE catalog_dropped (n INT)"))
+                .isInstanceOf(ValidationException.class).rootCause().hasMessageContaining("already exists");
+        tables.executeSql("CREATE TABLE IF NOT EXISTS catalog_dropped (n INT)").await();
+
+        tables.executeSql("DROP TABLE catalog_dropped").await();
+        assertThatThrownBy(() -> kinesis.describeStreamSummary(b -> b.streamName("catalog_dropped")))
+                .isInstanceOf(ResourceNotFoundException.class);
+        assertThat(collectTables(tables)).doesNotContain("catalog_dropped");
+        tables.executeSql("DROP TABLE IF EXISTS catalog_dropped").await();
+        assertThatThrownBy(() -> tables.executeSql("DROP TABLE catalog_dropped"))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void aTableOfAnotherConnectorIsRefused() {
+        StreamTableEnvironment tables = tablesInCatalog();
+        assertThatThrownBy(() -> tables.executeSql("CREATE TABLE catalog_other (n INT) WITH ('connector' = 'datagen')"))
+                .rootCause().hasMessageContaining("tables in a Runnel catalog are Runnel streams");
+    }
+
+    private static List<String> collectTables(StreamTableEnvironment tables) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (CloseableIterator<Row> result = tables.executeSql("SHOW TABLES").collect()) {
+            result.forEachRemaining(r -> names.add((String) r.getField(0)));
+        }
+        return names;
+    }
+}
