@@ -7,6 +7,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.utils.JoinedRowData;
+import org.apache.flink.table.data.utils.ProjectedRowData;
 import org.apache.flink.util.Collector;
 
 import java.io.IOException;
@@ -16,11 +17,15 @@ import java.util.List;
 final class RunnelRowDeserializer implements RunnelRecordDeserializer<RowData> {
 
     private final DeserializationSchema<RowData> decoder;
+    /** The decoded columns to keep, for a format that decodes every column; null to keep the row as decoded. */
+    private final int[] keptColumns;
     private final List<RecordMetadata> metadata;
     private final TypeInformation<RowData> producedType;
 
-    RunnelRowDeserializer(DeserializationSchema<RowData> decoder, List<RecordMetadata> metadata, TypeInformation<RowData> producedType) {
+    RunnelRowDeserializer(DeserializationSchema<RowData> decoder, int[] keptColumns, List<RecordMetadata> metadata,
+                          TypeInformation<RowData> producedType) {
         this.decoder = decoder;
+        this.keptColumns = keptColumns;
         this.metadata = metadata;
         this.producedType = producedType;
     }
@@ -32,7 +37,7 @@ final class RunnelRowDeserializer implements RunnelRecordDeserializer<RowData> {
 
     @Override
     public void deserialize(RunnelRecord record, Collector<RowData> out) throws IOException {
-        if (metadata.isEmpty()) {
+        if (metadata.isEmpty() && keptColumns == null) {
             decoder.deserialize(record.data(), out);
             return;
         }
@@ -43,7 +48,8 @@ final class RunnelRowDeserializer implements RunnelRecordDeserializer<RowData> {
         decoder.deserialize(record.data(), new Collector<>() {
             @Override
             public void collect(RowData row) {
-                out.collect(new JoinedRowData(row.getRowKind(), row, extra));
+                RowData kept = keptColumns == null ? row : ProjectedRowData.from(keptColumns).replaceRow(row);
+                out.collect(metadata.isEmpty() ? kept : new JoinedRowData(row.getRowKind(), kept, extra));
             }
 
             @Override

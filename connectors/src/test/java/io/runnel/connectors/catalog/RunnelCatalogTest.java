@@ -61,6 +61,13 @@ class RunnelCatalogTest extends ConnectorTestBase {
             result.forEachRemaining(r -> rows.add(r.getField(0) + "=" + r.getField(1)));
         }
         assertThat(rows).containsExactlyInAnyOrder("k1=first", "k2=second");
+        // Without data among the columns read, the raw format's decoded row is projected to nothing.
+        List<String> keys = new ArrayList<>();
+        try (CloseableIterator<Row> result = tables.executeSql("SELECT partition_key "
+                + "FROM `catalog-raw` /*+ OPTIONS('scan.bounded' = 'true') */").collect()) {
+            result.forEachRemaining(r -> keys.add(r.getArity() + ":" + r.getField(0)));
+        }
+        assertThat(keys).containsExactlyInAnyOrder("1:k1", "1:k2");
         assertThat(collectTables(tables)).contains("catalog-raw");
     }
 

@@ -132,6 +132,22 @@ class RunnelTableTest {
     }
 
     @Test
+    void aQueryReadsOnlyTheColumnsItNames() throws Exception {
+        StreamTableEnvironment tables = tables();
+        tables.executeSql(clicksTable(", pk STRING METADATA FROM 'partition_key' VIRTUAL", ""));
+        String query = "SELECT url, pk FROM clicks";
+        // ts stays: the watermark needs it; user_id is never decoded.
+        assertThat(tables.explainSql(query)).contains("project=[url, ts]");
+        List<String> rows = new ArrayList<>();
+        try (CloseableIterator<Row> result = tables.executeSql(query).collect()) {
+            result.forEachRemaining(r -> rows.add(r.getArity() + " " + r.getField(0) + " " + r.getField(1)));
+        }
+        assertThat(rows).containsExactlyInAnyOrderElementsOf(Files.readAllLines(TESTDATA.resolve("clicks.jsonl")).stream()
+                .map(line -> click(line).split(" "))
+                .map(click -> "2 " + click[1] + " " + click[0]).toList());
+    }
+
+    @Test
     void insertIntoAStreamWritesEachRowKeyedByItsPartitionKeyColumns() throws Exception {
         String copy = "sql-clicks-copy";
         TestStreams.create(kinesis, copy, 2);
