@@ -25,7 +25,12 @@ public final class HashKey {
 
     /** The hash key of a partition key already encoded as UTF-8. */
     public static BigInteger ofPartitionKey(byte[] utf8PartitionKey) {
-        return new BigInteger(1, MD5.get().digest(utf8PartitionKey));
+        return new BigInteger(1, digest(utf8PartitionKey));
+    }
+
+    /** The hash key of a partition key already encoded as UTF-8, as 16 big-endian bytes. */
+    public static byte[] digest(byte[] utf8PartitionKey) {
+        return MD5.get().digest(utf8PartitionKey);
     }
 
     /** Parses an ExplicitHashKey; the caller has already checked its decimal pattern. */

@@ -44,8 +44,7 @@ public record Shard(int index, String parentShardId, String adjacentParentShardI
 
     /** The second step of closing: the shard's records end before {@code endOffset}. */
     public Shard end(long endOffset) {
-        return new Shard(index, parentShardId, adjacentParentShardId, hashKeyRange, createdAt, endOffset,
-                closedAt == null ? createdAt : closedAt);
+        return new Shard(index, parentShardId, adjacentParentShardId, hashKeyRange, createdAt, endOffset, closedAt);
     }
 
     /** Both steps at once, for a shard no writer ever saw open. */

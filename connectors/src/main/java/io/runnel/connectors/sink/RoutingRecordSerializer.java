@@ -3,13 +3,17 @@ package io.runnel.connectors.sink;
 import io.runnel.core.HashKey;
 import io.runnel.core.HashKeyRange;
 import io.runnel.core.Shard;
+import io.runnel.core.ShardId;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +29,7 @@ final class RoutingRecordSerializer<T> implements KafkaRecordSerializationSchema
     private static final int MAX_PARTITION_KEY_CHARS = 256;
     private static final int MAX_DATA_BYTES = 1024 * 1024;
     private static final Pattern EXPLICIT_HASH_KEY = Pattern.compile("0|([1-9]\\d{0,38})");
+    private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final SerializationSchema<T> data;
     private final PartitionKeyGenerator<T> partitionKey;
@@ -61,23 +66,24 @@ final class RoutingRecordSerializer<T> implements KafkaRecordSerializationSchema
                     + "' serializes to " + (value == null ? "nothing" : value.length + " bytes"));
         }
         byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-        Shard shard = router.shardFor(hashKey(element, key, keyBytes));
+        Shard shard = shardFor(element, key, keyBytes);
         Counter[] counters = countersOf(shard.index());
         counters[0].inc();
         counters[1].inc(value.length);
         return new ProducerRecord<>(router.topic(), shard.index(), null, keyBytes, value);
     }
 
-    private BigInteger hashKey(T element, String key, byte[] keyBytes) {
+    private Shard shardFor(T element, String key, byte[] keyBytes) {
         String explicit = explicitHashKey == null ? null : explicitHashKey.apply(element);
         if (explicit == null) {
-            return HashKey.ofPartitionKey(keyBytes);
+            byte[] md5 = HashKey.digest(keyBytes);
+            return router.shardFor((long) BIG_ENDIAN_LONG.get(md5, 0), (long) BIG_ENDIAN_LONG.get(md5, 8));
         }
         if (!EXPLICIT_HASH_KEY.matcher(explicit).matches() || new BigInteger(explicit).compareTo(HashKeyRange.MAX_HASH_KEY) > 0) {
             throw new IllegalArgumentException("ExplicitHashKey must be a decimal integer from 0 to 2^128 - 1, but the "
                     + "record with partition key '" + key + "' has '" + explicit + "'");
         }
-        return HashKey.parseExplicit(explicit);
+        return router.shardFor(HashKey.parseExplicit(explicit));
     }
 
     /** recordsOut and bytesOut of one shard, in the group {@code shardId.<id>}. */
@@ -87,7 +93,7 @@ final class RoutingRecordSerializer<T> implements KafkaRecordSerializationSchema
         }
         Counter[] counters = shardCounters.get(shardIndex);
         if (counters == null) {
-            MetricGroup shard = metricGroup.addGroup("shardId", io.runnel.core.ShardId.of(shardIndex));
+            MetricGroup shard = metricGroup.addGroup("shardId", ShardId.of(shardIndex));
             counters = new Counter[] {shard.counter("recordsOut"), shard.counter("bytesOut")};
             shardCounters.set(shardIndex, counters);
         }

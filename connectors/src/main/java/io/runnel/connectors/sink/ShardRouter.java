@@ -6,7 +6,6 @@ import io.runnel.core.StreamMetadata;
 import io.runnel.core.StreamStatus;
 
 import java.math.BigInteger;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -20,8 +19,10 @@ final class ShardRouter {
     private final MetadataLog metadata;
     private final String stream;
     private StreamMetadata seen;
-    private BigInteger[] starts;
+    /** The open shards by the start of their hash-key range, the starts split into unsigned 64-bit halves. */
     private Shard[] shards;
+    private long[] startHigh;
+    private long[] startLow;
 
     ShardRouter(MetadataLog metadata, String stream) {
         this.metadata = metadata;
@@ -34,9 +35,25 @@ final class ShardRouter {
     }
 
     Shard shardFor(BigInteger hashKey) {
+        return shardFor(hashKey.shiftRight(64).longValue(), hashKey.longValue());
+    }
+
+    /** The shard for a 128-bit hash key given as its high and low 64 bits, unsigned. */
+    Shard shardFor(long high, long low) {
         current();
-        int i = Arrays.binarySearch(starts, hashKey);
-        return shards[i >= 0 ? i : -i - 2];
+        // The last shard whose range starts at or before the key; the first always starts at 0.
+        int lo = 0;
+        int hi = shards.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            int c = Long.compareUnsigned(startHigh[mid], high);
+            if (c < 0 || (c == 0 && Long.compareUnsigned(startLow[mid], low) <= 0)) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return shards[lo];
     }
 
     private StreamMetadata current() {
@@ -49,7 +66,8 @@ final class ShardRouter {
             List<Shard> open = now.openShards();
             open.sort(Comparator.comparing(s -> s.hashKeyRange().start()));
             shards = open.toArray(Shard[]::new);
-            starts = open.stream().map(s -> s.hashKeyRange().start()).toArray(BigInteger[]::new);
+            startHigh = open.stream().mapToLong(s -> s.hashKeyRange().start().shiftRight(64).longValue()).toArray();
+            startLow = open.stream().mapToLong(s -> s.hashKeyRange().start().longValue()).toArray();
             seen = now;
         }
         return now;
