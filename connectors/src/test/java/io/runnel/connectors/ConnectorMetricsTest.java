@@ -3,12 +3,10 @@ package io.runnel.connectors;
 import io.runnel.connectors.sink.RunnelSink;
 import io.runnel.connectors.source.RunnelRecordDeserializer;
 import io.runnel.connectors.source.RunnelSource;
-import org.apache.flink.api.common.serialization.SimpleStringSchema;
-import java.nio.charset.StandardCharsets;
-
 import io.runnel.server.testing.Clients;
 import io.runnel.server.testing.RunnelServerExtension;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
@@ -28,6 +26,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
