@@ -57,6 +57,8 @@ public final class MetadataLog implements AutoCloseable {
     private final TreeMap<Long, List<CompletableFuture<Void>>> waiters = new TreeMap<>(); // guarded by itself
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile long readPosition = 0;
+    /** How many changes this log has applied; a reader compares it to skip looking a stream up again. */
+    private volatile long changes = 0;
     private volatile boolean closed;
     private KafkaProducer<String, byte[]> producer;
     private KafkaConsumer<String, byte[]> consumer;
@@ -154,13 +156,19 @@ public final class MetadataLog implements AutoCloseable {
     private void apply(String name, byte[] value) {
         if (value == null) {
             streams.remove(name);
-            return;
+        } else {
+            try {
+                streams.put(name, JSON.readValue(value, StreamMetadata.class));
+            } catch (IOException e) {
+                throw new UncheckedIOException("unreadable metadata for stream " + name, e);
+            }
         }
-        try {
-            streams.put(name, JSON.readValue(value, StreamMetadata.class));
-        } catch (IOException e) {
-            throw new UncheckedIOException("unreadable metadata for stream " + name, e);
-        }
+        changes++;
+    }
+
+    /** Grows with every change this log applies: while it stays the same, so does every stream's metadata. */
+    public long changeCount() {
+        return changes;
     }
 
     private void releaseWaiters() {

@@ -21,10 +21,6 @@ final class AcknowledgedOffsets {
     private final ConcurrentHashMap<Integer, AtomicLong> highest = new ConcurrentHashMap<>();
     private volatile boolean attached;
 
-    void acknowledged(int partition, long offset) {
-        highest.computeIfAbsent(partition, p -> new AtomicLong(-1)).accumulateAndGet(offset, Math::max);
-    }
-
     /** True once a producer reports here. */
     boolean attached() {
         return attached;
@@ -46,6 +42,9 @@ final class AcknowledgedOffsets {
     public static final class Interceptor implements ProducerInterceptor<byte[], byte[]> {
 
         private AcknowledgedOffsets offsets;
+        // A producer acknowledges a batch's records one after another: most follow one of the same partition.
+        private int lastPartition = -1;
+        private AtomicLong lastHighest;
 
         @Override
         public void configure(Map<String, ?> configs) {
@@ -60,8 +59,17 @@ final class AcknowledgedOffsets {
 
         @Override
         public void onAcknowledgement(RecordMetadata metadata, Exception exception) {
-            if (exception == null && metadata.hasOffset()) {
-                offsets.acknowledged(metadata.partition(), metadata.offset());
+            if (exception != null || !metadata.hasOffset()) {
+                return;
+            }
+            if (metadata.partition() != lastPartition) {
+                lastPartition = metadata.partition();
+                lastHighest = offsets.highest.computeIfAbsent(lastPartition, p -> new AtomicLong(-1));
+            }
+            long seen = lastHighest.get();
+            // Another producer of the same writer, or a drain, may change it in between: retry then.
+            while (metadata.offset() > seen && !lastHighest.compareAndSet(seen, metadata.offset())) {
+                seen = lastHighest.get();
             }
         }
 

@@ -19,6 +19,7 @@ final class ShardRouter {
     private final MetadataLog metadata;
     private final String stream;
     private StreamMetadata seen;
+    private long seenChanges = -1;
     /** The open shards by the start of their hash-key range, the starts split into unsigned 64-bit halves. */
     private Shard[] shards;
     private long[] startHigh;
@@ -56,7 +57,11 @@ final class ShardRouter {
         return shards[lo];
     }
 
-    private StreamMetadata current() {
+    private void current() {
+        long changes = metadata.changeCount();
+        if (changes == seenChanges) {
+            return;
+        }
         StreamMetadata now = metadata.get(stream).orElseThrow(() -> new IllegalStateException(
                 "stream '" + stream + "' does not exist (or was deleted); create it before writing to it"));
         if (now != seen) {
@@ -70,6 +75,6 @@ final class ShardRouter {
             startLow = open.stream().mapToLong(s -> s.hashKeyRange().start().longValue()).toArray();
             seen = now;
         }
-        return now;
+        seenChanges = changes;
     }
 }
