@@ -100,8 +100,8 @@ final class StreamsBench {
             System.out.println();
             System.out.printf("PutRecords via SDK (8 callers, 500 x 100 B, 4 shards): %,.0f records/s (median of %d rounds)%n", runnel, ROUNDS);
             System.out.printf("raw Kafka producer, same records, same broker:         %,.0f records/s (median of %d rounds)%n", kafka, ROUNDS);
-            System.out.printf("ratio Runnel / Kafka:                                   %.2f   (floor 0.30; floor 100,000 records/s: %s)%n",
-                    runnel / kafka, runnel >= 100_000 ? "met" : "NOT met");
+            System.out.printf("ratio Runnel / Kafka:                                   %.2f   (floor 0.30: %s; floor 100,000 records/s: %s)%n",
+                    runnel / kafka, runnel / kafka >= 0.30 ? "met" : "NOT met", runnel >= 100_000 ? "met" : "NOT met");
             System.out.printf("  CPU per record put: server %.1f us, SDK callers %.1f us%n", serverCpu * perRecord, clientCpu * perRecord);
             byThread.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(6)
                     .forEach(e -> System.out.printf("    %-40s %.1f us%n", e.getKey(), e.getValue() * perRecord));
