@@ -72,13 +72,16 @@ class RunnelCatalogTest extends ConnectorTestBase {
     }
 
     @Test
-    void dropTableDeletesTheStreamAndIfExistsBehavesAsUsual() throws Exception {
+    void alterAndDropTableChangeTheStreamAndIfExistsBehavesAsUsual() throws Exception {
         StreamTableEnvironment tables = tablesInCatalog();
         tables.executeSql("CREATE TABLE catalog_dropped (n INT) WITH ('format' = 'json')").await();
         assertThat(kinesis.describeStreamSummary(b -> b.streamName("catalog_dropped")).streamDescriptionSummary().openShardCount()).isEqualTo(1);
         assertThatThrownBy(() -> tables.executeSql("CREATE TABLE catalog_dropped (n INT)"))
                 .isInstanceOf(ValidationException.class).rootCause().hasMessageContaining("already exists");
         tables.executeSql("CREATE TABLE IF NOT EXISTS catalog_dropped (n INT)").await();
+        tables.executeSql("ALTER TABLE catalog_dropped SET ('json.ignore-parse-errors' = 'true')").await();
+        assertThat(tablesInCatalog().executeSql("SHOW CREATE TABLE catalog_dropped").collect().next().getField(0).toString())
+                .contains("'json.ignore-parse-errors' = 'true'", "'connector' = 'runnel'", "'stream' = 'catalog_dropped'");
 
         tables.executeSql("DROP TABLE catalog_dropped").await();
         assertThatThrownBy(() -> kinesis.describeStreamSummary(b -> b.streamName("catalog_dropped")))
