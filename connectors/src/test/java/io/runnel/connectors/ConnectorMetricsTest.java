@@ -24,7 +24,6 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -55,9 +54,7 @@ class ConnectorMetricsTest {
         String stream = "source-metrics";
         Map<String, Long> perShard;
         try (KinesisClient kinesis = Clients.sync(RunnelServerExtension.server().endpoint(), true)) {
-            kinesis.createStream(b -> b.streamName(stream).shardCount(2));
-            await().atMost(Duration.ofSeconds(30)).until(() -> kinesis.describeStreamSummary(b -> b.streamName(stream))
-                    .streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
+            TestStreams.create(kinesis, stream, 2);
             List<PutRecordsRequestEntry> batch = new ArrayList<>();
             for (int i = 0; i < 400; i++) {
                 batch.add(PutRecordsRequestEntry.builder().partitionKey("k" + i).data(SdkBytes.fromUtf8String("record " + i)).build());

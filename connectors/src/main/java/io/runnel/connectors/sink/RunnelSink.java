@@ -77,12 +77,13 @@ public final class RunnelSink<T> implements TwoPhaseCommittingStatefulSink<T, Ka
                     kafkaSink(new RoutingRecordSerializer<>(data, partitionKey, explicitHashKey, router), reporting);
             PrecommittingStatefulSinkWriter<T, KafkaWriterState, KafkaCommittable> writer = recovered.isEmpty()
                     ? kafka.createWriter(context) : kafka.restoreWriter(context, recovered);
-            if (options.deliveryGuarantee() != DeliveryGuarantee.NONE && !acknowledged.attached()) {
+            // With NONE nothing waits for acknowledgements, so there is nothing to check them against.
+            boolean checkEnds = options.deliveryGuarantee() != DeliveryGuarantee.NONE;
+            if (checkEnds && !acknowledged.attached()) {
                 writer.close();
                 throw new IllegalStateException("the sink's Kafka producer did not install Runnel's acknowledgement interceptor");
             }
-            return new RunnelSinkWriter<>(writer, metadata, options.stream(), acknowledged,
-                    options.deliveryGuarantee() != DeliveryGuarantee.NONE);
+            return new RunnelSinkWriter<>(writer, metadata, options.stream(), acknowledged, checkEnds);
         } catch (Exception e) {
             metadata.close();
             throw e instanceof IOException io ? io : new IOException("cannot write to stream '" + options.stream() + "': "

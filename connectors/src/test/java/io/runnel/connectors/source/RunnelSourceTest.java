@@ -1,14 +1,11 @@
 package io.runnel.connectors.source;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.CloseableIterator;
-import org.apache.flink.util.Collector;
 import io.runnel.connectors.ConnectorTestBase;
 import io.runnel.connectors.TestStreams;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.model.ScalingType;
 
@@ -26,19 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The Runnel source in a Flink MiniCluster, against a real Runnel server and its embedded Kafka. */
 class RunnelSourceTest extends ConnectorTestBase {
 
-
-    /** The data of each record, as text. */
-    static final class KeyAndNumberless implements RunnelRecordDeserializer<String> {
-        @Override
-        public void deserialize(RunnelRecord record, Collector<String> out) {
-            out.collect(new String(record.data(), java.nio.charset.StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public TypeInformation<String> getProducedType() {
-            return Types.STRING;
-        }
-    }
 
     @Test
     void boundedReadOfAReshardedStreamReturnsEveryRecordOnceInKeyOrder() throws Exception {

@@ -1,11 +1,11 @@
 package io.runnel.connectors.testframe;
 
 import io.runnel.connectors.TestStreams;
-import io.runnel.connectors.source.RunnelRecord;
 import io.runnel.connectors.source.RunnelRecordDeserializer;
 import io.runnel.connectors.source.RunnelSource;
 import io.runnel.server.testing.Clients;
 import io.runnel.server.testing.RunnelServerExtension;
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Boundedness;
@@ -14,14 +14,12 @@ import org.apache.flink.connector.testframe.external.ExternalContextFactory;
 import org.apache.flink.connector.testframe.external.ExternalSystemSplitDataWriter;
 import org.apache.flink.connector.testframe.external.source.DataStreamSourceExternalContext;
 import org.apache.flink.connector.testframe.external.source.TestingSourceSettings;
-import org.apache.flink.util.Collector;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +56,7 @@ final class RunnelSourceExternalContext implements DataStreamSourceExternalConte
                 .bootstrapServers(TestStreams.bootstrap())
                 .stream(stream)
                 .shardDiscoveryInterval(Duration.ofMillis(200))
-                .deserializer(new DataAsText());
+                .deserializer(RunnelRecordDeserializer.of(new SimpleStringSchema()));
         if (settings.getBoundedness() == Boundedness.BOUNDED) {
             source.bounded();
         }
@@ -117,17 +115,5 @@ final class RunnelSourceExternalContext implements DataStreamSourceExternalConte
     @Override
     public void close() {
         kinesis.close();
-    }
-
-    static final class DataAsText implements RunnelRecordDeserializer<String> {
-        @Override
-        public void deserialize(RunnelRecord record, Collector<String> out) {
-            out.collect(new String(record.data(), StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public TypeInformation<String> getProducedType() {
-            return Types.STRING;
-        }
     }
 }
