@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /** The few control-plane calls the catalog makes to a Runnel server, in the API's JSON 1.1 form. */
 final class RunnelApiClient {
@@ -40,22 +41,42 @@ final class RunnelApiClient {
         call("Runnel_20261126.PutStreamTable", body);
     }
 
-    private void call(String target, ObjectNode body) {
+    /** The stream's status as this server sees it, or empty once the server knows no such stream. */
+    Optional<String> streamStatus(String stream) {
+        try {
+            JsonNode summary = call("Kinesis_20131202.DescribeStreamSummary", JSON.createObjectNode().put("StreamName", stream));
+            return Optional.of(summary.path("StreamDescriptionSummary").path("StreamStatus").asText());
+        } catch (StreamNotFound e) {
+            return Optional.empty();
+        }
+    }
+
+    private JsonNode call(String target, ObjectNode body) {
         try {
             HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/x-amz-json-1.1").header("X-Amz-Target", target)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            JsonNode reply = JSON.readTree(response.body());
             if (response.statusCode() != 200) {
-                JsonNode error = JSON.readTree(response.body());
+                if (reply.path("__type").asText().endsWith("ResourceNotFoundException")) {
+                    throw new StreamNotFound(reply.path("message").asText());
+                }
                 throw new CatalogException(target.substring(target.indexOf('.') + 1) + " failed: "
-                        + error.path("__type").asText("error " + response.statusCode()) + ": " + error.path("message").asText());
+                        + reply.path("__type").asText("error " + response.statusCode()) + ": " + reply.path("message").asText());
             }
+            return reply;
         } catch (IOException e) {
             throw new CatalogException("cannot reach the Runnel server at " + endpoint + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CatalogException("interrupted while calling " + target, e);
+        }
+    }
+
+    private static final class StreamNotFound extends CatalogException {
+        StreamNotFound(String message) {
+            super(message);
         }
     }
 }

@@ -127,7 +127,7 @@ public final class RunnelCatalog extends GenericInMemoryCatalog {
                 Integer.toString(RunnelCatalogOptions.SHARD_COUNT.defaultValue())));
         String name = path.getObjectName();
         api.createStream(name, shards);
-        awaitStream(name, s -> s.isPresent() && s.get().status() == StreamStatus.ACTIVE, "become ACTIVE");
+        awaitServer(name, status -> status.equals(Optional.of(StreamStatus.ACTIVE.name())), "become ACTIVE");
         api.putStreamTable(name, stored);
         awaitStream(name, s -> s.isPresent() && s.get().table().equals(stored), "store its table");
     }
@@ -150,7 +150,8 @@ public final class RunnelCatalog extends GenericInMemoryCatalog {
             return;
         }
         api.deleteStream(path.getObjectName());
-        // So that a CREATE TABLE of the same name right after finds the name free.
+        // So that a CREATE TABLE of the same name right after finds the name free, here and on the server.
+        awaitServer(path.getObjectName(), Optional::isEmpty, "be deleted");
         awaitStream(path.getObjectName(), Optional::isEmpty, "be deleted");
     }
 
@@ -214,6 +215,20 @@ public final class RunnelCatalog extends GenericInMemoryCatalog {
         options.put(RunnelConnectorOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
         options.put(RunnelConnectorOptions.METADATA_TOPIC.key(), metadataTopic);
         return table.copy(options);
+    }
+
+    /**
+     * Waits for the server's own view, not just the metadata topic: the server applies the topic a moment
+     * after the catalog may have read it, and the next call goes to the server.
+     */
+    private void awaitServer(String name, Predicate<Optional<String>> condition, String what) {
+        long deadline = System.nanoTime() + STATE_CHANGE_TIMEOUT.toNanos();
+        while (!condition.test(api.streamStatus(name))) {
+            if (System.nanoTime() > deadline) {
+                throw new CatalogException("stream '" + name + "' did not " + what + " within " + STATE_CHANGE_TIMEOUT.toSeconds() + " s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
     }
 
     private void awaitStream(String name, Predicate<Optional<StreamMetadata>> condition, String what) {
