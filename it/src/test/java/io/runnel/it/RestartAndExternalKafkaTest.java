@@ -2,17 +2,13 @@ package io.runnel.it;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +30,7 @@ class RestartAndExternalKafkaTest {
         Path log = Path.of("target/runnel-restart.log");
 
         PutRecordResponse put;
-        try (RunnelProcess first = RunnelProcess.up(log, embedded); KinesisClient kinesis = client(first.endpoint())) {
+        try (RunnelProcess first = RunnelProcess.up(log, embedded); KinesisClient kinesis = first.client()) {
             kinesis.createStream(b -> b.streamName("kept").shardCount(2));
             await().atMost(Duration.ofSeconds(60)).until(() -> kinesis.describeStreamSummary(b -> b.streamName("kept"))
                     .streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
@@ -44,8 +40,8 @@ class RestartAndExternalKafkaTest {
 
         try (RunnelProcess again = RunnelProcess.up(log, embedded);
              RunnelProcess second = RunnelProcess.up(log, "--port", "0", "--kafka", "127.0.0.1:" + kafkaPort);
-             KinesisClient viaFirst = client(again.endpoint());
-             KinesisClient viaSecond = client(second.endpoint())) {
+             KinesisClient viaFirst = again.client();
+             KinesisClient viaSecond = second.client()) {
             assertThat(readFrom(viaFirst, put)).containsExactly("before ctrl-c");
 
             // The server on an existing Kafka sees the same streams and records, and writes to them.
@@ -62,11 +58,5 @@ class RestartAndExternalKafkaTest {
         String it = kinesis.getShardIterator(b -> b.streamName("kept").shardId(first.shardId())
                 .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER).startingSequenceNumber(first.sequenceNumber())).shardIterator();
         return kinesis.getRecords(b -> b.shardIterator(it)).records().stream().map(Record::data).map(SdkBytes::asUtf8String).toList();
-    }
-
-    private static KinesisClient client(URI endpoint) {
-        return KinesisClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("runnel", "runnel-secret")))
-                .build();
     }
 }

@@ -1,5 +1,10 @@
 package io.runnel.it;
 
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -66,6 +71,13 @@ final class RunnelProcess implements AutoCloseable {
 
     URI endpoint() {
         return endpoint;
+    }
+
+    /** A Kinesis client of this server, as a user configures one. */
+    KinesisClient client() {
+        return KinesisClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("runnel", "runnel-secret")))
+                .build();
     }
 
     /** SIGKILL: the process gets no chance to flush or close anything. */
