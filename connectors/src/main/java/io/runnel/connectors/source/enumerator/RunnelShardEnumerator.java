@@ -33,9 +33,12 @@ import java.util.concurrent.TimeUnit;
  * were put, across splits and merges.
  *
  * <p>A child goes to the reader that read its parent, so its records follow the parent's on the same
- * channel. A child of two parents read by different readers (a merge) also waits for the next completed
- * checkpoint: by then every record the other reader emitted from its parent has been processed downstream
- * (with aligned checkpoints). Without checkpointing, such a child is assigned as soon as its parents end.
+ * channel. Shards of one lineage that the enumerator already knows (in a bounded job, all of them) go to
+ * one reader, so the two parents of a merge are read where their child will be. Parents merged after they
+ * were handed out may have been read apart: their child then also waits for the next completed
+ * checkpoint, by which time every record the other reader emitted from its parent has been processed
+ * downstream (with aligned checkpoints). Without checkpointing, such a child is assigned as soon as its
+ * parents end.
  */
 public final class RunnelShardEnumerator implements SplitEnumerator<RunnelShardSplit, RunnelEnumeratorState> {
 
@@ -49,6 +52,8 @@ public final class RunnelShardEnumerator implements SplitEnumerator<RunnelShardS
     /** Merge children waiting for a checkpoint to complete, by shard index. */
     private final Map<Integer, Waiting> awaitingCheckpoint = new LinkedHashMap<>();
     private boolean checkpointing;
+    /** The stream as last seen, for the lineage that decides which reader reads a shard. */
+    private StreamMetadata lastSeen;
     /** Where the shards that existed at the job's start begin, and (bounded) end; null until first seen. */
     private Map<Integer, long[]> initialRanges;
     private MetadataLog metadata;
@@ -151,6 +156,7 @@ public final class RunnelShardEnumerator implements SplitEnumerator<RunnelShardS
     }
 
     private void plan(StreamMetadata stream) {
+        lastSeen = stream;
         for (Shard s : stream.shards()) {
             int i = s.index();
             if (assigned.contains(i) && s.ended()) {
@@ -216,15 +222,18 @@ public final class RunnelShardEnumerator implements SplitEnumerator<RunnelShardS
     }
 
     /**
-     * Shard i goes to reader i modulo the parallelism, as Flink's Kafka source spreads partitions, unless its
-     * parent's reader takes it; a split whose reader has not registered yet waits for it.
+     * A shard goes to its parent's reader; otherwise to reader r modulo the parallelism, as Flink's Kafka
+     * source spreads partitions, where r is the lowest shard index of its known lineage (the shard itself
+     * when it has no relatives). A split whose reader has not registered yet waits for it.
      */
     private void assignPending() {
         Map<Integer, ?> readers = context.registeredReaders();
         int parallelism = context.currentParallelism();
+        Map<Integer, Integer> lineageRoots = lineageRoots();
         for (RunnelShardSplit split : new ArrayList<>(pending.values())) {
             Integer previous = owner.get(split.shardIndex());
-            int reader = previous != null && previous < parallelism ? previous : split.shardIndex() % parallelism;
+            int reader = previous != null && previous < parallelism ? previous
+                    : lineageRoots.getOrDefault(split.shardIndex(), split.shardIndex()) % parallelism;
             if (!readers.containsKey(reader)) {
                 continue;
             }
@@ -233,6 +242,42 @@ public final class RunnelShardEnumerator implements SplitEnumerator<RunnelShardS
             pending.remove(split.shardIndex());
             assigned.add(split.shardIndex());
         }
+    }
+
+    /** For each shard, the lowest index among the shards it is related to by splits and merges. */
+    private Map<Integer, Integer> lineageRoots() {
+        Map<Integer, Integer> root = new HashMap<>();
+        if (lastSeen == null) {
+            return root;
+        }
+        for (Shard s : lastSeen.shards()) {
+            root.put(s.index(), s.index());
+        }
+        for (Shard s : lastSeen.shards()) {
+            for (String parent : new String[] {s.parentShardId(), s.adjacentParentShardId()}) {
+                Shard p = parent == null ? null : lastSeen.shard(parent);
+                if (p != null) {
+                    join(root, s.index(), p.index());
+                }
+            }
+        }
+        Map<Integer, Integer> lowest = new HashMap<>();
+        root.keySet().forEach(shard -> lowest.put(shard, find(root, shard)));
+        return lowest;
+    }
+
+    private static int find(Map<Integer, Integer> root, int shard) {
+        int r = shard;
+        while (root.get(r) != r) {
+            r = root.get(r);
+        }
+        return r;
+    }
+
+    private static void join(Map<Integer, Integer> root, int a, int b) {
+        int ra = find(root, a);
+        int rb = find(root, b);
+        root.put(Math.max(ra, rb), Math.min(ra, rb));
     }
 
     private void tellReaders(SourceEvent event) {
