@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -73,7 +74,7 @@ final class FlinkCluster implements AutoCloseable {
     private void writeConfiguration(int slots) throws IOException {
         if (Files.exists(home)) {
             try (var old = Files.walk(home)) {
-                old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                old.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
         Files.createDirectories(home.resolve("conf"));
