@@ -15,6 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
@@ -164,6 +166,30 @@ class RunnelTableTest {
         List<String> lines = Files.readAllLines(TESTDATA.resolve("clicks.jsonl"));
         assertThat(read).extracting(r -> click(r.data())).containsExactlyInAnyOrderElementsOf(
                 lines.stream().map(RunnelTableTest::click).toList());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"csv", "avro", "json"})
+    void rowsWrittenInAFormatReadBackTheSame(String format) throws Exception {
+        String stream = "sql-clicks-" + format;
+        TestStreams.create(kinesis, stream, 2);
+        StreamTableEnvironment tables = tables();
+        tables.executeSql(clicksTable("", ""));
+        tables.executeSql("CREATE TABLE formatted (user_id STRING, url STRING, ts TIMESTAMP(3)) WITH ('connector' = 'runnel', "
+                + "'stream' = '" + stream + "', 'bootstrap-servers' = '" + TestStreams.bootstrap() + "', 'format' = '" + format
+                + "', 'sink.partition-key' = 'user_id', 'scan.bounded' = 'true')");
+        tables.executeSql("INSERT INTO formatted SELECT user_id, url, ts FROM clicks").await(2, TimeUnit.MINUTES);
+
+        assertThat(rows(tables, "SELECT user_id, url, ts FROM formatted"))
+                .containsExactlyInAnyOrderElementsOf(rows(tables, "SELECT user_id, url, ts FROM clicks"));
+    }
+
+    private static List<String> rows(StreamTableEnvironment tables, String query) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (CloseableIterator<Row> result = tables.executeSql(query).collect()) {
+            result.forEachRemaining(r -> rows.add(r.toString()));
+        }
+        return rows;
     }
 
     private static final Pattern CLICK = Pattern.compile("\"user_id\":\"([^\"]+)\",\"url\":\"([^\"]+)\",\"ts\":\"([^\"]+)\"");
