@@ -31,7 +31,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Runnel on a real Flink cluster: a standalone session cluster with {@code runnel-connectors-*-sql.jar} in its
  * lib/, and a user's SQL job submitted with {@code flink run}. The job reads a stream through the SQL connector
- * and writes the TUMBLE aggregate, exactly once, to a stream it creates through the catalog.
+ * and writes the TUMBLE aggregate, exactly once, to a stream it creates through the catalog, which signs its
+ * calls to a server that requires it.
  */
 class FlinkRunTest {
 
@@ -45,7 +46,8 @@ class FlinkRunTest {
     void aSqlJobSubmittedWithFlinkRunWritesTheTumblingWindowAggregate() throws Exception {
         int kafkaPort = RunnelProcess.freePort();
         try (RunnelProcess runnel = RunnelProcess.up(Path.of("target/runnel-flink-run.log"), "--port", "0",
-                "--kafka-port", Integer.toString(kafkaPort), "--data-dir", dir.resolve("data").toString(), "--create-stream-ms", "100");
+                "--kafka-port", Integer.toString(kafkaPort), "--data-dir", dir.resolve("data").toString(), "--create-stream-ms", "100",
+                "--auth", "runnel:runnel-secret");
              KinesisClient kinesis = runnel.client();
              FlinkCluster flink = FlinkCluster.start(Path.of("target/flink-cluster"), 4)) {
             kinesis.createStream(b -> b.streamName("clicks").shardCount(2));
@@ -54,7 +56,7 @@ class FlinkRunTest {
 
             Path jar = jobJar(ClicksPerMinuteJob.class);
             Path output = Path.of("target/flink-run.out");
-            int status = flink.run(jar, output, runnel.endpoint().toString(), "127.0.0.1:" + kafkaPort);
+            int status = flink.run(jar, output, runnel.endpoint().toString(), "127.0.0.1:" + kafkaPort, "runnel", "runnel-secret");
 
             assertThat(status).as("flink run's exit status; its output is in %s, the cluster's logs in %s", output, flink.logs())
                     .isZero();

@@ -3,7 +3,15 @@ package io.runnel.connectors.catalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.catalog.exceptions.CatalogException;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,19 +19,41 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 
-/** The few control-plane calls the catalog makes to a Runnel server, in the API's JSON 1.1 form. */
+/**
+ * The few control-plane calls the catalog makes to a Runnel server, in the API's JSON 1.1 form, SigV4-signed
+ * when the catalog has keys.
+ */
 final class RunnelApiClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+    private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
 
     private final URI endpoint;
+    private final AwsCredentialsIdentity credentials;
+    private final String region;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    RunnelApiClient(String endpoint) {
-        this.endpoint = URI.create(endpoint);
+    private RunnelApiClient(URI endpoint, AwsCredentialsIdentity credentials, String region) {
+        this.endpoint = endpoint;
+        this.credentials = credentials;
+        this.region = region;
+    }
+
+    static RunnelApiClient of(ReadableConfig options) {
+        String accessKeyId = options.get(RunnelCatalogOptions.ACCESS_KEY_ID);
+        String secret = options.get(RunnelCatalogOptions.SECRET_ACCESS_KEY);
+        if ((accessKeyId == null) != (secret == null)) {
+            throw new ValidationException("Runnel catalog: '" + RunnelCatalogOptions.ACCESS_KEY_ID.key() + "' and '"
+                    + RunnelCatalogOptions.SECRET_ACCESS_KEY.key() + "' go together; set both or neither");
+        }
+        return new RunnelApiClient(URI.create(options.get(RunnelCatalogOptions.ENDPOINT)),
+                accessKeyId == null ? null : AwsCredentialsIdentity.create(accessKeyId, secret), options.get(RunnelCatalogOptions.REGION));
     }
 
     void createStream(String stream, int shards) {
@@ -53,14 +83,22 @@ final class RunnelApiClient {
 
     private JsonNode call(String target, ObjectNode body) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/x-amz-json-1.1").header("X-Amz-Target", target)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            byte[] bytes = JSON.writeValueAsBytes(body);
+            HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+            headers(target, bytes).forEach((name, values) -> values.forEach(value -> request.header(name, value)));
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             JsonNode reply = JSON.readTree(response.body());
             if (response.statusCode() != 200) {
-                if (reply.path("__type").asText().endsWith("ResourceNotFoundException")) {
+                String type = reply.path("__type").asText();
+                if (type.endsWith("ResourceNotFoundException")) {
                     throw new StreamNotFound(reply.path("message").asText());
+                }
+                if (type.endsWith("MissingAuthenticationTokenException") || type.endsWith("UnrecognizedClientException")
+                        || type.endsWith("InvalidSignatureException")) {
+                    throw new CatalogException(target.substring(target.indexOf('.') + 1) + " was refused: " + type + ": "
+                            + reply.path("message").asText() + " (the catalog's '" + RunnelCatalogOptions.ACCESS_KEY_ID.key()
+                            + "' and '" + RunnelCatalogOptions.SECRET_ACCESS_KEY.key() + "' must be a key the server's --auth accepts)");
                 }
                 throw new CatalogException(target.substring(target.indexOf('.') + 1) + " failed: "
                         + reply.path("__type").asText("error " + response.statusCode()) + ": " + reply.path("message").asText());
@@ -72,6 +110,24 @@ final class RunnelApiClient {
             Thread.currentThread().interrupt();
             throw new CatalogException("interrupted while calling " + target, e);
         }
+    }
+
+    /** The request's headers; with keys, those of the request signed as an AWS SDK signs it for Kinesis. */
+    private Map<String, List<String>> headers(String target, byte[] body) {
+        Map<String, List<String>> headers = Map.of("Content-Type", List.of(CONTENT_TYPE), "X-Amz-Target", List.of(target));
+        if (credentials == null) {
+            return headers;
+        }
+        SdkHttpRequest.Builder unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(endpoint);
+        headers.forEach(unsigned::putHeader);
+        SignedRequest signed = SIGNER.sign(r -> r.identity(credentials).request(unsigned.build())
+                .payload(ContentStreamProvider.fromByteArray(body))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "kinesis")
+                .putProperty(AwsV4HttpSigner.REGION_NAME, region));
+        Map<String, List<String>> signedHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        signedHeaders.putAll(signed.request().headers());
+        signedHeaders.remove("Host"); // the HTTP client sets it, to the same value
+        return signedHeaders;
     }
 
     private static final class StreamNotFound extends CatalogException {

@@ -5,6 +5,7 @@ import io.runnel.connectors.table.RunnelDynamicTableFactory;
 import io.runnel.core.MetadataLog;
 import io.runnel.core.StreamMetadata;
 import io.runnel.core.StreamStatus;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.catalog.CatalogBaseTable;
@@ -52,11 +53,12 @@ public final class RunnelCatalog extends GenericInMemoryCatalog {
     private final RunnelApiClient api;
     private MetadataLog metadata;
 
-    public RunnelCatalog(String name, String defaultDatabase, String endpoint, String bootstrapServers, String metadataTopic) {
-        super(name, defaultDatabase);
-        this.bootstrapServers = bootstrapServers;
-        this.metadataTopic = metadataTopic;
-        this.api = new RunnelApiClient(endpoint);
+    /** A catalog with the options of {@link RunnelCatalogOptions}. */
+    public RunnelCatalog(String name, ReadableConfig options) {
+        super(name, options.get(RunnelCatalogOptions.DEFAULT_DATABASE));
+        this.bootstrapServers = options.get(RunnelCatalogOptions.BOOTSTRAP_SERVERS);
+        this.metadataTopic = options.get(RunnelCatalogOptions.METADATA_TOPIC);
+        this.api = RunnelApiClient.of(options);
     }
 
     @Override

@@ -7,10 +7,13 @@ import org.apache.flink.table.factories.FactoryUtil;
 
 import java.util.Set;
 
+import static io.runnel.connectors.catalog.RunnelCatalogOptions.ACCESS_KEY_ID;
 import static io.runnel.connectors.catalog.RunnelCatalogOptions.BOOTSTRAP_SERVERS;
 import static io.runnel.connectors.catalog.RunnelCatalogOptions.DEFAULT_DATABASE;
 import static io.runnel.connectors.catalog.RunnelCatalogOptions.ENDPOINT;
 import static io.runnel.connectors.catalog.RunnelCatalogOptions.METADATA_TOPIC;
+import static io.runnel.connectors.catalog.RunnelCatalogOptions.REGION;
+import static io.runnel.connectors.catalog.RunnelCatalogOptions.SECRET_ACCESS_KEY;
 
 /** {@code CREATE CATALOG runnel WITH ('type' = 'runnel', 'endpoint' = ..., 'bootstrap-servers' = ...)}. */
 public final class RunnelCatalogFactory implements CatalogFactory {
@@ -27,14 +30,13 @@ public final class RunnelCatalogFactory implements CatalogFactory {
 
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
-        return Set.of(METADATA_TOPIC, DEFAULT_DATABASE);
+        return Set.of(METADATA_TOPIC, DEFAULT_DATABASE, ACCESS_KEY_ID, SECRET_ACCESS_KEY, REGION);
     }
 
     @Override
     public Catalog createCatalog(Context context) {
         FactoryUtil.CatalogFactoryHelper helper = FactoryUtil.createCatalogFactoryHelper(this, context);
         helper.validate();
-        return new RunnelCatalog(context.getName(), helper.getOptions().get(DEFAULT_DATABASE), helper.getOptions().get(ENDPOINT),
-                helper.getOptions().get(BOOTSTRAP_SERVERS), helper.getOptions().get(METADATA_TOPIC));
+        return new RunnelCatalog(context.getName(), helper.getOptions());
     }
 }

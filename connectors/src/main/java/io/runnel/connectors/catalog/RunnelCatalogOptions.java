@@ -22,6 +22,15 @@ public final class RunnelCatalogOptions {
     public static final ConfigOption<String> DEFAULT_DATABASE = ConfigOptions.key("default-database").stringType()
             .defaultValue("default").withDescription("The name of the catalog's one database.");
 
+    public static final ConfigOption<String> ACCESS_KEY_ID = ConfigOptions.key("access-key-id").stringType().noDefaultValue()
+            .withDescription("With 'secret-access-key': sign the catalog's calls (SigV4), for a server started with --auth.");
+
+    public static final ConfigOption<String> SECRET_ACCESS_KEY = ConfigOptions.key("secret-access-key").stringType()
+            .noDefaultValue().withDescription("The secret of 'access-key-id'.");
+
+    public static final ConfigOption<String> REGION = ConfigOptions.key("region").stringType().defaultValue("us-east-1")
+            .withDescription("The region named in the catalog's signatures.");
+
     /** A table option the catalog consumes when CREATE TABLE makes a stream; it is not stored with the table. */
     public static final ConfigOption<Integer> SHARD_COUNT = ConfigOptions.key("shard-count").intType().defaultValue(1)
             .withDescription("CREATE TABLE: the number of shards of the new stream.");

@@ -2,6 +2,8 @@ package io.runnel.connectors.catalog;
 
 import io.runnel.connectors.ConnectorTestBase;
 import io.runnel.connectors.TestStreams;
+import io.runnel.server.RunnelConfig;
+import io.runnel.server.RunnelServer;
 import io.runnel.server.testing.RunnelServerExtension;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.ValidationException;
@@ -9,9 +11,12 @@ import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,13 +27,46 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RunnelCatalogTest extends ConnectorTestBase {
 
     private static StreamTableEnvironment tablesInCatalog() {
+        return tablesInCatalog(RunnelServerExtension.server().endpoint().toString(), "");
+    }
+
+    private static StreamTableEnvironment tablesInCatalog(String endpoint, String moreOptions) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         StreamTableEnvironment tables = StreamTableEnvironment.create(env);
-        tables.executeSql("CREATE CATALOG runnel WITH ('type' = 'runnel', 'endpoint' = '"
-                + RunnelServerExtension.server().endpoint() + "', 'bootstrap-servers' = '" + TestStreams.bootstrap() + "')");
+        tables.executeSql("CREATE CATALOG runnel WITH ('type' = 'runnel', 'endpoint' = '" + endpoint
+                + "', 'bootstrap-servers' = '" + TestStreams.bootstrap() + "'" + moreOptions + ")");
         tables.executeSql("USE CATALOG runnel");
         return tables;
+    }
+
+    @Test
+    void aCatalogWithKeysSignsItsCallsToAServerThatRequiresThem(@TempDir Path dataDir) throws Exception {
+        RunnelConfig config = new RunnelConfig();
+        config.kafka = TestStreams.bootstrap();
+        config.port = 0;
+        config.dataDir = dataDir;
+        config.auth = "AKIDCATALOG:catalog-secret";
+        try (RunnelServer withAuth = RunnelServer.start(config)) {
+            String endpoint = "http://127.0.0.1:" + withAuth.port();
+            StreamTableEnvironment unsigned = tablesInCatalog(endpoint, "");
+            assertThatThrownBy(() -> unsigned.executeSql("CREATE TABLE catalog_signed (n INT) WITH ('format' = 'json')"))
+                    .rootCause().hasMessageContaining("MissingAuthenticationTokenException").hasMessageContaining("'access-key-id'");
+            StreamTableEnvironment wrongSecret = tablesInCatalog(endpoint,
+                    ", 'access-key-id' = 'AKIDCATALOG', 'secret-access-key' = 'not-the-secret'");
+            assertThatThrownBy(() -> wrongSecret.executeSql("CREATE TABLE catalog_signed (n INT) WITH ('format' = 'json')"))
+                    .rootCause().hasMessageContaining("was refused");
+            assertThatThrownBy(() -> tablesInCatalog(endpoint, ", 'access-key-id' = 'AKIDCATALOG'"))
+                    .rootCause().hasMessageContaining("'access-key-id' and 'secret-access-key' go together");
+
+            StreamTableEnvironment signed = tablesInCatalog(endpoint,
+                    ", 'access-key-id' = 'AKIDCATALOG', 'secret-access-key' = 'catalog-secret'");
+            signed.executeSql("CREATE TABLE catalog_signed (n INT) WITH ('format' = 'json')").await();
+            assertThat(kinesis.describeStreamSummary(b -> b.streamName("catalog_signed")).streamDescriptionSummary().streamStatus())
+                    .isEqualTo(StreamStatus.ACTIVE);
+            signed.executeSql("DROP TABLE catalog_signed").await();
+            assertThat(collectTables(signed)).doesNotContain("catalog_signed");
+        }
     }
 
     @Test
