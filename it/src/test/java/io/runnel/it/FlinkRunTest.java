@@ -3,6 +3,9 @@ package io.runnel.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.runnel.it.jobs.ClicksPerMinuteJob;
+import io.runnel.it.jobs.CopyClicksJob;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
@@ -15,11 +18,13 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -30,9 +35,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Runnel on a real Flink cluster: a standalone session cluster with {@code runnel-connectors-*-sql.jar} in its
- * lib/, and a user's SQL job submitted with {@code flink run}. The job reads a stream through the SQL connector
- * and writes the TUMBLE aggregate, exactly once, to a stream it creates through the catalog, which signs its
- * calls to a server that requires it.
+ * lib/, and users' jobs submitted with {@code flink run}, their jars holding only their own class. The SQL job
+ * reads a stream through the SQL connector and writes the TUMBLE aggregate, exactly once, to a stream it
+ * creates through the catalog, which signs its calls to a server that requires it. The DataStream job copies
+ * a stream with RunnelSource and RunnelSink.
  */
 class FlinkRunTest {
 
@@ -40,29 +46,63 @@ class FlinkRunTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
-    Path dir;
+    static Path dir;
+
+    private static RunnelProcess runnel;
+    private static KinesisClient kinesis;
+    private static FlinkCluster flink;
+    private static String bootstrap;
+
+    @BeforeAll
+    static void startRunnelAndFlinkAndFillClicks() throws Exception {
+        int kafkaPort = RunnelProcess.freePort();
+        bootstrap = "127.0.0.1:" + kafkaPort;
+        runnel = RunnelProcess.up(Path.of("target/runnel-flink-run.log"), "--port", "0", "--kafka-port", Integer.toString(kafkaPort),
+                "--data-dir", dir.resolve("data").toString(), "--create-stream-ms", "100", "--auth", "runnel:runnel-secret");
+        kinesis = runnel.client();
+        flink = FlinkCluster.start(Path.of("target/flink-cluster"), 4);
+        kinesis.createStream(b -> b.streamName("clicks").shardCount(2));
+        awaitActive(kinesis, "clicks");
+        putClicks(kinesis);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (flink != null) {
+            flink.close();
+        }
+        if (kinesis != null) {
+            kinesis.close();
+        }
+        if (runnel != null) {
+            runnel.close();
+        }
+    }
 
     @Test
     void aSqlJobSubmittedWithFlinkRunWritesTheTumblingWindowAggregate() throws Exception {
-        int kafkaPort = RunnelProcess.freePort();
-        try (RunnelProcess runnel = RunnelProcess.up(Path.of("target/runnel-flink-run.log"), "--port", "0",
-                "--kafka-port", Integer.toString(kafkaPort), "--data-dir", dir.resolve("data").toString(), "--create-stream-ms", "100",
-                "--auth", "runnel:runnel-secret");
-             KinesisClient kinesis = runnel.client();
-             FlinkCluster flink = FlinkCluster.start(Path.of("target/flink-cluster"), 4)) {
-            kinesis.createStream(b -> b.streamName("clicks").shardCount(2));
-            awaitActive(kinesis, "clicks");
-            putClicks(kinesis);
+        Path output = Path.of("target/flink-run-sql.out");
+        int status = flink.run(jobJar(ClicksPerMinuteJob.class), output, runnel.endpoint().toString(), bootstrap,
+                "runnel", "runnel-secret");
 
-            Path jar = jobJar(ClicksPerMinuteJob.class);
-            Path output = Path.of("target/flink-run.out");
-            int status = flink.run(jar, output, runnel.endpoint().toString(), "127.0.0.1:" + kafkaPort, "runnel", "runnel-secret");
+        assertThat(status).as("flink run's exit status; its output is in %s, the cluster's logs in %s", output, flink.logs())
+                .isZero();
+        assertThat(readAll(kinesis, "clicks_per_minute", FlinkRunTest::perMinuteRow))
+                .containsExactlyInAnyOrderElementsOf(expectedClicksPerMinute());
+    }
 
-            assertThat(status).as("flink run's exit status; its output is in %s, the cluster's logs in %s", output, flink.logs())
-                    .isZero();
-            assertThat(readAll(kinesis, "clicks_per_minute")).containsExactlyInAnyOrderElementsOf(expectedClicksPerMinute());
-            assertThat(flink.overview().path("jobs-finished").asInt()).isEqualTo(1);
-        }
+    @Test
+    void aDataStreamJobSubmittedWithFlinkRunCopiesAStreamExactlyOnce() throws Exception {
+        kinesis.createStream(b -> b.streamName("clicks_copy").shardCount(3));
+        awaitActive(kinesis, "clicks_copy");
+        Path output = Path.of("target/flink-run-datastream.out");
+        int status = flink.run(jobJar(CopyClicksJob.class), output, bootstrap);
+
+        assertThat(status).as("flink run's exit status; its output is in %s, the cluster's logs in %s", output, flink.logs())
+                .isZero();
+        assertThat(readAll(kinesis, "clicks_copy", (key, click) -> key + " " + click))
+                .containsExactlyInAnyOrderElementsOf(Files.readAllLines(TESTDATA.resolve("clicks.jsonl")).stream()
+                        .map(click -> userOf(click) + " " + click).toList());
     }
 
     private static void awaitActive(KinesisClient kinesis, String stream) {
@@ -73,7 +113,7 @@ class FlinkRunTest {
     private static void putClicks(KinesisClient kinesis) throws IOException {
         List<PutRecordsRequestEntry> entries = new ArrayList<>();
         for (String line : Files.readAllLines(TESTDATA.resolve("clicks.jsonl"))) {
-            entries.add(PutRecordsRequestEntry.builder().partitionKey(JSON.readTree(line).path("user_id").asText())
+            entries.add(PutRecordsRequestEntry.builder().partitionKey(userOf(line))
                     .data(SdkBytes.fromUtf8String(line)).build());
         }
         for (int from = 0; from < entries.size(); from += 500) {
@@ -82,9 +122,9 @@ class FlinkRunTest {
         }
     }
 
-    /** Every record of every shard, each as {@code window_start,user_id,clicks} like the checked-in answer. */
-    private static List<String> readAll(KinesisClient kinesis, String stream) throws IOException {
-        List<String> rows = new ArrayList<>();
+    /** Every record of every shard, each turned into a line by {@code line(partitionKey, data)}. */
+    private static List<String> readAll(KinesisClient kinesis, String stream, BiFunction<String, String, String> line) {
+        List<String> lines = new ArrayList<>();
         for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
             String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
                     .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
@@ -92,14 +132,29 @@ class FlinkRunTest {
             do {
                 String from = iterator;
                 page = kinesis.getRecords(b -> b.shardIterator(from));
-                for (var record : page.records()) {
-                    JsonNode row = JSON.readTree(record.data().asByteArray());
-                    rows.add(row.path("window_start").asText() + "," + row.path("user_id").asText() + "," + row.path("clicks").asLong());
-                }
+                page.records().forEach(r -> lines.add(line.apply(r.partitionKey(), r.data().asUtf8String())));
                 iterator = page.nextShardIterator();
             } while (page.millisBehindLatest() > 0 || !page.records().isEmpty());
         }
-        return rows;
+        return lines;
+    }
+
+    /** A clicks_per_minute record as {@code window_start,user_id,clicks}, like the checked-in answer. */
+    private static String perMinuteRow(String partitionKey, String json) {
+        try {
+            JsonNode row = JSON.readTree(json);
+            return row.path("window_start").asText() + "," + row.path("user_id").asText() + "," + row.path("clicks").asLong();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String userOf(String click) {
+        try {
+            return JSON.readTree(click).path("user_id").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static List<String> expectedClicksPerMinute() throws IOException {
@@ -107,9 +162,9 @@ class FlinkRunTest {
         return lines.subList(1, lines.size());
     }
 
-    /** The job's jar as a user builds it: the job's own classes only, its main class in the manifest. */
-    private Path jobJar(Class<?> job) throws IOException {
-        Path jar = dir.resolve("job.jar");
+    /** The job's jar as a user builds it: the job's own class only, its main class in the manifest. */
+    private static Path jobJar(Class<?> job) throws IOException {
+        Path jar = dir.resolve(job.getSimpleName() + ".jar");
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, job.getName());
