@@ -21,8 +21,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The few control-plane calls the catalog makes to a Runnel server, in the API's JSON 1.1 form, SigV4-signed

@@ -33,12 +33,12 @@ import java.util.concurrent.TimeUnit;
  * were put, across splits and merges.
  *
  * <p>A child goes to the reader that read its parent, so its records follow the parent's on the same
- * channel. Shards of one lineage that the enumerator already knows (in a bounded job, all of them) go to
- * one reader, so the two parents of a merge are read where their child will be. Parents merged after they
- * were handed out may have been read apart: their child then also waits for the next completed
- * checkpoint, by which time every record the other reader emitted from its parent has been processed
- * downstream (with aligned checkpoints). Without checkpointing, such a child is assigned as soon as its
- * parents end.
+ * channel. A child of two parents read by different readers (a merge) also waits for the next completed
+ * checkpoint: by then every record the other reader emitted from its parent has been processed downstream
+ * (with aligned checkpoints). A bounded job, which usually runs without checkpoints, knows every shard it
+ * will read from the start, so it reads each lineage (shards related by splits and merges) on one reader
+ * instead, giving up some parallelism for order. An unbounded job without checkpointing assigns a merged
+ * child as soon as its parents end.
  */
 public final class RunnelShardEnumerator implements SplitEnumerator<RunnelShardSplit, RunnelEnumeratorState> {
 
@@ -52,7 +52,7 @@ public final class RunnelShardEnumerator implements SplitEnumerator<RunnelShardS
     /** Merge children waiting for a checkpoint to complete, by shard index. */
     private final Map<Integer, Waiting> awaitingCheckpoint = new LinkedHashMap<>();
     private boolean checkpointing;
-    /** The stream as last seen, for the lineage that decides which reader reads a shard. */
+    /** The stream as last seen, for the lineages a bounded job reads each on one reader. */
     private StreamMetadata lastSeen;
     /** Where the shards that existed at the job's start begin, and (bounded) end; null until first seen. */
     private Map<Integer, long[]> initialRanges;
@@ -223,13 +223,13 @@ public final class RunnelShardEnumerator implements SplitEnumerator<RunnelShardS
 
     /**
      * A shard goes to its parent's reader; otherwise to reader r modulo the parallelism, as Flink's Kafka
-     * source spreads partitions, where r is the lowest shard index of its known lineage (the shard itself
-     * when it has no relatives). A split whose reader has not registered yet waits for it.
+     * source spreads partitions, where r is the shard's index or, in a bounded job, the lowest index of its
+     * lineage. A split whose reader has not registered yet waits for it.
      */
     private void assignPending() {
         Map<Integer, ?> readers = context.registeredReaders();
         int parallelism = context.currentParallelism();
-        Map<Integer, Integer> lineageRoots = lineageRoots();
+        Map<Integer, Integer> lineageRoots = options.bounded() ? lineageRoots() : Map.of();
         for (RunnelShardSplit split : new ArrayList<>(pending.values())) {
             Integer previous = owner.get(split.shardIndex());
             int reader = previous != null && previous < parallelism ? previous
