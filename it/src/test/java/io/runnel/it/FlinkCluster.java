@@ -27,6 +27,7 @@ final class FlinkCluster implements AutoCloseable {
 
     static final Path LIB = Path.of("target/flink/lib").toAbsolutePath();
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(6);
     /** What Flink's own config.yaml passes to every JVM on Java 17. */
     private static final List<String> JAVA_OPTS = List.of(
             "--add-exports=java.base/sun.net.util=ALL-UNNAMED", "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
@@ -40,6 +41,7 @@ final class FlinkCluster implements AutoCloseable {
             "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path home;
     private final int restPort;
@@ -160,7 +162,7 @@ final class FlinkCluster implements AutoCloseable {
                 cliArgs.toArray(String[]::new))).redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().put("FLINK_CONF_DIR", home.resolve("conf").toString());
         Process p = builder.start();
-        if (!p.waitFor(START_TIMEOUT.toMinutes() * 2, TimeUnit.MINUTES)) {
+        if (!p.waitFor(JOB_TIMEOUT.toMinutes(), TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new IllegalStateException("flink run did not end; see " + output);
         }
@@ -171,7 +173,7 @@ final class FlinkCluster implements AutoCloseable {
     JsonNode overview() throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + "/overview"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        return new ObjectMapper().readTree(response.body());
+        return JSON.readTree(response.body());
     }
 
     Path logs() {

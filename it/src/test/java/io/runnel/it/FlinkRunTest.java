@@ -141,17 +141,17 @@ class FlinkRunTest {
 
     /** A clicks_per_minute record as {@code window_start,user_id,clicks}, like the checked-in answer. */
     private static String perMinuteRow(String partitionKey, String json) {
-        try {
-            JsonNode row = JSON.readTree(json);
-            return row.path("window_start").asText() + "," + row.path("user_id").asText() + "," + row.path("clicks").asLong();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        JsonNode row = parse(json);
+        return row.path("window_start").asText() + "," + row.path("user_id").asText() + "," + row.path("clicks").asLong();
     }
 
     private static String userOf(String click) {
+        return parse(click).path("user_id").asText();
+    }
+
+    private static JsonNode parse(String json) {
         try {
-            return JSON.readTree(click).path("user_id").asText();
+            return JSON.readTree(json);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

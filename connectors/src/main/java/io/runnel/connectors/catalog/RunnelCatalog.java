@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * A Flink catalog whose tables are a Runnel server's streams. A stream created as a table keeps its schema
@@ -224,26 +225,23 @@ public final class RunnelCatalog extends GenericInMemoryCatalog {
      * after the catalog may have read it, and the next call goes to the server.
      */
     private void awaitServer(String name, Predicate<Optional<String>> condition, String what) {
-        long deadline = System.nanoTime() + STATE_CHANGE_TIMEOUT.toNanos();
-        while (!condition.test(api.streamStatus(name))) {
-            if (System.nanoTime() > deadline) {
-                throw new CatalogException("stream '" + name + "' did not " + what + " within " + STATE_CHANGE_TIMEOUT.toSeconds() + " s");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        }
+        await(name, () -> api.streamStatus(name), condition, what);
     }
 
     private void awaitStream(String name, Predicate<Optional<StreamMetadata>> condition, String what) {
-        long deadline = System.nanoTime() + STATE_CHANGE_TIMEOUT.toNanos();
-        while (true) {
+        await(name, () -> {
             try {
                 metadata.catchUp().get(STATE_CHANGE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 throw new CatalogException("cannot read Runnel's stream metadata: " + e.getMessage(), e);
             }
-            if (condition.test(metadata.get(name))) {
-                return;
-            }
+            return metadata.get(name);
+        }, condition, what);
+    }
+
+    private static <T> void await(String name, Supplier<T> look, Predicate<T> condition, String what) {
+        long deadline = System.nanoTime() + STATE_CHANGE_TIMEOUT.toNanos();
+        while (!condition.test(look.get())) {
             if (System.nanoTime() > deadline) {
                 throw new CatalogException("stream '" + name + "' did not " + what + " within " + STATE_CHANGE_TIMEOUT.toSeconds() + " s");
             }
