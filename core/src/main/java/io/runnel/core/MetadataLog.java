@@ -42,6 +42,10 @@ import java.util.concurrent.TimeoutException;
  * Stream metadata kept in one compacted Kafka topic, keyed by stream name. Every server reads the whole
  * topic into memory and follows it; a write completes once this instance has read it back, so a caller
  * sees its own writes.
+ * <p>
+ * The same topic keeps the server's other documents (applications, …) under keys of the form
+ * {@code kind/name}. Stream names never hold a '/', so the two cannot meet, and a reader of streams never
+ * parses a document.
  */
 public final class MetadataLog implements AutoCloseable {
 
@@ -54,6 +58,7 @@ public final class MetadataLog implements AutoCloseable {
     private final TopicPartition partition;
     private final Map<String, Object> clientConfig;
     private final Map<String, StreamMetadata> streams = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, byte[]> documents = new java.util.concurrent.ConcurrentHashMap<>();
     private final TreeMap<Long, List<CompletableFuture<Void>>> waiters = new TreeMap<>(); // guarded by itself
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile long readPosition = 0;
@@ -154,7 +159,13 @@ public final class MetadataLog implements AutoCloseable {
     }
 
     private void apply(String name, byte[] value) {
-        if (value == null) {
+        if (name.indexOf('/') >= 0) {
+            if (value == null) {
+                documents.remove(name);
+            } else {
+                documents.put(name, value);
+            }
+        } else if (value == null) {
             streams.remove(name);
         } else {
             try {
@@ -229,6 +240,38 @@ public final class MetadataLog implements AutoCloseable {
 
     public CompletableFuture<Void> remove(String name) {
         return write(name, null);
+    }
+
+    /** The documents of one kind, by name in name order, each as it was written. */
+    public Map<String, byte[]> documents(String kind) {
+        String prefix = kind + "/";
+        Map<String, byte[]> found = new TreeMap<>();
+        documents.forEach((key, value) -> {
+            if (key.startsWith(prefix)) {
+                found.put(key.substring(prefix.length()), value);
+            }
+        });
+        return found;
+    }
+
+    public Optional<byte[]> document(String kind, String name) {
+        return Optional.ofNullable(documents.get(documentKey(kind, name)));
+    }
+
+    /** Writes a document; like {@link #put}, it completes once this log has read it back. */
+    public CompletableFuture<Void> putDocument(String kind, String name, byte[] value) {
+        return write(documentKey(kind, name), value);
+    }
+
+    public CompletableFuture<Void> removeDocument(String kind, String name) {
+        return write(documentKey(kind, name), null);
+    }
+
+    private static String documentKey(String kind, String name) {
+        if (kind.isEmpty() || kind.indexOf('/') >= 0) {
+            throw new IllegalArgumentException("a document kind is a non-empty word without '/': " + kind);
+        }
+        return kind + "/" + name;
     }
 
     private CompletableFuture<Void> write(String name, byte[] value) {

@@ -8,7 +8,11 @@ import io.runnel.server.streams.RecordWriter;
 import io.runnel.server.streams.ShardReader;
 import io.runnel.server.streams.Streams;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -37,7 +41,10 @@ public final class RunnelServer implements AutoCloseable {
             parts.push(writer);
             ShardReader reader = new ShardReader(bootstrapServers, 4);
             parts.push(reader);
-            ApiHttpServer http = new ApiHttpServer(new Kinesis(config, streams, writer, reader), SigV4Authenticator.of(config.auth));
+            Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
+            parts.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+            Kinesis kinesis = new Kinesis(config, streams, writer, reader);
+            ApiHttpServer http = new ApiHttpServer(vertx, kinesis.services(), SigV4Authenticator.of(config.auth));
             parts.push(http);
             port = http.start(config.host, config.port);
         } catch (Exception | Error e) {

@@ -3,11 +3,10 @@ package io.runnel.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.runnel.server.api.ApiService;
 import io.runnel.server.api.Request;
-import io.runnel.server.api.kinesis.Kinesis;
 import io.runnel.server.api.validation.Validator;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -18,6 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,14 +40,27 @@ public final class ApiHttpServer implements AutoCloseable {
     private static final long MAX_DRAINED_BYTES = 64L * 1024 * 1024;
 
     private final Vertx vertx;
-    private final Kinesis kinesis;
+    private final Map<String, List<ApiService>> services = new HashMap<>();
     private final SigV4Authenticator authenticator;
     private HttpServer server;
 
-    public ApiHttpServer(Kinesis kinesis, SigV4Authenticator authenticator) {
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
-        this.kinesis = kinesis;
+    /** Several services may share a target: each adds operations of its own. */
+    public ApiHttpServer(Vertx vertx, List<ApiService> services, SigV4Authenticator authenticator) {
+        this.vertx = vertx;
+        for (ApiService service : services) {
+            this.services.computeIfAbsent(service.target(), t -> new ArrayList<>()).add(service);
+        }
         this.authenticator = authenticator;
+    }
+
+    private ApiService.Operation operation(String target, String name) {
+        for (ApiService service : services.getOrDefault(target, List.of())) {
+            ApiService.Operation operation = service.operation(name);
+            if (operation != null) {
+                return operation;
+            }
+        }
+        return null;
     }
 
     /** Starts listening and returns the bound port. */
@@ -101,7 +117,7 @@ public final class ApiHttpServer implements AutoCloseable {
         WireFormat format = WireFormat.ofContentType(req.getHeader("Content-Type"));
         String target = req.getHeader("X-Amz-Target");
         String[] parts = target == null ? new String[0] : target.split("\\.", 2);
-        Kinesis.Operation operation = parts.length == 2 ? Kinesis.operation(parts[0], parts[1]) : null;
+        ApiService.Operation operation = parts.length == 2 ? operation(parts[0], parts[1]) : null;
         WireFormat replyFormat = format == null ? WireFormat.JSON : format;
         try {
             if (req.method() != HttpMethod.POST || parts.length != 2) {
@@ -117,7 +133,7 @@ public final class ApiHttpServer implements AutoCloseable {
             JsonNode json = parse(format, body);
             authenticator.check(req, body);
             Validator.validate(json, operation.input());
-            CompletableFuture<JsonNode> result = operation.action().handle(new Request(json, format), kinesis);
+            CompletableFuture<JsonNode> result = operation.handler().apply(new Request(json, format));
             result.whenComplete((response, error) -> {
                 if (error == null) {
                     send(req.response(), replyFormat, 200, response);
@@ -169,13 +185,13 @@ public final class ApiHttpServer implements AutoCloseable {
                 .putHeader("Content-Length", Integer.toString(bytes.length)).end(Buffer.buffer(bytes));
     }
 
+    /** Stops listening; the Vert.x instance belongs to the caller. */
     @Override
     public void close() {
         try {
             if (server != null) {
                 server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             }
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("HTTP server did not stop cleanly", e);
         }

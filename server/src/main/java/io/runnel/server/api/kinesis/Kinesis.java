@@ -7,6 +7,7 @@ import io.runnel.core.Shard;
 import io.runnel.core.StreamMetadata;
 import io.runnel.core.StreamStatus;
 import io.runnel.server.RunnelConfig;
+import io.runnel.server.api.ApiService;
 import io.runnel.server.api.Request;
 import io.runnel.server.api.validation.Member;
 import io.runnel.server.http.ApiException;
@@ -70,25 +71,14 @@ public final class Kinesis {
         this.iterators = new ShardIterators(config.accountId, config.region);
     }
 
-    /** An operation and its input shape, built once: shapes hold compiled patterns. */
-    public record Operation(KinesisAction action, List<Member> input) {
+    /** The Kinesis API and Runnel's own stream operations, as services of the API port. */
+    public List<ApiService> services() {
+        return List.of(ApiService.of(SERVICE, operations(ACTIONS)), ApiService.of(RUNNEL_SERVICE, operations(RUNNEL_ACTIONS)));
     }
 
-    private static final Map<String, Operation> OPERATIONS = operations(ACTIONS);
-    private static final Map<String, Operation> RUNNEL_OPERATIONS = operations(RUNNEL_ACTIONS);
-
-    private static Map<String, Operation> operations(Map<String, KinesisAction> actions) {
-        return actions.entrySet().stream()
-                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> new Operation(e.getValue(), e.getValue().input())));
-    }
-
-    /** The operation an X-Amz-Target of {@code service.name} names, or null. */
-    public static Operation operation(String service, String name) {
-        return switch (service) {
-            case SERVICE -> OPERATIONS.get(name);
-            case RUNNEL_SERVICE -> RUNNEL_OPERATIONS.get(name);
-            default -> null;
-        };
+    private Map<String, ApiService.Operation> operations(Map<String, KinesisAction> actions) {
+        return actions.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey,
+                e -> new ApiService.Operation(e.getValue().input(), request -> e.getValue().handle(request, this))));
     }
 
     static CompletableFuture<JsonNode> done(JsonNode response) {

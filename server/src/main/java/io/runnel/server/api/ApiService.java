@@ -1,0 +1,42 @@
+package io.runnel.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.runnel.server.api.validation.Member;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * One AWS JSON-protocol service on the API port: the operations an {@code X-Amz-Target} of
+ * {@code <target>.<Operation>} names.
+ */
+public interface ApiService {
+
+    /** The X-Amz-Target prefix, such as {@code Kinesis_20131202}. */
+    String target();
+
+    /** The operation of this name, or null. */
+    Operation operation(String name);
+
+    /** An operation: the shape its input is validated against, and what it does with a valid request. */
+    record Operation(List<Member> input, Function<Request, CompletableFuture<JsonNode>> handler) {
+    }
+
+    /** A service of a fixed set of operations, built once: shapes hold compiled patterns. */
+    static ApiService of(String target, Map<String, Operation> operations) {
+        Map<String, Operation> copy = Map.copyOf(operations);
+        return new ApiService() {
+            @Override
+            public String target() {
+                return target;
+            }
+
+            @Override
+            public Operation operation(String name) {
+                return copy.get(name);
+            }
+        };
+    }
+}
