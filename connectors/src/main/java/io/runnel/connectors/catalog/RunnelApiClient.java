@@ -25,10 +25,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The few control-plane calls the catalog makes to a Runnel server, in the API's JSON 1.1 form, SigV4-signed
- * when the catalog has keys.
+ * The few control-plane calls the catalog and the table factory make to a Runnel server, in the API's JSON
+ * 1.1 form, SigV4-signed when given keys.
  */
-final class RunnelApiClient {
+public final class RunnelApiClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
@@ -45,15 +45,35 @@ final class RunnelApiClient {
         this.region = region;
     }
 
-    static RunnelApiClient of(ReadableConfig options) {
+    /**
+     * A client of the server that options of {@link RunnelCatalogOptions} name: 'endpoint', else {@code runnel.endpoint}
+     * of the Flink configuration, else {@value RunnelCatalogOptions#DEFAULT_ENDPOINT}; keys and region likewise.
+     */
+    public static RunnelApiClient of(ReadableConfig options, ReadableConfig flinkConfiguration) {
         String accessKeyId = options.get(RunnelCatalogOptions.ACCESS_KEY_ID);
         String secret = options.get(RunnelCatalogOptions.SECRET_ACCESS_KEY);
         if ((accessKeyId == null) != (secret == null)) {
-            throw new ValidationException("Runnel catalog: '" + RunnelCatalogOptions.ACCESS_KEY_ID.key() + "' and '"
+            throw new ValidationException("Runnel: '" + RunnelCatalogOptions.ACCESS_KEY_ID.key() + "' and '"
                     + RunnelCatalogOptions.SECRET_ACCESS_KEY.key() + "' go together; set both or neither");
         }
-        return new RunnelApiClient(URI.create(options.get(RunnelCatalogOptions.ENDPOINT)),
+        String endpoint = options.getOptional(RunnelCatalogOptions.ENDPOINT)
+                .or(() -> flinkConfiguration.getOptional(RunnelCatalogOptions.FLINK_ENDPOINT))
+                .orElse(RunnelCatalogOptions.DEFAULT_ENDPOINT);
+        return new RunnelApiClient(URI.create(endpoint),
                 accessKeyId == null ? null : AwsCredentialsIdentity.create(accessKeyId, secret), options.get(RunnelCatalogOptions.REGION));
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** The Kafka cluster behind the server's streams, as the server itself tells ({@code Runnel_20261126.DescribeEndpoints}). */
+    public String bootstrapServers() {
+        String servers = call("Runnel_20261126.DescribeEndpoints", JSON.createObjectNode()).path("KafkaBootstrapServers").asText(null);
+        if (servers == null) {
+            throw new CatalogException("the Runnel server at " + endpoint + " did not tell its Kafka bootstrap servers");
+        }
+        return servers;
     }
 
     void createStream(String stream, int shards) {

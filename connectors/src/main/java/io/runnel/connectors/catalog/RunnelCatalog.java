@@ -39,7 +39,8 @@ import java.util.function.Supplier;
  * A Flink catalog whose tables are a Runnel server's streams. A stream created as a table keeps its schema
  * and format in its metadata; any other stream appears as {@code (partition_key, data BYTES, arrival_time,
  * shard_id, sequence_number)} in the raw format. CREATE TABLE creates the stream and DROP TABLE deletes it.
- * Views and functions live in the catalog's memory for the session, as in Flink's in-memory catalog.
+ * Views, functions and tables over something else (another connector, or another stream with its own schema)
+ * live in the catalog's memory for the session, as in Flink's in-memory catalog.
  */
 public final class RunnelCatalog extends GenericInMemoryCatalog {
 
@@ -54,12 +55,12 @@ public final class RunnelCatalog extends GenericInMemoryCatalog {
     private final RunnelApiClient api;
     private MetadataLog metadata;
 
-    /** A catalog with the options of {@link RunnelCatalogOptions}. */
-    public RunnelCatalog(String name, ReadableConfig options) {
+    /** A catalog with the options of {@link RunnelCatalogOptions}; {@code flinkConfiguration} may name the server. */
+    public RunnelCatalog(String name, ReadableConfig options, ReadableConfig flinkConfiguration) {
         super(name, options.get(RunnelCatalogOptions.DEFAULT_DATABASE));
-        this.bootstrapServers = options.get(RunnelCatalogOptions.BOOTSTRAP_SERVERS);
+        this.api = RunnelApiClient.of(options, flinkConfiguration);
+        this.bootstrapServers = options.getOptional(RunnelCatalogOptions.BOOTSTRAP_SERVERS).orElseGet(api::bootstrapServers);
         this.metadataTopic = options.get(RunnelCatalogOptions.METADATA_TOPIC);
-        this.api = RunnelApiClient.of(options);
     }
 
     @Override
@@ -112,8 +113,8 @@ public final class RunnelCatalog extends GenericInMemoryCatalog {
     @Override
     public void createTable(ObjectPath path, CatalogBaseTable table, boolean ignoreIfExists)
             throws TableAlreadyExistException, DatabaseNotExistException {
-        if (!(table instanceof CatalogTable)) {
-            super.createTable(path, table, ignoreIfExists);
+        if (!(table instanceof ResolvedCatalogTable resolved) || !makesStream(path, table)) {
+            super.createTable(path, table instanceof ResolvedCatalogTable r ? withConnection(r) : table, ignoreIfExists);
             return;
         }
         if (!path.getDatabaseName().equals(getDefaultDatabase())) {
@@ -178,15 +179,35 @@ public final class RunnelCatalog extends GenericInMemoryCatalog {
         return s -> s.status() != StreamStatus.DELETING;
     }
 
+    /**
+     * Whether CREATE TABLE makes a stream of the table's name: unless the table says it reads something else,
+     * another connector or another stream. Such a table lives in the catalog's memory for the session, as
+     * in Flink's own in-memory catalog.
+     */
+    private static boolean makesStream(ObjectPath path, CatalogBaseTable table) {
+        String connector = table.getOptions().get(FactoryUtil.CONNECTOR.key());
+        String stream = table.getOptions().get(RunnelConnectorOptions.STREAM.key());
+        if (connector == null) {
+            return true;
+        }
+        return connector.equals(RunnelDynamicTableFactory.IDENTIFIER) && (stream == null || stream.equals(path.getObjectName()));
+    }
+
+    /** A session table over a Runnel stream gets the catalog's Kafka address, unless it names one. */
+    private ResolvedCatalogTable withConnection(ResolvedCatalogTable table) {
+        if (!RunnelDynamicTableFactory.IDENTIFIER.equals(table.getOptions().get(FactoryUtil.CONNECTOR.key()))) {
+            return table;
+        }
+        Map<String, String> options = new HashMap<>(table.getOptions());
+        options.putIfAbsent(RunnelConnectorOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
+        options.putIfAbsent(RunnelConnectorOptions.METADATA_TOPIC.key(), metadataTopic);
+        return table.copy(options);
+    }
+
     /** The table as the stream's metadata keeps it: without the options the catalog supplies when reading it. */
     private Map<String, String> storedForm(CatalogBaseTable table) {
         if (!(table instanceof ResolvedCatalogTable resolved)) {
             throw new CatalogException("a Runnel catalog stores resolved tables only, not " + table.getClass().getSimpleName());
-        }
-        String connector = table.getOptions().get(FactoryUtil.CONNECTOR.key());
-        if (connector != null && !connector.equals(RunnelDynamicTableFactory.IDENTIFIER)) {
-            throw new CatalogException("tables in a Runnel catalog are Runnel streams: leave out 'connector' (it is '"
-                    + RunnelDynamicTableFactory.IDENTIFIER + "'), not '" + connector + "'");
         }
         Map<String, String> options = new HashMap<>(table.getOptions());
         CONNECTION_OPTIONS.forEach(options::remove);

@@ -25,18 +25,18 @@ public final class RunnelCatalogFactory implements CatalogFactory {
 
     @Override
     public Set<ConfigOption<?>> requiredOptions() {
-        return Set.of(ENDPOINT, BOOTSTRAP_SERVERS);
+        return Set.of();
     }
 
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
-        return Set.of(METADATA_TOPIC, DEFAULT_DATABASE, ACCESS_KEY_ID, SECRET_ACCESS_KEY, REGION);
+        return Set.of(ENDPOINT, BOOTSTRAP_SERVERS, METADATA_TOPIC, DEFAULT_DATABASE, ACCESS_KEY_ID, SECRET_ACCESS_KEY, REGION);
     }
 
     @Override
     public Catalog createCatalog(Context context) {
         FactoryUtil.CatalogFactoryHelper helper = FactoryUtil.createCatalogFactoryHelper(this, context);
         helper.validate();
-        return new RunnelCatalog(context.getName(), helper.getOptions());
+        return new RunnelCatalog(context.getName(), helper.getOptions(), context.getConfiguration());
     }
 }

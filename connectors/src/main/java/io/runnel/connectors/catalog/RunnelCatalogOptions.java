@@ -10,11 +10,19 @@ public final class RunnelCatalogOptions {
     private RunnelCatalogOptions() {
     }
 
+    public static final String DEFAULT_ENDPOINT = "http://127.0.0.1:4567";
+
     public static final ConfigOption<String> ENDPOINT = ConfigOptions.key("endpoint").stringType().noDefaultValue()
-            .withDescription("The Runnel server's API, as `./runnel up` prints it (http://127.0.0.1:4567).");
+            .withDescription("The Runnel server's API, as `./runnel up` prints it. Default: the Flink configuration's "
+                    + "'runnel.endpoint', else " + DEFAULT_ENDPOINT + ".");
+
+    /** Where a cluster (or SQL Gateway) says its Runnel server is, for catalogs and tables that do not say. */
+    public static final ConfigOption<String> FLINK_ENDPOINT = ConfigOptions.key("runnel.endpoint").stringType().noDefaultValue()
+            .withDescription("Flink configuration: the Runnel server of catalogs and tables that name none.");
 
     public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("bootstrap-servers").stringType()
-            .noDefaultValue().withDescription("The Kafka cluster behind the Runnel server, as `./runnel up` prints it.");
+            .noDefaultValue().withDescription("The Kafka cluster behind the Runnel server, as `./runnel up` prints it. "
+                    + "Default: what the server tells (Runnel_20261126.DescribeEndpoints).");
 
     public static final ConfigOption<String> METADATA_TOPIC = ConfigOptions.key("metadata-topic").stringType()
             .defaultValue(MetadataLog.DEFAULT_TOPIC).withDescription("The Kafka topic of Runnel's stream metadata.");

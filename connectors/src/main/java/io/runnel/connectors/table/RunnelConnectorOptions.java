@@ -18,7 +18,8 @@ public final class RunnelConnectorOptions {
             .withDescription("The Runnel stream the table reads or writes.");
 
     public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("bootstrap-servers").stringType()
-            .noDefaultValue().withDescription("The Kafka cluster behind the Runnel server, as `./runnel up` prints it.");
+            .noDefaultValue().withDescription("The Kafka cluster behind the Runnel server, as `./runnel up` prints it. "
+                    + "Default: what the server at 'endpoint' tells.");
 
     public static final ConfigOption<String> METADATA_TOPIC = ConfigOptions.key("metadata-topic").stringType()
             .defaultValue(MetadataLog.DEFAULT_TOPIC).withDescription("The Kafka topic of Runnel's stream metadata.");

@@ -1,5 +1,7 @@
 package io.runnel.connectors.table;
 
+import io.runnel.connectors.catalog.RunnelApiClient;
+import io.runnel.connectors.catalog.RunnelCatalogOptions;
 import io.runnel.connectors.source.StartingPosition;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -36,12 +38,13 @@ public final class RunnelDynamicTableFactory implements DynamicTableSourceFactor
 
     @Override
     public Set<ConfigOption<?>> requiredOptions() {
-        return Set.of(STREAM, BOOTSTRAP_SERVERS, FactoryUtil.FORMAT);
+        return Set.of(STREAM, FactoryUtil.FORMAT);
     }
 
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
-        return Set.of(METADATA_TOPIC, SCAN_STARTUP_MODE, SCAN_STARTUP_TIMESTAMP_MILLIS, SCAN_BOUNDED, SCAN_SHARD_DISCOVERY_INTERVAL,
+        return Set.of(BOOTSTRAP_SERVERS, RunnelCatalogOptions.ENDPOINT, RunnelCatalogOptions.ACCESS_KEY_ID,
+                RunnelCatalogOptions.SECRET_ACCESS_KEY, RunnelCatalogOptions.REGION, METADATA_TOPIC, SCAN_STARTUP_MODE, SCAN_STARTUP_TIMESTAMP_MILLIS, SCAN_BOUNDED, SCAN_SHARD_DISCOVERY_INTERVAL,
                 SINK_PARTITION_KEY, SINK_DELIVERY_GUARANTEE, SINK_TRANSACTIONAL_ID_PREFIX);
     }
 
@@ -52,7 +55,7 @@ public final class RunnelDynamicTableFactory implements DynamicTableSourceFactor
                 helper.discoverDecodingFormat(DeserializationFormatFactory.class, FactoryUtil.FORMAT);
         helper.validate();
         ReadableConfig options = helper.getOptions();
-        return new RunnelDynamicSource(context.getPhysicalRowDataType(), format, options.get(BOOTSTRAP_SERVERS),
+        return new RunnelDynamicSource(context.getPhysicalRowDataType(), format, bootstrapServers(options, context),
                 options.get(STREAM), options.get(METADATA_TOPIC), startingPosition(options), options.get(SCAN_BOUNDED),
                 options.get(SCAN_SHARD_DISCOVERY_INTERVAL));
     }
@@ -79,8 +82,13 @@ public final class RunnelDynamicTableFactory implements DynamicTableSourceFactor
             throw new ValidationException("'" + SINK_DELIVERY_GUARANTEE.key() + "' = 'exactly-once' needs '"
                     + SINK_TRANSACTIONAL_ID_PREFIX.key() + "', unique among the jobs writing to the Kafka cluster.");
         }
-        return new RunnelDynamicSink(physical, format, options.get(BOOTSTRAP_SERVERS), options.get(STREAM),
+        return new RunnelDynamicSink(physical, format, bootstrapServers(options, context), options.get(STREAM),
                 options.get(METADATA_TOPIC), partitionKey, guarantee, prefix);
+    }
+
+    /** 'bootstrap-servers', or what the Runnel server the table (or the Flink configuration) names tells. */
+    private static String bootstrapServers(ReadableConfig options, Context context) {
+        return options.getOptional(BOOTSTRAP_SERVERS).orElseGet(() -> RunnelApiClient.of(options, context.getConfiguration()).bootstrapServers());
     }
 
     private static StartingPosition startingPosition(ReadableConfig options) {

@@ -42,10 +42,8 @@ class RunnelCatalogTest extends ConnectorTestBase {
 
     @Test
     void aCatalogWithKeysSignsItsCallsToAServerThatRequiresThem(@TempDir Path dataDir) throws Exception {
-        RunnelConfig config = new RunnelConfig();
+        RunnelConfig config = RunnelServerExtension.testConfig(dataDir);
         config.kafka = TestStreams.bootstrap();
-        config.port = 0;
-        config.dataDir = dataDir;
         config.auth = "AKIDCATALOG:catalog-secret";
         try (RunnelServer withAuth = RunnelServer.start(config)) {
             String endpoint = "http://127.0.0.1:" + withAuth.port();
@@ -131,10 +129,24 @@ class RunnelCatalogTest extends ConnectorTestBase {
     }
 
     @Test
-    void aTableOfAnotherConnectorIsRefused() {
+    void aTableOverAnotherStreamLivesInTheSessionAndMakesNoStream() throws Exception {
+        TestStreams.create(kinesis, "catalog-json", 1);
+        kinesis.putRecord(b -> b.streamName("catalog-json").partitionKey("k").data(SdkBytes.fromUtf8String("{\"n\":7}")));
         StreamTableEnvironment tables = tablesInCatalog();
-        assertThatThrownBy(() -> tables.executeSql("CREATE TABLE catalog_other (n INT) WITH ('connector' = 'datagen')"))
-                .rootCause().hasMessageContaining("tables in a Runnel catalog are Runnel streams");
+
+        // No bootstrap-servers: the catalog gives its own.
+        tables.executeSql("CREATE TABLE numbers (n INT) WITH ('connector' = 'runnel', 'stream' = 'catalog-json', "
+                + "'format' = 'json', 'scan.bounded' = 'true')").await();
+
+        List<Integer> read = new ArrayList<>();
+        try (CloseableIterator<Row> result = tables.executeSql("SELECT n FROM numbers").collect()) {
+            result.forEachRemaining(r -> read.add((Integer) r.getField(0)));
+        }
+        assertThat(read).containsExactly(7);
+        assertThat(collectTables(tables)).contains("numbers", "catalog-json");
+        assertThatThrownBy(() -> kinesis.describeStreamSummary(b -> b.streamName("numbers")))
+                .isInstanceOf(ResourceNotFoundException.class);
+        assertThat(collectTables(tablesInCatalog())).as("another session").doesNotContain("numbers");
     }
 
     private static List<String> collectTables(StreamTableEnvironment tables) throws Exception {

@@ -117,6 +117,28 @@ class RunnelTableTest {
     }
 
     @Test
+    void withoutBootstrapServersATableAsksTheServerItNamesOrTheConfigurationNames() throws Exception {
+        String endpoint = RunnelServerExtension.server().endpoint().toString();
+        StreamTableEnvironment named = tables();
+        named.executeSql("CREATE TABLE asked (user_id STRING) WITH ('connector' = 'runnel', 'stream' = '" + STREAM
+                + "', 'endpoint' = '" + endpoint + "', 'format' = 'json', 'scan.bounded' = 'true')");
+        StreamTableEnvironment configured = tables();
+        configured.getConfig().getConfiguration().setString("runnel.endpoint", endpoint);
+        configured.executeSql("CREATE TABLE asked (user_id STRING) WITH ('connector' = 'runnel', 'stream' = '" + STREAM
+                + "', 'format' = 'json', 'scan.bounded' = 'true')");
+
+        for (StreamTableEnvironment tables : List.of(named, configured)) {
+            try (CloseableIterator<Row> result = tables.executeSql("SELECT COUNT(*) FROM asked").collect()) {
+                long last = -1;
+                while (result.hasNext()) {
+                    last = (Long) result.next().getField(0);
+                }
+                assertThat(last).isEqualTo(Files.readAllLines(TESTDATA.resolve("clicks.jsonl")).size());
+            }
+        }
+    }
+
+    @Test
     void metadataColumnsTellPartitionKeyShardSequenceNumberAndArrivalTime() throws Exception {
         StreamTableEnvironment tables = tables();
         tables.executeSql(clicksTable(", pk STRING METADATA FROM 'partition_key' VIRTUAL, shard STRING METADATA FROM 'shard_id' VIRTUAL"
