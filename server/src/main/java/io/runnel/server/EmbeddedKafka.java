@@ -7,11 +7,8 @@ import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,8 +29,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static EmbeddedKafka start(Path dataDir, String host, int port) throws Exception {
         Path logDir = dataDir.toAbsolutePath().resolve("kafka");
         Files.createDirectories(logDir);
-        int brokerPort = port == 0 ? freePort(host) : port;
-        int controllerPort = freePort(host);
+        int brokerPort = port == 0 ? RunnelServer.freePort(host) : port;
+        int controllerPort = RunnelServer.freePort(host);
 
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
@@ -79,14 +76,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
         return new EmbeddedKafka(server, host + ":" + brokerPort);
-    }
-
-    private static int freePort(String host) throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(host, 0));
-            return s.getLocalPort();
-        }
     }
 
     public String bootstrapServers() {

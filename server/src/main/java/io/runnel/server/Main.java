@@ -49,6 +49,29 @@ public final class Main {
         Long deleteMs;
         @Option(names = "--update-stream-ms", description = "Time a resharded stream stays UPDATING (default 500).")
         Long updateMs;
+        @Option(names = "--flink", description = "Where jobs run: embedded (default: a Flink cluster in a child process), "
+                + "none, or the REST URL of an existing Flink session cluster.")
+        String flink;
+        @Option(names = "--flink-port", description = "Port of the embedded Flink cluster's REST API and web UI (default 8081; 0 picks a free one).")
+        Integer flinkPort;
+        @Option(names = "--flink-slots", description = "Task slots of the embedded Flink cluster (default 8).")
+        Integer flinkSlots;
+        @Option(names = "--checkpoint-dir", description = "Where jobs' checkpoints go (default: <data-dir>/flink/checkpoints, "
+                + "or s3://runnel/flink/checkpoints with --flink URL).")
+        String checkpointDir;
+        @Option(names = "--savepoint-dir", description = "Where applications' snapshots go (default: <data-dir>/flink/savepoints, "
+                + "or s3://runnel/flink/savepoints with --flink URL).")
+        String savepointDir;
+        @Option(names = "--sql-gateway-port", description = "Port of the SQL Gateway (default 8083; 0 picks a free one).")
+        Integer sqlGatewayPort;
+        @Option(names = "--s3-port", description = "Port of the embedded S3 endpoint (default 4569; 0 picks a free one).")
+        Integer s3Port;
+        @Option(names = "--s3-endpoint", description = "An existing S3-compatible endpoint instead of the embedded one.")
+        String s3Endpoint;
+        @Option(names = "--s3-access-key", description = "The access key of --s3-endpoint.")
+        String s3AccessKey;
+        @Option(names = "--s3-secret-key", description = "The secret key of --s3-endpoint.")
+        String s3SecretKey;
 
         @Override
         public Integer call() throws Exception {
@@ -69,6 +92,16 @@ public final class Main {
             if (createMs != null) config.set("create-stream-ms", createMs.toString());
             if (deleteMs != null) config.set("delete-stream-ms", deleteMs.toString());
             if (updateMs != null) config.set("update-stream-ms", updateMs.toString());
+            if (flink != null) config.set("flink", flink);
+            if (flinkPort != null) config.flinkPort = flinkPort;
+            if (flinkSlots != null) config.flinkSlots = flinkSlots;
+            if (checkpointDir != null) config.set("checkpoint-dir", checkpointDir);
+            if (savepointDir != null) config.set("savepoint-dir", savepointDir);
+            if (sqlGatewayPort != null) config.sqlGatewayPort = sqlGatewayPort;
+            if (s3Port != null) config.s3Port = s3Port;
+            if (s3Endpoint != null) config.set("s3-endpoint", s3Endpoint);
+            if (s3AccessKey != null) config.set("s3-access-key", s3AccessKey);
+            if (s3SecretKey != null) config.set("s3-secret-key", s3SecretKey);
 
             RunnelServer server = RunnelServer.start(config);
             CountDownLatch stopped = new CountDownLatch(1);
@@ -80,6 +113,11 @@ public final class Main {
             System.out.println("Runnel is up.");
             System.out.println("  Kinesis endpoint: " + endpoint);
             System.out.println("  Kafka bootstrap:  " + server.bootstrapServers());
+            System.out.println("  S3 endpoint:      " + server.s3Endpoint());
+            if (server.flink() != null) {
+                System.out.println("  Flink web UI:     " + server.flink().webUi());
+                System.out.println("  SQL gateway:      " + server.flink().sqlGateway() + "   (./runnel sql)");
+            }
             String credentials = config.auth == null ? "AWS_ACCESS_KEY_ID=runnel AWS_SECRET_ACCESS_KEY=runnel"
                     : "AWS_ACCESS_KEY_ID=" + config.auth.split(":", 2)[0] + " AWS_SECRET_ACCESS_KEY=<its secret>";
             System.out.println("  Try: " + credentials + " aws --endpoint-url " + endpoint + " --region " + config.region

@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -35,6 +36,27 @@ public final class RunnelConfig {
     public String topicPrefix = "runnel.";
     public String metadataTopic = "__runnel_metadata";
 
+    /** Where Flink jobs run: {@code embedded} (a child process), {@code none}, or an existing cluster's REST URL. */
+    public String flink = "embedded";
+    /** Port of the embedded cluster's REST API and web UI; 0 picks a free one. */
+    public int flinkPort = 8081;
+    public int flinkSlots = 8;
+    /** The embedded cluster's Flink home (lib/, plugins/, opt/), as deploy/standalone builds it. */
+    public Path flinkHome = Optional.ofNullable(System.getProperty("runnel.flink.home")).map(Path::of).orElse(null);
+    /** The JVM options of the embedded cluster's process. */
+    public String flinkJavaOpts = "-Xms256m -Xmx1g -XX:MaxDirectMemorySize=512m -XX:MaxMetaspaceSize=512m -XX:+UseG1GC";
+    /** Where jobs' checkpoints and savepoints go; null: under the data dir for the embedded cluster, the S3 endpoint otherwise. */
+    public String checkpointDir;
+    public String savepointDir;
+    /** Port of the SQL Gateway; 0 picks a free one. */
+    public int sqlGatewayPort = 8083;
+    /** Port of the embedded S3 endpoint; 0 picks a free one. */
+    public int s3Port = 4569;
+    /** An existing S3-compatible store instead of the embedded one, with its keys. */
+    public String s3Endpoint;
+    public String s3AccessKey;
+    public String s3SecretKey;
+
     /** Applies the settings a properties file gives; keys are the flag names without dashes. */
     public void load(Path file) throws IOException {
         Properties p = new Properties();
@@ -62,11 +84,36 @@ public final class RunnelConfig {
             case "update-stream-ms" -> updateStreamDelay = Duration.ofMillis(Long.parseLong(value));
             case "auth" -> auth = value.isEmpty() ? null : value;
             case "topic-prefix" -> topicPrefix = value;
+            case "flink" -> flink = value.isEmpty() ? "embedded" : value;
+            case "flink-port" -> flinkPort = Integer.parseInt(value);
+            case "flink-slots" -> flinkSlots = Integer.parseInt(value);
+            case "flink-home" -> flinkHome = Path.of(value);
+            case "flink-java-opts" -> flinkJavaOpts = value;
+            case "checkpoint-dir" -> checkpointDir = value.isEmpty() ? null : value;
+            case "savepoint-dir" -> savepointDir = value.isEmpty() ? null : value;
+            case "sql-gateway-port" -> sqlGatewayPort = Integer.parseInt(value);
+            case "s3-port" -> s3Port = Integer.parseInt(value);
+            case "s3-endpoint" -> s3Endpoint = value.isEmpty() ? null : value;
+            case "s3-access-key" -> s3AccessKey = value.isEmpty() ? null : value;
+            case "s3-secret-key" -> s3SecretKey = value.isEmpty() ? null : value;
             default -> throw new IllegalArgumentException("unknown setting '" + key + "'");
         }
     }
 
     public String streamArn(String streamName) {
         return "arn:aws:kinesis:" + region + ":" + accountId + ":stream/" + streamName;
+    }
+
+    public String applicationArn(String applicationName) {
+        return "arn:aws:kinesisanalytics:" + region + ":" + accountId + ":application/" + applicationName;
+    }
+
+    /** The first of the {@code auth} keys, as {id, secret}, or null when requests need no signature. */
+    public String[] firstAuthKey() {
+        if (auth == null) {
+            return null;
+        }
+        String[] pair = auth.split(",")[0].trim().split(":", 2);
+        return pair.length == 2 ? pair : null;
     }
 }

@@ -1,36 +1,88 @@
 package io.runnel.server;
 
 import io.runnel.core.MetadataLog;
+import io.runnel.server.api.ApiService;
+import io.runnel.server.api.analytics.Analytics;
 import io.runnel.server.api.kinesis.Kinesis;
+import io.runnel.server.api.runnel.DescribeEndpointsAction;
+import io.runnel.server.applications.Applications;
+import io.runnel.server.flink.FlinkRuntime;
 import io.runnel.server.http.ApiHttpServer;
 import io.runnel.server.http.SigV4Authenticator;
+import io.runnel.server.s3.ObjectStore;
+import io.runnel.server.s3.S3Endpoint;
 import io.runnel.server.streams.RecordWriter;
 import io.runnel.server.streams.ShardReader;
 import io.runnel.server.streams.Streams;
-
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
-/** A running Runnel server: Kafka (embedded or not), the metadata log, and the API over HTTP. */
+/**
+ * A running Runnel server: Kafka (embedded or not), the metadata log, an S3 endpoint (embedded or not), the
+ * Flink runtime (a child process, an existing cluster, or none) and the APIs over HTTP.
+ */
 public final class RunnelServer implements AutoCloseable {
+
+    /** How long the Flink runtime may take to serve at start: its JVM loads a great many classes. */
+    private static final long FLINK_START_SECONDS = 180;
 
     private final Deque<AutoCloseable> parts = new ArrayDeque<>();
     private final String bootstrapServers;
     private final int port;
+    private final URI s3;
+    private final FlinkRuntime flink;
+    private final Applications applications;
 
     private RunnelServer(RunnelConfig config) throws Exception {
         try {
-            if (config.kafka == null) {
-                EmbeddedKafka kafka = EmbeddedKafka.start(config.dataDir, config.host, config.kafkaPort);
-                parts.push(kafka);
-                bootstrapServers = kafka.bootstrapServers();
+            // Every port is fixed first: the Flink runtime's configuration names them all before they serve.
+            port = config.port == 0 ? freePort(config.host) : config.port;
+            URI api = URI.create("http://" + config.host + ":" + port);
+            int kafkaPort = config.kafkaPort == 0 ? freePort(config.host) : config.kafkaPort;
+            bootstrapServers = config.kafka == null ? config.host + ":" + kafkaPort : config.kafka;
+
+            String[] apiKey = config.firstAuthKey();
+            if (config.s3Endpoint == null) {
+                S3Endpoint endpoint = S3Endpoint.start(config.dataDir.resolve("s3"), config.host,
+                        config.s3Port == 0 ? freePort(config.host) : config.s3Port, apiKey);
+                parts.push(endpoint);
+                s3 = endpoint.endpoint();
             } else {
-                bootstrapServers = config.kafka;
+                s3 = URI.create(config.s3Endpoint);
+            }
+            String s3Key = config.s3Endpoint != null && config.s3AccessKey != null ? config.s3AccessKey : apiKey == null ? "runnel" : apiKey[0];
+            String s3Secret = config.s3Endpoint != null && config.s3SecretKey != null ? config.s3SecretKey : apiKey == null ? "runnel" : apiKey[1];
+            ObjectStore store = new ObjectStore(s3, s3Key, s3Secret, config.region);
+            parts.push(store);
+
+            Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
+            parts.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+            FlinkRuntime.Context context = new FlinkRuntime.Context(api, bootstrapServers, s3, s3Key, s3Secret, apiKey);
+            if (config.flink.equals("none")) {
+                flink = null;
+            } else {
+                RunnelConfig resolved = withFlinkPorts(config);
+                flink = FlinkRuntime.start(resolved, vertx, context); // its JVM starts while Kafka does
+                parts.push(flink);
+            }
+
+            if (config.kafka == null) {
+                EmbeddedKafka kafka = EmbeddedKafka.start(config.dataDir, config.host, kafkaPort);
+                parts.push(kafka);
+            }
+            if (flink != null) {
+                parts.push(flink); // stopped again, harmlessly, but now before Kafka: its jobs write there
             }
             MetadataLog metadata = new MetadataLog(bootstrapServers, config.metadataTopic);
             parts.push(metadata);
@@ -41,15 +93,44 @@ public final class RunnelServer implements AutoCloseable {
             parts.push(writer);
             ShardReader reader = new ShardReader(bootstrapServers, 4);
             parts.push(reader);
-            Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
-            parts.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
-            Kinesis kinesis = new Kinesis(config, streams, writer, reader);
-            ApiHttpServer http = new ApiHttpServer(vertx, kinesis.services(), SigV4Authenticator.of(config.auth));
+            if (flink != null && !flink.embedded()) {
+                store.ensureBucket(FlinkRuntime.BUCKET);
+            }
+            applications = new Applications(metadata, flink, context, store);
+            parts.push(applications);
+
+            List<ApiService> services = new ArrayList<>(new Kinesis(config, streams, writer, reader).services());
+            services.add(new Analytics(config, applications).service());
+            services.add(DescribeEndpointsAction.service(new DescribeEndpointsAction.Endpoints(config.region, config.accountId,
+                    bootstrapServers, config.metadataTopic, s3, flink == null ? null : flink.webUi(),
+                    flink == null ? null : flink.sqlGateway())));
+            ApiHttpServer http = new ApiHttpServer(vertx, services, SigV4Authenticator.of(config.auth));
             parts.push(http);
-            port = http.start(config.host, config.port);
+            http.start(config.host, port);
+            if (flink != null) {
+                flink.awaitReady(FLINK_START_SECONDS);
+            }
         } catch (Exception | Error e) {
             close();
             throw e;
+        }
+    }
+
+    private static RunnelConfig withFlinkPorts(RunnelConfig config) throws IOException {
+        if (config.flinkPort == 0) {
+            config.flinkPort = freePort(config.host);
+        }
+        if (config.sqlGatewayPort == 0) {
+            config.sqlGatewayPort = freePort(config.host);
+        }
+        return config;
+    }
+
+    static int freePort(String host) throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(host, 0));
+            return s.getLocalPort();
         }
     }
 
@@ -63,6 +144,19 @@ public final class RunnelServer implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    public URI s3Endpoint() {
+        return s3;
+    }
+
+    /** The Flink runtime, or null when the server runs none. */
+    public FlinkRuntime flink() {
+        return flink;
+    }
+
+    public Applications applications() {
+        return applications;
     }
 
     /** Stops the parts in the reverse order of their start: the API first, Kafka last. */

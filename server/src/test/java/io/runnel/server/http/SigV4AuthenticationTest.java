@@ -48,10 +48,8 @@ class SigV4AuthenticationTest {
 
     @BeforeAll
     static void startWithCredentials() throws Exception {
-        RunnelConfig config = new RunnelConfig();
+        RunnelConfig config = RunnelServerExtension.testConfig(Files.createTempDirectory("runnel-auth"));
         config.kafka = RunnelServerExtension.server().server.bootstrapServers();
-        config.port = 0;
-        config.dataDir = Files.createTempDirectory("runnel-auth");
         config.auth = "AKIDRUNNEL:right-secret,AKIDOTHER:other-secret";
         server = RunnelServer.start(config);
         endpoint = URI.create("http://127.0.0.1:" + server.port());

@@ -52,18 +52,29 @@ public final class RunnelServerExtension implements BeforeAllCallback {
         return running;
     }
 
+    /**
+     * The settings of a server for tests: free ports, short state changes, no Flink runtime. With {@code kafka}
+     * unset it starts its own broker.
+     */
+    public static RunnelConfig testConfig(Path dataDir) {
+        RunnelConfig config = new RunnelConfig();
+        config.dataDir = dataDir;
+        config.port = 0;
+        config.s3Port = 0;
+        config.flink = "none";
+        config.createStreamDelay = Duration.ofMillis(100);
+        config.updateStreamDelay = Duration.ofMillis(100);
+        config.deleteStreamDelay = Duration.ofMillis(100);
+        return config;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         synchronized (LOCK) {
             if (running == null) {
                 Path dir = Files.createTempDirectory("runnel-test");
-                RunnelConfig config = new RunnelConfig();
-                config.dataDir = dir;
-                config.port = 0;
+                RunnelConfig config = testConfig(dir);
                 config.kafkaPort = 0;
-                config.createStreamDelay = Duration.ofMillis(100);
-                config.updateStreamDelay = Duration.ofMillis(100);
-                config.deleteStreamDelay = Duration.ofMillis(100);
                 running = new Running(RunnelServer.start(config), config, dir);
                 context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put("runnel-server", running);
             }

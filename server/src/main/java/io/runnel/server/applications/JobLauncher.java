@@ -1,0 +1,144 @@
+package io.runnel.server.applications;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.runnel.server.flink.FlinkRuntime;
+import io.runnel.server.s3.ObjectStore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Turns an application into a Flink job: fetches its code (a jar from S3, or Runnel's SQL runner for SQL),
+ * hands its property groups over, uploads the jar to the cluster and runs it with the application's
+ * configuration, under the job id chosen beforehand.
+ */
+final class JobLauncher {
+
+    static final String SQL_RUNNER = "io.runnel.jobs.sql.SqlApplication";
+    /** The Flink configuration key under which a job finds its property groups, as Managed Flink's file holds them. */
+    static final String PROPERTIES_KEY = "runnel.application.properties";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final FlinkRuntime runtime;
+    private final FlinkRuntime.Context context;
+    private final ObjectStore store;
+    private final Executor io;
+
+    JobLauncher(FlinkRuntime runtime, FlinkRuntime.Context context, ObjectStore store, Executor io) {
+        this.runtime = runtime;
+        this.context = context;
+        this.store = store;
+        this.io = io;
+    }
+
+    /** A failure of the application itself (its code, its configuration), not of Runnel or Flink being away. */
+    static final class ApplicationFailure extends RuntimeException {
+        ApplicationFailure(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Submits the application's job; completes once Flink has accepted it. */
+    CompletableFuture<Void> submit(Application app, Application.Job job) {
+        return CompletableFuture.supplyAsync(() -> prepare(app), io).thenCompose(code ->
+                runtime.rest().uploadJar(code.jar(), app.name() + ".jar").thenCompose(jarId ->
+                        runtime.rest().runJar(jarId, request(app, job, code))
+                                .whenComplete((jobId, error) -> runtime.rest().deleteJar(jarId))))
+                .thenApply(jobId -> null);
+    }
+
+    private record Code(Path jar, String entryClass, List<String> args) {
+    }
+
+    /** The jar to run and how: blocking (S3, files). */
+    private Code prepare(Application app) {
+        Path dir = runtime.workDir().resolve("applications").resolve(app.name());
+        try {
+            Files.createDirectories(dir);
+            Path properties = dir.resolve("application_properties.json");
+            Files.writeString(properties, propertiesJson(app), StandardCharsets.UTF_8);
+            if (app.code().isSql()) {
+                return new Code(runtime.jobsJar(), SQL_RUNNER, sqlArguments(app));
+            }
+            Path jar = dir.resolve("code-v" + app.version() + ".jar");
+            if (!Files.exists(jar)) {
+                Application.Code code = app.code();
+                if (!store.exists(code.bucket(), code.fileKey())) {
+                    throw new ApplicationFailure("The application code s3://" + code.bucket() + "/" + code.fileKey()
+                            + " does not exist. Please check the role provided or validity of S3 location you provided.");
+                }
+                store.download(code.bucket(), code.fileKey(), jar);
+            }
+            if (runtime.embedded()) {
+                jar = KinesisAnalyticsRuntimeJar.pointAt(jar, properties, dir.resolve("code-v" + app.version() + "-runnel.jar"));
+            }
+            return new Code(jar, null, List.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private List<String> sqlArguments(Application app) {
+        List<String> args = new ArrayList<>(List.of("--script-base64",
+                Base64.getEncoder().encodeToString(app.code().text().getBytes(StandardCharsets.UTF_8)), "--catalog", "runnel"));
+        FlinkRuntime.catalogOptions(context).forEach((key, value) -> args.addAll(List.of("--catalog-option", key + "=" + value)));
+        return args;
+    }
+
+    /** The property groups in the form of Managed Flink's application_properties.json. */
+    static String propertiesJson(Application app) {
+        ArrayNode groups = JSON.createArrayNode();
+        for (Application.PropertyGroup group : app.propertyGroups()) {
+            ObjectNode g = groups.addObject().put("PropertyGroupId", group.id());
+            ObjectNode map = g.putObject("PropertyMap");
+            group.properties().forEach(map::put);
+        }
+        return groups.toString();
+    }
+
+    private ObjectNode request(Application app, Application.Job job, Code code) {
+        ObjectNode request = JSON.createObjectNode();
+        if (code.entryClass() != null) {
+            request.put("entryClass", code.entryClass());
+        }
+        ArrayNode args = request.putArray("programArgsList");
+        code.args().forEach(args::add);
+        request.put("parallelism", app.parallelism().parallelism());
+        request.put("jobId", job.id());
+        if (job.restoreFrom() != null) {
+            request.put("savepointPath", job.restoreFrom());
+            request.put("allowNonRestoredState", app.run().allowNonRestoredState());
+        }
+        ObjectNode conf = request.putObject("flinkConfiguration");
+        for (Map.Entry<String, String> e : flinkConfiguration(app).entrySet()) {
+            conf.put(e.getKey(), e.getValue());
+        }
+        return request;
+    }
+
+    private Map<String, String> flinkConfiguration(Application app) {
+        Map<String, String> conf = new java.util.LinkedHashMap<>();
+        conf.put("pipeline.name", app.name());
+        Application.Checkpointing checkpointing = app.checkpointing();
+        if (checkpointing.enabled()) {
+            conf.put("execution.checkpointing.interval", checkpointing.intervalMs() + " ms");
+            conf.put("execution.checkpointing.min-pause", checkpointing.minPauseMs() + " ms");
+        }
+        conf.put("execution.checkpointing.dir", runtime.checkpointDir());
+        conf.put("execution.checkpointing.savepoint-dir", runtime.savepointDir());
+        conf.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+        conf.put(PROPERTIES_KEY, propertiesJson(app));
+        return conf;
+    }
+}
