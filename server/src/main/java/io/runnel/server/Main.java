@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** The {@code runnel} command line. */
-@Command(name = "runnel", mixinStandardHelpOptions = true, subcommands = Main.Up.class,
+@Command(name = "runnel", mixinStandardHelpOptions = true, subcommands = {Main.Up.class, io.runnel.server.cli.AppCommand.class},
         description = "A self-hosted Amazon Kinesis on Apache Flink and Apache Kafka.")
 public final class Main {
 

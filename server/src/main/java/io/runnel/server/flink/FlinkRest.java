@@ -200,17 +200,19 @@ public final class FlinkRest implements AutoCloseable {
      * innermost cause otherwise.
      */
     static String shortMessage(String detail) {
-        Matcher program = PROGRAM_ERROR.matcher(detail);
-        if (program.find()) {
-            return program.group(1).strip();
-        }
         String last = null;
         Matcher cause = CAUSE.matcher(detail);
         while (cause.find()) {
-            last = cause.group(1);
+            last = cause.group(1).strip();
+        }
+        Matcher program = PROGRAM_ERROR.matcher(detail);
+        if (program.find()) {
+            String message = program.group(1).strip();
+            // The program's own words, and the innermost cause when it says more (say, which table exists already).
+            return last == null || message.contains(last) || last.contains(message) ? message : message + " (caused by " + last + ")";
         }
         if (last != null) {
-            return last.strip();
+            return last;
         }
         String first = detail.strip().lines().filter(l -> !l.isBlank() && !l.equals("Internal server error.")).findFirst().orElse(detail);
         return first.strip();
