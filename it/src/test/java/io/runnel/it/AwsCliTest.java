@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,11 +23,10 @@ import static org.awaitility.Awaitility.await;
 /** Debian's AWS CLI, pointed at {@code ./runnel up}, works the way it works against Kinesis. */
 class AwsCliTest {
 
-    /** Debian's awscli package; a Python shim earlier on PATH may hide it, so it is named in full. */
-    private static final Path AWS = Path.of("/usr/bin/aws");
+    private static final Path AWS = Commands.AWS;
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The server checks SigV4 signatures, so every command below is signed with this secret and verified. */
-    private static final String SECRET = "runnel-secret";
+    private static final String SECRET = Commands.SECRET;
 
     @TempDir
     static Path dir;
@@ -86,9 +84,9 @@ class AwsCliTest {
 
         assertThat(awsFails("kinesis", "describe-stream", "--stream-name", "no-such-stream"))
                 .contains("ResourceNotFoundException").contains("Stream no-such-stream under account 000000000000 not found.");
-        Result wrongSecret = run("not-the-secret", "kinesis", "list-streams");
-        assertThat(wrongSecret.exit).isNotZero();
-        assertThat(wrongSecret.output).contains("InvalidSignatureException");
+        Commands.Result wrongSecret = run("not-the-secret", "kinesis", "list-streams");
+        assertThat(wrongSecret.exit()).isNotZero();
+        assertThat(wrongSecret.output()).contains("InvalidSignatureException");
     }
 
     private static String b64(String s) {
@@ -96,33 +94,18 @@ class AwsCliTest {
     }
 
     private static JsonNode aws(String... args) throws Exception {
-        Result r = run(SECRET, args);
-        assertThat(r.exit).as("aws %s: %s", String.join(" ", args), r.output).isZero();
-        return r.output.isBlank() ? JSON.createObjectNode() : JSON.readTree(r.output);
+        Commands.Result r = run(SECRET, args);
+        assertThat(r.exit()).as("aws %s: %s", String.join(" ", args), r.output()).isZero();
+        return r.output().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.output());
     }
 
     private static String awsFails(String... args) throws Exception {
-        Result r = run(SECRET, args);
-        assertThat(r.exit).as("aws %s should fail", String.join(" ", args)).isNotZero();
-        return r.output;
+        Commands.Result r = run(SECRET, args);
+        assertThat(r.exit()).as("aws %s should fail", String.join(" ", args)).isNotZero();
+        return r.output();
     }
 
-    private record Result(int exit, String output) {
-    }
-
-    private static Result run(String secret, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(AWS.toString(), "--endpoint-url", runnel.endpoint().toString(),
-                "--region", "us-east-1", "--output", "json", "--no-cli-pager"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "runnel", "AWS_SECRET_ACCESS_KEY", secret,
-                "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null"));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("aws did not finish: " + String.join(" ", args));
-        }
-        return new Result(p.exitValue(), out);
+    private static Commands.Result run(String secret, String... args) throws IOException, InterruptedException {
+        return Commands.aws(runnel.endpoint(), secret, args);
     }
 }

@@ -2,8 +2,10 @@ package io.runnel.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
 import io.runnel.it.jobs.ClicksPerMinuteJob;
 import io.runnel.it.jobs.CopyClicksJob;
+import io.runnel.it.jobs.CopyStreamJob;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,18 +19,16 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,7 +38,8 @@ import static org.awaitility.Awaitility.await;
  * lib/, and users' jobs submitted with {@code flink run}, their jars holding only their own class. The SQL job
  * reads a stream through the SQL connector and writes the TUMBLE aggregate, exactly once, to a stream it
  * creates through the catalog, which signs its calls to a server that requires it. The DataStream job copies
- * a stream with RunnelSource and RunnelSink.
+ * a stream with RunnelSource and RunnelSink. And a Runnel server started with {@code --flink URL} runs its
+ * applications there.
  */
 class FlinkRunTest {
 
@@ -54,13 +55,16 @@ class FlinkRunTest {
     private static String bootstrap;
 
     @BeforeAll
-    static void startRunnelAndFlinkAndFillClicks() throws Exception {
+    static void startFlinkAndRunnelAndFillClicks() throws Exception {
         int kafkaPort = RunnelProcess.freePort();
+        int s3Port = RunnelProcess.freePort();
         bootstrap = "127.0.0.1:" + kafkaPort;
-        runnel = RunnelProcess.up(Path.of("target/runnel-flink-run.log"), "--port", "0", "--kafka-port", Integer.toString(kafkaPort),
-                "--data-dir", dir.resolve("data").toString(), "--create-stream-ms", "100", "--auth", "runnel:runnel-secret");
+        flink = FlinkCluster.start(Path.of("target/flink-cluster"), 4, URI.create("http://127.0.0.1:" + s3Port));
+        // Runnel runs its applications on that cluster, which keeps their checkpoints on Runnel's S3 endpoint.
+        runnel = RunnelProcess.up(Path.of("target/runnel-flink-run.log"), "--kafka-port", Integer.toString(kafkaPort),
+                "--s3-port", Integer.toString(s3Port), "--flink", flink.restUrl().toString(),
+                "--data-dir", dir.resolve("data").toString(), "--create-stream-ms", "100", "--auth", Commands.KEY + ":" + Commands.SECRET);
         kinesis = runnel.client();
-        flink = FlinkCluster.start(Path.of("target/flink-cluster"), 4);
         kinesis.createStream(b -> b.streamName("clicks").shardCount(2));
         awaitActive(kinesis, "clicks");
         putClicks(kinesis);
@@ -82,7 +86,7 @@ class FlinkRunTest {
     @Test
     void aSqlJobSubmittedWithFlinkRunWritesTheTumblingWindowAggregate() throws Exception {
         Path output = Path.of("target/flink-run-sql.out");
-        int status = flink.run(jobJar(ClicksPerMinuteJob.class), output, runnel.endpoint().toString(), bootstrap,
+        int status = flink.run(JobJar.of(ClicksPerMinuteJob.class).writeTo(dir.resolve("clicks-per-minute.jar")), output, runnel.endpoint().toString(), bootstrap,
                 "runnel", "runnel-secret");
 
         assertThat(status).as("flink run's exit status; its output is in %s, the cluster's logs in %s", output, flink.logs())
@@ -96,13 +100,49 @@ class FlinkRunTest {
         kinesis.createStream(b -> b.streamName("clicks_copy").shardCount(3));
         awaitActive(kinesis, "clicks_copy");
         Path output = Path.of("target/flink-run-datastream.out");
-        int status = flink.run(jobJar(CopyClicksJob.class), output, bootstrap);
+        int status = flink.run(JobJar.of(CopyClicksJob.class).writeTo(dir.resolve("copy-clicks.jar")), output, bootstrap);
 
         assertThat(status).as("flink run's exit status; its output is in %s, the cluster's logs in %s", output, flink.logs())
                 .isZero();
         assertThat(readAll(kinesis, "clicks_copy", (key, click) -> key + " " + click))
                 .containsExactlyInAnyOrderElementsOf(Files.readAllLines(TESTDATA.resolve("clicks.jsonl")).stream()
                         .map(click -> userOf(click) + " " + click).toList());
+    }
+
+    @Test
+    void anApplicationRunsOnTheClusterRunnelWasPointedAt() throws Exception {
+        StreamData.create(kinesis, "remote-in", 2);
+        StreamData.create(kinesis, "remote-out", 2);
+        Path jar = JobJar.of(CopyStreamJob.class).bundling(KinesisAnalyticsRuntime.class).writeTo(dir.resolve("copy-stream.jar"));
+        String endpoint = runnel.endpoint().toString();
+        List<String> deploy = new ArrayList<>(List.of("app", "deploy", jar.toString(), "--name", "remote-copy", "--endpoint", endpoint,
+                "--checkpoint-interval", "1000", "--property", "copy.input=remote-in", "--property", "copy.output=remote-out",
+                "--property", "copy.bootstrap-servers=" + bootstrap, "--property", "copy.transactional-id-prefix=remote-copy"));
+        runnelApp(deploy.toArray(String[]::new));
+        assertThat(flink.overview().path("jobs-running").asInt()).as("jobs running on the standalone cluster").isEqualTo(1);
+
+        Map<String, Integer> written = new HashMap<>();
+        List<String> put = new ArrayList<>(StreamData.putNumbered(kinesis, "remote-in", 5, 200, written));
+        awaitCount("remote-out", put.size());
+        runnelApp("app", "stop", "remote-copy", "--endpoint", endpoint);
+        put.addAll(StreamData.putNumbered(kinesis, "remote-in", 5, 200, written));
+        runnelApp("app", "start", "remote-copy", "--endpoint", endpoint);
+        put.addAll(StreamData.putNumbered(kinesis, "remote-in", 5, 200, written));
+        awaitCount("remote-out", put.size());
+        assertThat(runnelApp("app", "status", "remote-copy", "--endpoint", endpoint)).contains("snapshot runnel-stop-");
+        runnelApp("app", "stop", "remote-copy", "--endpoint", endpoint);
+
+        assertThat(StreamData.readAll(kinesis, "remote-out")).containsExactlyInAnyOrderElementsOf(put);
+    }
+
+    private static void awaitCount(String stream, int count) {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> StreamData.readAll(kinesis, stream).size() >= count);
+    }
+
+    private static String runnelApp(String... args) throws Exception {
+        Commands.Result r = Commands.runnel(args);
+        assertThat(r.exit()).as("./runnel %s: %s", String.join(" ", args), r.output()).isZero();
+        return r.output();
     }
 
     private static void awaitActive(KinesisClient kinesis, String stream) {
@@ -160,22 +200,5 @@ class FlinkRunTest {
     private static List<String> expectedClicksPerMinute() throws IOException {
         List<String> lines = Files.readAllLines(TESTDATA.resolve("clicks-per-minute.csv"));
         return lines.subList(1, lines.size());
-    }
-
-    /** The job's jar as a user builds it: the job's own class only, its main class in the manifest. */
-    private static Path jobJar(Class<?> job) throws IOException {
-        Path jar = dir.resolve(job.getSimpleName() + ".jar");
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, job.getName());
-        String entry = job.getName().replace('.', '/') + ".class";
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jarOut = new JarOutputStream(out, manifest)) {
-            jarOut.putNextEntry(new JarEntry(entry));
-            try (var in = job.getClassLoader().getResourceAsStream(entry)) {
-                in.transferTo(jarOut);
-            }
-            jarOut.closeEntry();
-        }
-        return jar;
     }
 }

@@ -1,5 +1,7 @@
 package io.runnel.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -11,6 +13,9 @@ import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,10 +37,21 @@ final class RunnelProcess implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    /** Starts {@code ./runnel up} with the given flags and waits until it says it is ready. */
+    /**
+     * Starts {@code ./runnel up} with the given flags and waits until it says it is ready. Ports not given are
+     * free ones, and no Flink runtime runs unless {@code --flink} says where.
+     */
     static RunnelProcess up(Path log, String... flags) throws Exception {
         List<String> command = new ArrayList<>(List.of(ROOT.resolve("runnel").toString(), "up"));
         command.addAll(List.of(flags));
+        for (String port : List.of("--port", "--kafka-port", "--s3-port", "--flink-port", "--sql-gateway-port")) {
+            if (!command.contains(port)) {
+                command.addAll(List.of(port, "0"));
+            }
+        }
+        if (!command.contains("--flink")) {
+            command.addAll(List.of("--flink", "none"));
+        }
         Process p = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
         CompletableFuture<URI> ready = new CompletableFuture<>();
         Thread pump = new Thread(() -> {
@@ -71,6 +87,30 @@ final class RunnelProcess implements AutoCloseable {
 
     URI endpoint() {
         return endpoint;
+    }
+
+    /** What the server says of where the rest of Runnel is (Runnel_20261126.DescribeEndpoints). */
+    JsonNode endpoints() throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint)
+                .header("Content-Type", "application/x-amz-json-1.1").header("X-Amz-Target", "Runnel_20261126.DescribeEndpoints")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("DescribeEndpoints answered " + response.statusCode() + ": " + response.body());
+        }
+        return new ObjectMapper().readTree(response.body());
+    }
+
+    URI s3Endpoint() throws IOException, InterruptedException {
+        return URI.create(endpoints().path("S3Endpoint").asText());
+    }
+
+    /** The processes the server started (its Flink runtime), as the operating system sees them. */
+    List<ProcessHandle> children() {
+        return process.toHandle().descendants().toList();
+    }
+
+    boolean alive() {
+        return process.isAlive();
     }
 
     /** A Kinesis client of this server, as a user configures one. */

@@ -80,9 +80,8 @@ final class JobLauncher {
                 }
                 store.download(code.bucket(), code.fileKey(), jar);
             }
-            if (runtime.embedded()) {
-                jar = KinesisAnalyticsRuntimeJar.pointAt(jar, properties, dir.resolve("code-v" + app.version() + "-runnel.jar"));
-            }
+            // The file is on this machine: a cluster elsewhere reads it only from a shared folder, else finds no properties.
+            jar = KinesisAnalyticsRuntimeJar.pointAt(jar, properties, dir.resolve("code-v" + app.version() + "-runnel.jar"));
             return new Code(jar, null, List.of());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
