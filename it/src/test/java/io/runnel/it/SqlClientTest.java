@@ -1,0 +1,150 @@
+package io.runnel.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code ./runnel sql}, Flink's SQL client on the server's SQL Gateway, whose sessions start in the Runnel catalog;
+ * and the gateway's own REST API, as a remote client or a notebook uses it.
+ */
+class SqlClientTest {
+
+    private static final Path TESTDATA = RunnelProcess.ROOT.resolve("testdata");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path dir;
+    private static RunnelProcess runnel;
+    private static KinesisClient kinesis;
+
+    @BeforeAll
+    static void up() throws Exception {
+        runnel = RunnelProcess.up(Path.of("target/runnel-sql-client.log"), "--flink", "embedded",
+                "--data-dir", dir.resolve("data").toString(), "--create-stream-ms", "100");
+        kinesis = runnel.client();
+        StreamData.create(kinesis, "gw-clicks", 2);
+        List<PutRecordsRequestEntry> entries = new ArrayList<>();
+        for (String click : Files.readAllLines(TESTDATA.resolve("clicks.jsonl"))) {
+            String user = JSON.readTree(click).path("user_id").asText();
+            entries.add(PutRecordsRequestEntry.builder().partitionKey(user).data(SdkBytes.fromUtf8String(click)).build());
+        }
+        for (int from = 0; from < entries.size(); from += 500) {
+            List<PutRecordsRequestEntry> batch = entries.subList(from, Math.min(entries.size(), from + 500));
+            assertThat(kinesis.putRecords(b -> b.streamName("gw-clicks").records(batch)).failedRecordCount()).isZero();
+        }
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (kinesis != null) {
+            kinesis.close();
+        }
+        if (runnel != null) {
+            runnel.close();
+        }
+    }
+
+    @Test
+    void aScriptCreatesATableOverAStreamAndInsertsAWindowedAggregateIntoAnother() throws Exception {
+        Path script = dir.resolve("per-minute.sql");
+        Files.writeString(script, """
+                CREATE TABLE clicks_json (user_id STRING, url STRING, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
+                  WITH ('connector' = 'runnel', 'stream' = 'gw-clicks', 'format' = 'json', 'scan.bounded' = 'true');
+                -- In the Runnel catalog, a table of no other connector is a new stream.
+                CREATE TABLE gw_per_minute (window_start TIMESTAMP(3), user_id STRING, clicks BIGINT)
+                  WITH ('format' = 'json', 'shard-count' = '1');
+                INSERT INTO gw_per_minute
+                  SELECT window_start, user_id, COUNT(*) FROM TABLE(TUMBLE(TABLE clicks_json, DESCRIPTOR(ts), INTERVAL '1' MINUTE))
+                  GROUP BY window_start, window_end, user_id;
+                SHOW TABLES;
+                """);
+
+        Commands.Result result = Commands.runnel("sql", "--endpoint", runnel.endpoint().toString(), "-f", script.toString());
+
+        assertThat(result.exit()).as(result.output()).isZero();
+        assertThat(result.output()).contains("Job ID").contains("gw-clicks").contains("gw_per_minute").contains("clicks_json");
+        List<String> csv = Files.readAllLines(TESTDATA.resolve("clicks-per-minute.csv"));
+        List<String> expected = csv.subList(1, csv.size());
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                .until(() -> StreamData.readAll(kinesis, "gw_per_minute").size() >= expected.size());
+        List<String> rows = new ArrayList<>();
+        for (String json : StreamData.readAll(kinesis, "gw_per_minute")) {
+            JsonNode row = JSON.readTree(json);
+            rows.add(row.path("window_start").asText() + "," + row.path("user_id").asText() + "," + row.path("clicks").asLong());
+        }
+        assertThat(rows).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void aScriptWithAFailingStatementEndsWithAnErrorStatus() throws Exception {
+        Path script = dir.resolve("broken.sql");
+        Files.writeString(script, "SHOW TABLES;\nSELECT * FROM no_such_table;\nSHOW TABLES;\n");
+
+        Commands.Result result = Commands.runnel("sql", "--endpoint", runnel.endpoint().toString(), "-f", script.toString());
+
+        assertThat(result.exit()).as(result.output()).isNotZero();
+        assertThat(result.output()).contains("no_such_table");
+    }
+
+    @Test
+    void aStatementOverTheGatewaysRestApiReturnsRows() throws Exception {
+        URI gateway = URI.create(runnel.endpoints().path("SqlGatewayUrl").asText());
+        ObjectNode session = JSON.createObjectNode();
+        session.putObject("properties").put("execution.runtime-mode", "batch");
+        String handle = post(gateway.resolve("/v1/sessions"), session).path("sessionHandle").asText();
+        ObjectNode statement = JSON.createObjectNode().put("statement",
+                "SELECT COUNT(*) AS clicks FROM `gw-clicks` /*+ OPTIONS('scan.bounded' = 'true') */");
+        String operation = post(gateway.resolve("/v1/sessions/" + handle + "/statements"), statement).path("operationHandle").asText();
+
+        List<JsonNode> rows = new ArrayList<>();
+        AtomicReference<String> next = new AtomicReference<>("/v1/sessions/" + handle + "/operations/" + operation + "/result/0?rowFormat=JSON");
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            JsonNode page = get(gateway.resolve(next.get()));
+            page.path("results").path("data").forEach(rows::add);
+            if (page.path("resultType").asText().equals("EOS")) {
+                return true;
+            }
+            next.set(page.path("nextResultUri").asText(next.get()));
+            return false;
+        });
+        assertThat(rows).singleElement().satisfies(row -> assertThat(row.at("/fields/0").asLong())
+                .isEqualTo(Files.readAllLines(TESTDATA.resolve("clicks.jsonl")).size()));
+    }
+
+    private static JsonNode post(URI uri, JsonNode body) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("POST %s: %s", uri, response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static JsonNode get(URI uri) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s: %s", uri, response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+}
