@@ -25,8 +25,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
-    /** Starts a broker whose data lives in {@code dataDir}, formatting the directory on first use. */
-    public static EmbeddedKafka start(Path dataDir, String host, int port) throws Exception {
+    /**
+     * Starts a broker whose data lives in {@code dataDir}, formatting the directory on first use; it listens on
+     * {@code host} and tells clients to reach it at {@code advertisedHost}.
+     */
+    public static EmbeddedKafka start(Path dataDir, String host, String advertisedHost, int port) throws Exception {
         Path logDir = dataDir.toAbsolutePath().resolve("kafka");
         Files.createDirectories(logDir);
         int brokerPort = port == 0 ? RunnelServer.freePort(host) : port;
@@ -37,7 +40,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@" + host + ":" + controllerPort);
         p.put("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + advertisedHost + ":" + brokerPort);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -75,7 +78,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        return new EmbeddedKafka(server, host + ":" + brokerPort);
+        return new EmbeddedKafka(server, advertisedHost + ":" + brokerPort);
     }
 
     public String bootstrapServers() {

@@ -25,6 +25,9 @@ public final class Main {
         Path configFile;
         @Option(names = "--host", description = "Address the API listens on (default 127.0.0.1).")
         String host;
+        @Option(names = "--advertised-host", description = "The host name clients reach this server by, in the addresses "
+                + "it hands out (default: --host, or this machine's name when --host is a wildcard).")
+        String advertisedHost;
         @Option(names = "--port", description = "Port of the API (default 4567; 0 picks a free one).")
         Integer port;
         @Option(names = "--data-dir", description = "Where the embedded Kafka keeps its data (default ./var).")
@@ -80,6 +83,7 @@ public final class Main {
                 config.load(configFile);
             }
             if (host != null) config.host = host;
+            if (advertisedHost != null) config.advertisedHost = advertisedHost;
             if (port != null) config.port = port;
             if (dataDir != null) config.dataDir = dataDir;
             if (kafka != null) config.kafka = kafka;
@@ -109,7 +113,7 @@ public final class Main {
                 server.close();
                 stopped.countDown();
             }, "runnel-shutdown"));
-            String endpoint = "http://" + config.host + ":" + server.port();
+            String endpoint = "http://" + config.advertisedHost() + ":" + server.port();
             System.out.println("Runnel is up.");
             System.out.println("  Kinesis endpoint: " + endpoint);
             System.out.println("  Kafka bootstrap:  " + server.bootstrapServers());

@@ -15,6 +15,8 @@ import java.util.Properties;
 public final class RunnelConfig {
 
     public String host = "127.0.0.1";
+    /** The host name others reach this server by, in the addresses it hands out; default: {@code host}. */
+    public String advertisedHost;
     public int port = 4567;
     public Path dataDir = Path.of("var");
     /** Bootstrap servers of an existing Kafka cluster; null starts the embedded broker. */
@@ -71,6 +73,7 @@ public final class RunnelConfig {
     public void set(String key, String value) {
         switch (key) {
             case "host" -> host = value;
+            case "advertised-host" -> advertisedHost = value.isEmpty() ? null : value;
             case "port" -> port = Integer.parseInt(value);
             case "data-dir" -> dataDir = Path.of(value);
             case "kafka" -> kafka = value.isEmpty() ? null : value;
@@ -97,6 +100,21 @@ public final class RunnelConfig {
             case "s3-access-key" -> s3AccessKey = value.isEmpty() ? null : value;
             case "s3-secret-key" -> s3SecretKey = value.isEmpty() ? null : value;
             default -> throw new IllegalArgumentException("unknown setting '" + key + "'");
+        }
+    }
+
+    /** The host in addresses this server hands out: advertised-host, else host unless it is a wildcard, else this machine's name. */
+    public String advertisedHost() {
+        if (advertisedHost != null) {
+            return advertisedHost;
+        }
+        if (!host.equals("0.0.0.0") && !host.equals("::")) {
+            return host;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "127.0.0.1";
         }
     }
 

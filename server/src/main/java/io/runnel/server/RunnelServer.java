@@ -48,16 +48,16 @@ public final class RunnelServer implements AutoCloseable {
         try {
             // Every port is fixed first: the Flink runtime's configuration names them all before they serve.
             port = config.port == 0 ? freePort(config.host) : config.port;
-            URI api = URI.create("http://" + config.host + ":" + port);
+            URI api = URI.create("http://" + config.advertisedHost() + ":" + port);
             int kafkaPort = config.kafkaPort == 0 ? freePort(config.host) : config.kafkaPort;
-            bootstrapServers = config.kafka == null ? config.host + ":" + kafkaPort : config.kafka;
+            bootstrapServers = config.kafka == null ? config.advertisedHost() + ":" + kafkaPort : config.kafka;
 
             String[] apiKey = config.firstAuthKey();
             if (config.s3Endpoint == null) {
                 S3Endpoint endpoint = S3Endpoint.start(config.dataDir.resolve("s3"), config.host,
                         config.s3Port == 0 ? freePort(config.host) : config.s3Port, apiKey);
                 parts.push(endpoint);
-                s3 = endpoint.endpoint();
+                s3 = URI.create("http://" + config.advertisedHost() + ":" + endpoint.endpoint().getPort());
             } else {
                 s3 = URI.create(config.s3Endpoint);
             }
@@ -78,7 +78,7 @@ public final class RunnelServer implements AutoCloseable {
             }
 
             if (config.kafka == null) {
-                EmbeddedKafka kafka = EmbeddedKafka.start(config.dataDir, config.host, kafkaPort);
+                EmbeddedKafka kafka = EmbeddedKafka.start(config.dataDir, config.host, config.advertisedHost(), kafkaPort);
                 parts.push(kafka);
             }
             if (flink != null) {

@@ -69,12 +69,13 @@ public final class FlinkRuntime implements AutoCloseable {
         }
         Path workDir = config.dataDir.toAbsolutePath().resolve("flink");
         boolean embedded = config.flink.equals("embedded");
-        URI restUrl = embedded ? URI.create("http://" + config.host + ":" + config.flinkPort) : URI.create(config.flink);
+        String advertised = config.advertisedHost();
+        URI restUrl = embedded ? URI.create("http://" + advertised + ":" + config.flinkPort) : URI.create(config.flink);
         String checkpoints = Optional.ofNullable(config.checkpointDir).orElse(embedded
                 ? workDir.resolve("checkpoints").toUri().toString() : "s3://" + BUCKET + "/flink/checkpoints");
         String savepoints = Optional.ofNullable(config.savepointDir).orElse(embedded
                 ? workDir.resolve("savepoints").toUri().toString() : "s3://" + BUCKET + "/flink/savepoints");
-        URI gateway = URI.create("http://" + config.host + ":" + config.sqlGatewayPort);
+        URI gateway = URI.create("http://" + advertised + ":" + config.sqlGatewayPort);
 
         Path conf = workDir.resolve("conf");
         Path gatewayConf = workDir.resolve("sql-gateway");
@@ -83,7 +84,7 @@ public final class FlinkRuntime implements AutoCloseable {
             Files.createDirectories(dir);
         }
         Map<String, String> cluster = new LinkedHashMap<>();
-        cluster.put("rest.address", config.host);
+        cluster.put("rest.address", advertised);
         cluster.put("rest.bind-address", config.host);
         cluster.put("rest.port", Integer.toString(config.flinkPort));
         cluster.put("jobmanager.bind-host", config.host);
@@ -103,7 +104,7 @@ public final class FlinkRuntime implements AutoCloseable {
         Files.copy(home.resolve("conf/log4j.properties"), conf.resolve("log4j.properties"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
         Map<String, String> sqlGateway = new LinkedHashMap<>();
-        sqlGateway.put("sql-gateway.endpoint.rest.address", config.host);
+        sqlGateway.put("sql-gateway.endpoint.rest.address", advertised);
         sqlGateway.put("sql-gateway.endpoint.rest.bind-address", config.host);
         sqlGateway.put("sql-gateway.endpoint.rest.port", Integer.toString(config.sqlGatewayPort));
         sqlGateway.put("execution.target", "remote");
