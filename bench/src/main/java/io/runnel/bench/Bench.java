@@ -14,8 +14,10 @@ public final class Bench {
         switch (name) {
             case "streams" -> StreamsBench.run(rest);
             case "connector" -> ConnectorBench.run(rest);
+            case "sql" -> SqlBench.run(rest);
+            case "app" -> AppBench.run(rest);
             default -> {
-                System.err.println("usage: ./runnel bench streams|connector");
+                System.err.println("usage: ./runnel bench streams|connector|sql|app");
                 System.exit(2);
             }
         }

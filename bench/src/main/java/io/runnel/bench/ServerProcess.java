@@ -35,11 +35,19 @@ final class ServerProcess implements AutoCloseable {
         sampler.start();
     }
 
+    /** A server without a Flink runtime, as the Data Streams and connector benchmarks want it. */
     static ServerProcess start(Path dataDir) throws Exception {
+        return start(dataDir, "--flink", "none");
+    }
+
+    /** A server on free ports, with the given flags besides. */
+    static ServerProcess start(Path dataDir, String... flags) throws Exception {
         int port = freePort();
         int kafkaPort = freePort();
         List<String> command = new ArrayList<>(List.of("./runnel", "up", "--port", Integer.toString(port),
-                "--kafka-port", Integer.toString(kafkaPort), "--data-dir", dataDir.toString(), "--create-stream-ms", "100"));
+                "--kafka-port", Integer.toString(kafkaPort), "--data-dir", dataDir.toString(), "--create-stream-ms", "100",
+                "--s3-port", "0", "--flink-port", "0", "--sql-gateway-port", "0"));
+        command.addAll(List.of(flags));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         CompletableFuture<String> ready = new CompletableFuture<>();
         Path log = dataDir.resolveSibling("server.log");
@@ -62,7 +70,7 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(p, ready.get(10, TimeUnit.MINUTES), "127.0.0.1:" + kafkaPort);
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket()) {
             s.bind(new InetSocketAddress("127.0.0.1", 0));
             return s.getLocalPort();
@@ -120,6 +128,25 @@ final class ServerProcess implements AutoCloseable {
 
     long peakRssMiB() {
         return peakRssKiB.get() / 1024;
+    }
+
+    /** A process's resident set size now, in MiB, from /proc. */
+    static long rssMiB(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** The processes the server started (its Flink runtime). */
+    List<ProcessHandle> children() {
+        return process.toHandle().descendants().toList();
     }
 
     @Override

@@ -49,6 +49,10 @@ public final class Applications implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final Set<String> ENDED = Set.of("FAILED", "CANCELED", "FINISHED", "SUSPENDED");
     private static final int ERROR_STRING_MAX = 512;
+    /** How often the loop looks while an application is on its way somewhere (starting, stopping, ...). */
+    private static final long TICK_MS = 100;
+    /** How often it looks when every application is where it is going: to notice jobs that fail or vanish. */
+    private static final long IDLE_TICK_MS = 500;
     private static final char[] ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final DateTimeFormatter SNAPSHOT_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
@@ -63,6 +67,7 @@ public final class Applications implements AutoCloseable {
     /** Applications with Flink or S3 work under way; touched on the control thread only. */
     private final Map<String, CompletableFuture<?>> busy = new ConcurrentHashMap<>();
     private boolean polling;
+    private long lastPoll;
 
     /** @param runtime where jobs run, or null when the server runs none ({@code --flink none}) */
     public Applications(MetadataLog metadata, FlinkRuntime runtime, FlinkRuntime.Context context, ObjectStore store) {
@@ -82,7 +87,7 @@ public final class Applications implements AutoCloseable {
         this.checkpoints = new Checkpoints(store);
         this.launcher = runtime == null ? null : new JobLauncher(runtime, context, store, io);
         if (runtime != null) {
-            control.scheduleWithFixedDelay(this::reconcile, 500, 500, TimeUnit.MILLISECONDS);
+            control.scheduleWithFixedDelay(this::reconcile, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -210,10 +215,12 @@ public final class Applications implements AutoCloseable {
     // The control loop
 
     private void reconcile() {
-        if (polling) {
+        long now = System.nanoTime();
+        if (polling || now - lastPoll < TimeUnit.MILLISECONDS.toNanos(IDLE_TICK_MS) && all().stream().noneMatch(Applications::moving)) {
             return;
         }
         polling = true;
+        lastPoll = now;
         runtime.rest().jobStates().whenCompleteAsync((states, error) -> {
             polling = false;
             if (error != null) {
@@ -231,6 +238,12 @@ public final class Applications implements AutoCloseable {
                 }
             }
         }, control);
+    }
+
+    /** Whether the application is on its way to another status, or has a snapshot under way. */
+    private static boolean moving(Application app) {
+        return app.status() != ApplicationStatus.READY && app.status() != ApplicationStatus.RUNNING
+                || app.job() != null && (!app.job().submitted() || app.job().snapshotName() != null);
     }
 
     private void step(Application app, Map<String, String> states) {
