@@ -30,7 +30,7 @@ public final class Main {
         String advertisedHost;
         @Option(names = "--port", description = "Port of the API (default 4567; 0 picks a free one).")
         Integer port;
-        @Option(names = "--data-dir", description = "Where the embedded Kafka keeps its data (default ./var).")
+        @Option(names = "--data-dir", description = "Where the embedded Kafka, the S3 endpoint and the Flink runtime keep their data (default ./var).")
         Path dataDir;
         @Option(names = "--kafka", description = "Bootstrap servers of an existing Kafka cluster instead of the embedded broker.")
         String kafka;
@@ -67,6 +67,9 @@ public final class Main {
         String savepointDir;
         @Option(names = "--sql-gateway-port", description = "Port of the SQL Gateway (default 8083; 0 picks a free one).")
         Integer sqlGatewayPort;
+        @Option(names = "--sql-gateway", description = "With --flink URL: an existing SQL Gateway of that cluster, instead of one "
+                + "the server starts.")
+        String sqlGateway;
         @Option(names = "--s3-port", description = "Port of the embedded S3 endpoint (default 4569; 0 picks a free one).")
         Integer s3Port;
         @Option(names = "--s3-endpoint", description = "An existing S3-compatible endpoint instead of the embedded one.")
@@ -102,6 +105,7 @@ public final class Main {
             if (checkpointDir != null) config.set("checkpoint-dir", checkpointDir);
             if (savepointDir != null) config.set("savepoint-dir", savepointDir);
             if (sqlGatewayPort != null) config.sqlGatewayPort = sqlGatewayPort;
+            if (sqlGateway != null) config.set("sql-gateway", sqlGateway);
             if (s3Port != null) config.s3Port = s3Port;
             if (s3Endpoint != null) config.set("s3-endpoint", s3Endpoint);
             if (s3AccessKey != null) config.set("s3-access-key", s3AccessKey);

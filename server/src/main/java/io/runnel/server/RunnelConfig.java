@@ -52,6 +52,8 @@ public final class RunnelConfig {
     public String savepointDir;
     /** Port of the SQL Gateway; 0 picks a free one. */
     public int sqlGatewayPort = 8083;
+    /** With {@code flink} a URL: an existing SQL Gateway for that cluster, so that the server starts no process at all. */
+    public String sqlGateway;
     /** Port of the embedded S3 endpoint; 0 picks a free one. */
     public int s3Port = 4569;
     /** An existing S3-compatible store instead of the embedded one, with its keys. */
@@ -95,6 +97,7 @@ public final class RunnelConfig {
             case "checkpoint-dir" -> checkpointDir = value.isEmpty() ? null : value;
             case "savepoint-dir" -> savepointDir = value.isEmpty() ? null : value;
             case "sql-gateway-port" -> sqlGatewayPort = Integer.parseInt(value);
+            case "sql-gateway" -> sqlGateway = value.isEmpty() ? null : value;
             case "s3-port" -> s3Port = Integer.parseInt(value);
             case "s3-endpoint" -> s3Endpoint = value.isEmpty() ? null : value;
             case "s3-access-key" -> s3AccessKey = value.isEmpty() ? null : value;

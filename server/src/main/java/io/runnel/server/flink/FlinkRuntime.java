@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Where Runnel's Flink jobs run. Embedded: a session cluster and SQL Gateway in a child process, from
  * deploy/standalone's Flink home, with data under {@code <data-dir>/flink/}. Remote ({@code --flink URL}): an
- * existing session cluster, with a SQL Gateway in a child process in front of it. Either way the server
- * reaches the cluster only through {@link #rest()}.
+ * existing session cluster, with a SQL Gateway in a child process in front of it, or an existing gateway
+ * ({@code --sql-gateway URL}) and no child at all. Either way the server reaches the cluster only through
+ * {@link #rest()}.
  */
 public final class FlinkRuntime implements AutoCloseable {
 
@@ -75,7 +76,8 @@ public final class FlinkRuntime implements AutoCloseable {
                 ? workDir.resolve("checkpoints").toUri().toString() : "s3://" + BUCKET + "/flink/checkpoints");
         String savepoints = Optional.ofNullable(config.savepointDir).orElse(embedded
                 ? workDir.resolve("savepoints").toUri().toString() : "s3://" + BUCKET + "/flink/savepoints");
-        URI gateway = URI.create("http://" + advertised + ":" + config.sqlGatewayPort);
+        URI gateway = !embedded && config.sqlGateway != null ? URI.create(config.sqlGateway)
+                : URI.create("http://" + advertised + ":" + config.sqlGatewayPort);
 
         Path conf = workDir.resolve("conf");
         Path gatewayConf = workDir.resolve("sql-gateway");
@@ -126,8 +128,11 @@ public final class FlinkRuntime implements AutoCloseable {
         if (!embedded) {
             args.add("--no-cluster");
         }
-        FlinkProcess process = new FlinkProcess(home, args, environment, workDir.resolve("log/flink-local.out"), embedded, true);
-        process.start();
+        FlinkProcess process = null;
+        if (embedded || config.sqlGateway == null) {
+            process = new FlinkProcess(home, args, environment, workDir.resolve("log/flink-local.out"), embedded, true);
+            process.start();
+        }
         FlinkRest rest = new FlinkRest(vertx, restUrl);
         return new FlinkRuntime(rest, restUrl, gateway, checkpoints, savepoints, workDir, home.resolve("opt/runnel-jobs.jar"),
                 embedded, process);
@@ -172,9 +177,9 @@ public final class FlinkRuntime implements AutoCloseable {
         return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    /** Completes once the child process serves (the cluster, when embedded, and the SQL Gateway). */
+    /** Completes once the child process serves (the cluster, when embedded, and the SQL Gateway); at once without one. */
     public CompletableFuture<Void> ready() {
-        return process.ready();
+        return process == null ? CompletableFuture.completedFuture(null) : process.ready();
     }
 
     /** Waits until the runtime serves, or fails with why not. */
@@ -225,14 +230,11 @@ public final class FlinkRuntime implements AutoCloseable {
         return embedded;
     }
 
-    /** The child process's pid, for tests that check it ends with the server. */
-    public Long childPid() {
-        return process.pid();
-    }
-
     @Override
     public void close() {
-        process.close();
+        if (process != null) {
+            process.close();
+        }
         rest.close();
     }
 }
