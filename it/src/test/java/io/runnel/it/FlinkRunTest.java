@@ -1,7 +1,5 @@
 package io.runnel.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
 import io.runnel.it.jobs.ClicksPerMinuteJob;
 import io.runnel.it.jobs.CopyClicksJob;
@@ -10,17 +8,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
-import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,8 +31,6 @@ import static org.awaitility.Awaitility.await;
  */
 class FlinkRunTest {
 
-    private static final Path TESTDATA = RunnelProcess.ROOT.resolve("testdata");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path dir;
@@ -65,9 +51,8 @@ class FlinkRunTest {
                 "--s3-port", Integer.toString(s3Port), "--flink", flink.restUrl().toString(),
                 "--data-dir", dir.resolve("data").toString(), "--create-stream-ms", "100", "--auth", Commands.KEY + ":" + Commands.SECRET);
         kinesis = runnel.client();
-        kinesis.createStream(b -> b.streamName("clicks").shardCount(2));
-        awaitActive(kinesis, "clicks");
-        putClicks(kinesis);
+        StreamData.create(kinesis, "clicks", 2);
+        Clicks.put(kinesis, "clicks", Clicks.all());
     }
 
     @AfterAll
@@ -91,22 +76,20 @@ class FlinkRunTest {
 
         assertThat(status).as("flink run's exit status; its output is in %s, the cluster's logs in %s", output, flink.logs())
                 .isZero();
-        assertThat(readAll(kinesis, "clicks_per_minute", FlinkRunTest::perMinuteRow))
-                .containsExactlyInAnyOrderElementsOf(expectedClicksPerMinute());
+        assertThat(StreamData.readAll(kinesis, "clicks_per_minute")).extracting(Clicks::perMinuteRow)
+                .containsExactlyInAnyOrderElementsOf(Clicks.perMinute());
     }
 
     @Test
     void aDataStreamJobSubmittedWithFlinkRunCopiesAStreamExactlyOnce() throws Exception {
-        kinesis.createStream(b -> b.streamName("clicks_copy").shardCount(3));
-        awaitActive(kinesis, "clicks_copy");
+        StreamData.create(kinesis, "clicks_copy", 3);
         Path output = Path.of("target/flink-run-datastream.out");
         int status = flink.run(JobJar.of(CopyClicksJob.class).writeTo(dir.resolve("copy-clicks.jar")), output, bootstrap);
 
         assertThat(status).as("flink run's exit status; its output is in %s, the cluster's logs in %s", output, flink.logs())
                 .isZero();
-        assertThat(readAll(kinesis, "clicks_copy", (key, click) -> key + " " + click))
-                .containsExactlyInAnyOrderElementsOf(Files.readAllLines(TESTDATA.resolve("clicks.jsonl")).stream()
-                        .map(click -> userOf(click) + " " + click).toList());
+        assertThat(StreamData.readAll(kinesis, "clicks_copy", (key, click) -> key + " " + click))
+                .containsExactlyInAnyOrderElementsOf(Clicks.all().stream().map(click -> Clicks.userOf(click) + " " + click).toList());
     }
 
     @Test
@@ -143,62 +126,5 @@ class FlinkRunTest {
         Commands.Result r = Commands.runnel(args);
         assertThat(r.exit()).as("./runnel %s: %s", String.join(" ", args), r.output()).isZero();
         return r.output();
-    }
-
-    private static void awaitActive(KinesisClient kinesis, String stream) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> kinesis.describeStreamSummary(b -> b.streamName(stream))
-                .streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
-    }
-
-    private static void putClicks(KinesisClient kinesis) throws IOException {
-        List<PutRecordsRequestEntry> entries = new ArrayList<>();
-        for (String line : Files.readAllLines(TESTDATA.resolve("clicks.jsonl"))) {
-            entries.add(PutRecordsRequestEntry.builder().partitionKey(userOf(line))
-                    .data(SdkBytes.fromUtf8String(line)).build());
-        }
-        for (int from = 0; from < entries.size(); from += 500) {
-            List<PutRecordsRequestEntry> batch = entries.subList(from, Math.min(entries.size(), from + 500));
-            assertThat(kinesis.putRecords(b -> b.streamName("clicks").records(batch)).failedRecordCount()).isZero();
-        }
-    }
-
-    /** Every record of every shard, each turned into a line by {@code line(partitionKey, data)}. */
-    private static List<String> readAll(KinesisClient kinesis, String stream, BiFunction<String, String, String> line) {
-        List<String> lines = new ArrayList<>();
-        for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
-            String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
-            GetRecordsResponse page;
-            do {
-                String from = iterator;
-                page = kinesis.getRecords(b -> b.shardIterator(from));
-                page.records().forEach(r -> lines.add(line.apply(r.partitionKey(), r.data().asUtf8String())));
-                iterator = page.nextShardIterator();
-            } while (page.millisBehindLatest() > 0 || !page.records().isEmpty());
-        }
-        return lines;
-    }
-
-    /** A clicks_per_minute record as {@code window_start,user_id,clicks}, like the checked-in answer. */
-    private static String perMinuteRow(String partitionKey, String json) {
-        JsonNode row = parse(json);
-        return row.path("window_start").asText() + "," + row.path("user_id").asText() + "," + row.path("clicks").asLong();
-    }
-
-    private static String userOf(String click) {
-        return parse(click).path("user_id").asText();
-    }
-
-    private static JsonNode parse(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<String> expectedClicksPerMinute() throws IOException {
-        List<String> lines = Files.readAllLines(TESTDATA.resolve("clicks-per-minute.csv"));
-        return lines.subList(1, lines.size());
     }
 }

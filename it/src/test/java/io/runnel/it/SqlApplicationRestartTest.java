@@ -1,16 +1,10 @@
 package io.runnel.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +21,6 @@ import static org.awaitility.Awaitility.await;
  */
 class SqlApplicationRestartTest {
 
-    private static final Path TESTDATA = RunnelProcess.ROOT.resolve("testdata");
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TRANSITION = Duration.ofMinutes(3);
 
     @TempDir
@@ -47,7 +39,7 @@ class SqlApplicationRestartTest {
         String[] flags = {"--flink", "embedded", "--kafka-port", Integer.toString(RunnelProcess.freePort()),
                 "--data-dir", dir.resolve("data").toString(), "--create-stream-ms", "100"};
         runnel = RunnelProcess.up(Path.of("target/runnel-sql-restart-1.log"), flags);
-        List<String> clicks = Files.readAllLines(TESTDATA.resolve("clicks.jsonl"));
+        List<String> clicks = Clicks.all();
         Path app = dir.resolve("clicks-per-minute.sql");
         Files.writeString(app, """
                 -- Each user's clicks per minute. The tables are over existing streams, in the Runnel catalog's session.
@@ -64,7 +56,7 @@ class SqlApplicationRestartTest {
             StreamData.create(kinesis, "restart-clicks", 1);
             StreamData.create(kinesis, "restart-counts", 1);
             runnelApp("deploy", app.toString(), "--checkpoint-interval", "1000");
-            put(kinesis, clicks.subList(0, clicks.size() / 2));
+            Clicks.put(kinesis, "restart-clicks", clicks.subList(0, clicks.size() / 2));
             // Windows of the first half are counted and committed before the kill.
             await().atMost(TRANSITION).pollInterval(Duration.ofMillis(500))
                     .until(() -> !StreamData.readAll(kinesis, "restart-counts").isEmpty());
@@ -80,28 +72,16 @@ class SqlApplicationRestartTest {
         try (KinesisClient kinesis = runnel.client()) {
             await().atMost(TRANSITION).pollInterval(Duration.ofMillis(500))
                     .until(() -> runnelApp("status", "clicks-per-minute").contains("clicks-per-minute: RUNNING"));
-            put(kinesis, clicks.subList(clicks.size() / 2, clicks.size()));
+            Clicks.put(kinesis, "restart-clicks", clicks.subList(clicks.size() / 2, clicks.size()));
             // A click far later moves the watermark past every window of the data, so that all of them close.
-            put(kinesis, List.of("{\"user_id\":\"late\",\"url\":\"/\",\"ts\":\"2026-11-27 00:00:00.000\"}"));
-            List<String> expected = expectedClicksPerMinute();
+            Clicks.put(kinesis, "restart-clicks", List.of("{\"user_id\":\"late\",\"url\":\"/\",\"ts\":\"2026-11-27 00:00:00.000\"}"));
+            List<String> expected = Clicks.perMinute();
             await().atMost(TRANSITION).pollInterval(Duration.ofMillis(500))
                     .until(() -> StreamData.readAll(kinesis, "restart-counts").size() >= expected.size());
             runnelApp("stop", "clicks-per-minute");
 
-            List<String> rows = StreamData.readAll(kinesis, "restart-counts").stream().map(SqlApplicationRestartTest::row).toList();
+            List<String> rows = StreamData.readAll(kinesis, "restart-counts").stream().map(Clicks::perMinuteRow).toList();
             assertThat(rows).containsExactlyInAnyOrderElementsOf(expected);
-        }
-    }
-
-    private static void put(KinesisClient kinesis, List<String> clicks) {
-        List<PutRecordsRequestEntry> entries = new ArrayList<>();
-        for (String click : clicks) {
-            entries.add(PutRecordsRequestEntry.builder().partitionKey(parse(click).path("user_id").asText())
-                    .data(SdkBytes.fromUtf8String(click)).build());
-        }
-        for (int from = 0; from < entries.size(); from += 500) {
-            List<PutRecordsRequestEntry> batch = entries.subList(from, Math.min(entries.size(), from + 500));
-            assertThat(kinesis.putRecords(b -> b.streamName("restart-clicks").records(batch)).failedRecordCount()).isZero();
         }
     }
 
@@ -112,24 +92,5 @@ class SqlApplicationRestartTest {
         Commands.Result r = Commands.runnel(command.toArray(String[]::new));
         assertThat(r.exit()).as("./runnel %s: %s", String.join(" ", command), r.output()).isZero();
         return r.output();
-    }
-
-    /** A counts record as {@code window_start,user_id,clicks}, like the checked-in answer. */
-    private static String row(String json) {
-        JsonNode row = parse(json);
-        return row.path("window_start").asText() + "," + row.path("user_id").asText() + "," + row.path("clicks").asLong();
-    }
-
-    private static JsonNode parse(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<String> expectedClicksPerMinute() throws IOException {
-        List<String> lines = Files.readAllLines(TESTDATA.resolve("clicks-per-minute.csv"));
-        return lines.subList(1, lines.size());
     }
 }

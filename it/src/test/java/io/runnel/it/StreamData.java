@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -51,6 +52,11 @@ final class StreamData {
 
     /** Every record of every shard, as text, each shard's in order. */
     static List<String> readAll(KinesisClient kinesis, String stream) {
+        return readAll(kinesis, stream, (partitionKey, data) -> data);
+    }
+
+    /** Every record of every shard, each turned into a line by {@code line(partitionKey, data)}, each shard's in order. */
+    static List<String> readAll(KinesisClient kinesis, String stream, BiFunction<String, String, String> line) {
         List<String> records = new ArrayList<>();
         for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
             String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
@@ -58,7 +64,7 @@ final class StreamData {
             while (iterator != null) {
                 String current = iterator;
                 GetRecordsResponse page = kinesis.getRecords(b -> b.shardIterator(current).limit(10_000));
-                page.records().forEach(r -> records.add(r.data().asUtf8String()));
+                page.records().forEach(r -> records.add(line.apply(r.partitionKey(), r.data().asUtf8String())));
                 iterator = page.records().isEmpty() && page.millisBehindLatest() == 0 ? null : page.nextShardIterator();
             }
         }

@@ -10,6 +10,8 @@ import org.apache.flink.table.operations.ModifyOperation;
 import org.apache.flink.table.operations.Operation;
 import org.apache.flink.table.operations.QueryOperation;
 import org.apache.flink.table.operations.StatementSetOperation;
+import org.apache.flink.table.operations.ddl.CreateTableOperation;
+import org.apache.flink.table.catalog.ResolvedSchema;
 import org.apache.flink.table.operations.command.SetOperation;
 
 import java.io.IOException;
@@ -27,6 +29,8 @@ import java.util.stream.Collectors;
 /**
  * Runs a SQL application: a script of Flink SQL statements whose INSERTs (and EXECUTE STATEMENT SETs) make
  * one job. Every other statement (CREATE TABLE, SET, USE, ...) runs first, in order, as in Flink's SQL client.
+ * An application runs its script again at every start, so a CREATE TABLE that finds its table with the same
+ * columns goes on (in the Runnel catalog, the stream it created the first time).
  *
  * <pre>
  * flink run runnel-jobs.jar --script-file app.sql [--catalog runnel --catalog-option endpoint=http://... ...]
@@ -84,6 +88,9 @@ public final class SqlApplication {
                                 + "in a SQL application it has nothing to show: " + statement.strip());
                     }
                     tEnv.getConfig().getConfiguration().setString(set.getKey().get(), set.getValue().orElseThrow());
+                } else if (operation instanceof CreateTableOperation create && alreadyThere(tEnv, create)) {
+                    // An application runs its script again at every start: a table it created the first time is there.
+                    continue;
                 } else if (operation instanceof QueryOperation) {
                     throw new ValidationException("A SQL application writes its results with INSERT INTO; it cannot "
                             + "run a query on its own: " + statement.strip());
@@ -100,6 +107,23 @@ public final class SqlApplication {
                     + "which make its job; this script has none.");
         }
         return tEnv.executeInternal(inserts);
+    }
+
+    /**
+     * Whether a CREATE TABLE finds its table there already with the same columns (names and types). One with other
+     * columns is left to fail as Flink fails it.
+     */
+    private static boolean alreadyThere(TableEnvironmentInternal tEnv, CreateTableOperation create) {
+        if (create.isTemporary() || create.isIgnoreIfExists()) {
+            return false;
+        }
+        return tEnv.getCatalogManager().getTable(create.getTableIdentifier())
+                .map(existing -> columns(existing.getResolvedSchema()).equals(columns(create.getCatalogTable().getResolvedSchema())))
+                .orElse(false);
+    }
+
+    private static List<String> columns(ResolvedSchema schema) {
+        return schema.getColumns().stream().map(c -> c.getName() + " " + c.getDataType().getLogicalType().asSerializableString()).toList();
     }
 
     private static String withoutSemicolon(String statement) {

@@ -9,6 +9,7 @@ import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.api.internal.TableEnvironmentInternal;
+import org.apache.flink.table.catalog.exceptions.TableAlreadyExistException;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,6 +91,25 @@ class SqlApplicationTest {
         SqlApplication.run(tables(), script).await();
 
         assertThat(readAll("app-set")).containsExactlyInAnyOrder("{\"id\":1,\"word\":\"one\"}", "{\"id\":2,\"word\":\"two\"}");
+    }
+
+    @Test
+    void aScriptThatCreatesItsOutputStreamRunsAgainButNotOverOtherColumns() throws Exception {
+        String script = "CREATE TABLE app_made (id INT, word STRING) WITH ('format' = 'json');\n"
+                + "INSERT INTO app_made VALUES (1, 'again');\n";
+        SqlApplication.run(inRunnelCatalog(), script).await();
+        SqlApplication.run(inRunnelCatalog(), script).await();
+        assertThat(readAll("app_made")).containsExactly("{\"id\":1,\"word\":\"again\"}", "{\"id\":1,\"word\":\"again\"}");
+
+        assertThatThrownBy(() -> SqlApplication.run(inRunnelCatalog(), "CREATE TABLE app_made (id BIGINT) WITH ('format' = 'json');\n"
+                + "INSERT INTO app_made VALUES (2);\n")).hasRootCauseInstanceOf(TableAlreadyExistException.class);
+    }
+
+    private static TableEnvironmentInternal inRunnelCatalog() {
+        TableEnvironmentInternal tables = tables();
+        tables.executeSql("CREATE CATALOG runnel WITH ('type' = 'runnel', 'endpoint' = '" + RunnelServerExtension.server().endpoint() + "')");
+        tables.useCatalog("runnel");
+        return tables;
     }
 
     @Test

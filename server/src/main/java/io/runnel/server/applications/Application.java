@@ -15,13 +15,15 @@ import java.util.TreeMap;
  * @param job         the Flink job that runs (or is being started for) the application, or null
  * @param operationId the operation that the current transitional status will end, or null
  * @param failure     why the last start or run failed, in Flink's words; null once it starts again
+ * @param previous    while a running application is UPDATING: the version it updates from, to go back to if the
+ *                    update cannot stop the old job with a snapshot; null otherwise
  */
 public record Application(String name, String description, String runtime, String role, ApplicationStatus status,
                           long statusSince, long version, Long versionUpdatedFrom, long createdAt, long updatedAt,
                           String mode, Code code, List<PropertyGroup> propertyGroups, Checkpointing checkpointing,
                           Parallelism parallelism, Monitoring monitoring, boolean snapshotsEnabled, boolean rollbackEnabled,
                           Map<String, String> tags, RunSettings run, Job job, List<Snapshot> snapshots,
-                          List<Operation> operations, String operationId, String failure) {
+                          List<Operation> operations, String operationId, String failure, Application previous) {
 
     /** How many operations an application remembers, newest first. */
     static final int KEPT_OPERATIONS = 50;
@@ -73,6 +75,7 @@ public record Application(String name, String description, String runtime, Strin
      * The Flink job of an application.
      *
      * @param id            the job id, chosen before submission so that a job submitted just before a crash is found
+     * @param submittedAt   when it was submitted, or (once {@code submitted}) when Flink accepted it
      * @param restoreFrom   the savepoint or checkpoint the job starts from, or null
      * @param submitted     whether Flink accepted the job
      * @param stopRequest   the id of the stop-with-savepoint under way, or null
@@ -81,8 +84,9 @@ public record Application(String name, String description, String runtime, Strin
      */
     public record Job(String id, String restoreFrom, long submittedAt, boolean submitted, String stopRequest,
                       String snapshotName, String snapshotRequest) {
-        public Job withSubmitted() {
-            return new Job(id, restoreFrom, submittedAt, true, stopRequest, snapshotName, snapshotRequest);
+        /** The job as Flink accepted it, at {@code at}. */
+        public Job withSubmitted(long at) {
+            return new Job(id, restoreFrom, at, true, stopRequest, snapshotName, snapshotRequest);
         }
 
         public Job withStopRequest(String request) {
@@ -112,37 +116,55 @@ public record Application(String name, String description, String runtime, Strin
     public Application withStatus(ApplicationStatus newStatus, long now) {
         return new Application(name, description, runtime, role, newStatus, now, version, versionUpdatedFrom, createdAt, updatedAt,
                 mode, code, propertyGroups, checkpointing, parallelism, monitoring, snapshotsEnabled, rollbackEnabled, tags,
-                run, job, snapshots, operations, operationId, failure);
+                run, job, snapshots, operations, operationId, failure, previous);
     }
 
     public Application withJob(Job newJob) {
         return new Application(name, description, runtime, role, status, statusSince, version, versionUpdatedFrom, createdAt, updatedAt,
                 mode, code, propertyGroups, checkpointing, parallelism, monitoring, snapshotsEnabled, rollbackEnabled, tags,
-                run, newJob, snapshots, operations, operationId, failure);
+                run, newJob, snapshots, operations, operationId, failure, previous);
     }
 
     public Application withRun(RunSettings newRun) {
         return new Application(name, description, runtime, role, status, statusSince, version, versionUpdatedFrom, createdAt, updatedAt,
                 mode, code, propertyGroups, checkpointing, parallelism, monitoring, snapshotsEnabled, rollbackEnabled, tags,
-                newRun, job, snapshots, operations, operationId, failure);
+                newRun, job, snapshots, operations, operationId, failure, previous);
     }
 
     public Application withFailure(String newFailure) {
         return new Application(name, description, runtime, role, status, statusSince, version, versionUpdatedFrom, createdAt, updatedAt,
                 mode, code, propertyGroups, checkpointing, parallelism, monitoring, snapshotsEnabled, rollbackEnabled, tags,
-                run, job, snapshots, operations, operationId, newFailure);
+                run, job, snapshots, operations, operationId, newFailure, previous);
     }
 
     public Application withTags(Map<String, String> newTags) {
         return new Application(name, description, runtime, role, status, statusSince, version, versionUpdatedFrom, createdAt, updatedAt,
                 mode, code, propertyGroups, checkpointing, parallelism, monitoring, snapshotsEnabled, rollbackEnabled, newTags,
-                run, job, snapshots, operations, operationId, failure);
+                run, job, snapshots, operations, operationId, failure, previous);
     }
 
     public Application withSnapshots(List<Snapshot> newSnapshots) {
         return new Application(name, description, runtime, role, status, statusSince, version, versionUpdatedFrom, createdAt, updatedAt,
                 mode, code, propertyGroups, checkpointing, parallelism, monitoring, snapshotsEnabled, rollbackEnabled, tags,
-                run, job, newSnapshots, operations, operationId, failure);
+                run, job, newSnapshots, operations, operationId, failure, previous);
+    }
+
+    /** This application without the version it is updating from. */
+    public Application withoutPrevious() {
+        return new Application(name, description, runtime, role, status, statusSince, version, versionUpdatedFrom, createdAt, updatedAt,
+                mode, code, propertyGroups, checkpointing, parallelism, monitoring, snapshotsEnabled, rollbackEnabled, tags,
+                run, job, snapshots, operations, operationId, failure, null);
+    }
+
+    /**
+     * The version this one updated from, as it is now (status, job, snapshots, operations are this one's): what a
+     * failed update goes back to.
+     */
+    public Application rolledBack() {
+        return new Application(name, previous.description, previous.runtime, previous.role, status, statusSince, previous.version,
+                previous.versionUpdatedFrom, createdAt, previous.updatedAt, mode, previous.code, previous.propertyGroups,
+                previous.checkpointing, previous.parallelism, previous.monitoring, previous.snapshotsEnabled, previous.rollbackEnabled,
+                tags, run, job, snapshots, operations, operationId, failure, null);
     }
 
     /** A new version of the application's configuration, as UpdateApplication makes it. */
@@ -151,7 +173,7 @@ public record Application(String name, String description, String runtime, Strin
                                Monitoring newMonitoring, boolean newSnapshotsEnabled, boolean newRollbackEnabled, long now) {
         return new Application(name, newDescription, newRuntime, newRole, status, statusSince, version + 1, version, createdAt, now,
                 mode, newCode, newGroups, newCheckpointing, newParallelism, newMonitoring, newSnapshotsEnabled, newRollbackEnabled, tags,
-                run, job, snapshots, operations, operationId, failure);
+                run, job, snapshots, operations, operationId, failure, withoutPrevious());
     }
 
     /** Starts an operation, which the current transition will end; it becomes the newest remembered. */
@@ -161,7 +183,7 @@ public record Application(String name, String description, String runtime, Strin
         operations.stream().limit(KEPT_OPERATIONS - 1).forEach(kept::add);
         return new Application(name, description, runtime, role, status, statusSince, version, versionUpdatedFrom, createdAt, updatedAt,
                 mode, code, propertyGroups, checkpointing, parallelism, monitoring, snapshotsEnabled, rollbackEnabled, tags,
-                run, job, snapshots, kept, operation.id(), failure);
+                run, job, snapshots, kept, operation.id(), failure, previous);
     }
 
     /** Ends the pending operation, if any, as SUCCESSFUL or FAILED (with Flink's message). */
@@ -173,7 +195,7 @@ public record Application(String name, String description, String runtime, Strin
                 .map(o -> o.id().equals(operationId) && o.endedAt() == null ? o.ended(operationStatus, error, now) : o).toList();
         return new Application(name, description, runtime, role, status, statusSince, version, versionUpdatedFrom, createdAt, updatedAt,
                 mode, code, propertyGroups, checkpointing, parallelism, monitoring, snapshotsEnabled, rollbackEnabled, tags,
-                run, job, snapshots, updated, null, failure);
+                run, job, snapshots, updated, null, failure, previous);
     }
 
     public Snapshot snapshot(String snapshotName) {

@@ -3,8 +3,8 @@ package io.runnel.server.applications;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.runnel.core.MetadataLog;
+import io.runnel.server.ControlThread;
 import io.runnel.server.flink.FlinkRest.FlinkError;
-import io.runnel.server.flink.FlinkRest.SavepointStatus;
 import io.runnel.server.flink.FlinkRuntime;
 import io.runnel.server.http.ApiException;
 import io.runnel.server.s3.ObjectStore;
@@ -19,6 +19,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.HashMap;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -28,7 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -53,6 +54,8 @@ public final class Applications implements AutoCloseable {
     private static final long TICK_MS = 100;
     /** How often it looks when every application is where it is going: to notice jobs that fail or vanish. */
     private static final long IDLE_TICK_MS = 500;
+    /** How many times a submission that failed for want of the cluster or S3 is tried before the start fails. */
+    private static final int SUBMIT_ATTEMPTS = 8;
     private static final char[] ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final DateTimeFormatter SNAPSHOT_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
@@ -62,23 +65,24 @@ public final class Applications implements AutoCloseable {
     private final JobLauncher launcher;
     private final Checkpoints checkpoints;
     private final ObjectStore store;
-    private final ScheduledExecutorService control;
+    private final ControlThread control = new ControlThread("runnel-applications");
     private final ExecutorService io;
     /** Applications with Flink or S3 work under way; touched on the control thread only. */
     private final Map<String, CompletableFuture<?>> busy = new ConcurrentHashMap<>();
+    /** Applications whose submission failed for a reason that may pass: when to try again. Control thread only. */
+    private final Map<String, Retry> retries = new HashMap<>();
+    private final Set<String> unreadable = ConcurrentHashMap.newKeySet();
     private boolean polling;
     private long lastPoll;
+
+    private record Retry(int attempts, long notBefore) {
+    }
 
     /** @param runtime where jobs run, or null when the server runs none ({@code --flink none}) */
     public Applications(MetadataLog metadata, FlinkRuntime runtime, FlinkRuntime.Context context, ObjectStore store) {
         this.metadata = metadata;
         this.runtime = runtime;
         this.store = store;
-        this.control = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "runnel-applications");
-            t.setDaemon(true);
-            return t;
-        });
         this.io = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "runnel-applications-io");
             t.setDaemon(true);
@@ -87,7 +91,7 @@ public final class Applications implements AutoCloseable {
         this.checkpoints = new Checkpoints(store);
         this.launcher = runtime == null ? null : new JobLauncher(runtime, context, store, io);
         if (runtime != null) {
-            control.scheduleWithFixedDelay(this::reconcile, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+            control.every(TICK_MS, this::reconcile);
         }
     }
 
@@ -112,9 +116,20 @@ public final class Applications implements AutoCloseable {
         return metadata.document(KIND, name).map(Applications::read);
     }
 
-    /** Every application, by name. */
+    /** Every application that can be read, by name; one that cannot is logged (once) and left out. */
     public List<Application> all() {
-        return metadata.documents(KIND).values().stream().map(Applications::read).toList();
+        List<Application> apps = new ArrayList<>();
+        metadata.documents(KIND).forEach((name, json) -> {
+            try {
+                apps.add(read(json));
+                unreadable.remove(name);
+            } catch (UncheckedIOException e) {
+                if (unreadable.add(name)) {
+                    LOG.error("application {} cannot be read from the metadata topic; it is left alone", name, e);
+                }
+            }
+        });
+        return apps;
     }
 
     private static Application read(byte[] json) {
@@ -127,15 +142,7 @@ public final class Applications implements AutoCloseable {
 
     /** Runs a change to applications on the control thread. */
     public <T> CompletableFuture<T> change(Callable<T> work) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        control.execute(() -> {
-            try {
-                result.complete(work.call());
-            } catch (Throwable e) {
-                result.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
-            }
-        });
-        return result;
+        return control.change(work);
     }
 
     /** Saves an application and waits until this server sees it. Control thread only. */
@@ -221,23 +228,55 @@ public final class Applications implements AutoCloseable {
         }
         polling = true;
         lastPoll = now;
-        runtime.rest().jobStates().whenCompleteAsync((states, error) -> {
+        // A job that Flink accepted after this moment may be missing from the answer without being gone.
+        long asked = System.currentTimeMillis();
+        CompletableFuture<Map<String, String>> states;
+        try {
+            states = runtime.rest().jobStates();
+        } catch (RuntimeException e) {
             polling = false;
-            if (error != null) {
-                LOG.debug("Flink's REST API does not answer yet: {}", error.toString());
-                return;
-            }
-            for (Application app : all()) {
-                if (busy.containsKey(app.name())) {
-                    continue;
+            throw e;
+        }
+        states.whenCompleteAsync((jobs, error) -> {
+            try {
+                if (error != null) {
+                    LOG.debug("Flink's REST API does not answer yet: {}", error.toString());
+                    return;
                 }
-                try {
-                    step(app, states);
-                } catch (RuntimeException e) {
-                    LOG.warn("could not advance application {}; will retry", app.name(), e);
+                for (Application app : all()) {
+                    if (busy.containsKey(app.name())) {
+                        continue;
+                    }
+                    try {
+                        step(app, new Seen(jobs, asked));
+                    } catch (RuntimeException e) {
+                        LOG.warn("could not advance application {}; will retry", app.name(), e);
+                    }
                 }
+            } catch (Throwable e) {
+                LOG.error("the applications' control loop failed this round; it goes on", e);
+            } finally {
+                polling = false;
             }
         }, control);
+    }
+
+    /** Flink's job states as one answer gave them, and when the question was asked. */
+    private record Seen(Map<String, String> states, long asked) {
+        String state(Application.Job job) {
+            return job == null ? null : states.get(job.id());
+        }
+
+        /** Whether Flink no longer knows a job it had accepted before the question. */
+        boolean gone(Application.Job job) {
+            return job != null && job.submitted() && job.submittedAt() < asked && !states.containsKey(job.id());
+        }
+
+        /** Whether the job has ended, or is gone. */
+        boolean over(Application.Job job) {
+            String state = state(job);
+            return gone(job) || state != null && ENDED.contains(state);
+        }
     }
 
     /** Whether the application is on its way to another status, or has a snapshot under way. */
@@ -246,170 +285,254 @@ public final class Applications implements AutoCloseable {
                 || app.job() != null && (!app.job().submitted() || app.job().snapshotName() != null);
     }
 
-    private void step(Application app, Map<String, String> states) {
+    private void step(Application app, Seen seen) {
         Application.Job job = app.job();
-        String state = job == null ? null : states.get(job.id());
+        String state = seen.state(job);
         long now = System.currentTimeMillis();
         switch (app.status()) {
             case READY -> {
-                if (job != null && (state == null || ENDED.contains(state))) {
-                    save(app.withJob(null));
+                if (job != null && seen.over(job)) {
+                    save(withoutJob(app, now));
                 }
             }
-            case STARTING -> starting(app, job, state);
-            case RUNNING -> running(app, job, state);
-            case STOPPING -> stopping(app, job, state, now);
+            case STARTING -> starting(app, job, seen);
+            case RUNNING -> running(app, job, seen);
+            case STOPPING -> stopping(app, job, seen);
             case FORCE_STOPPING -> {
-                if (job == null || state == null || ENDED.contains(state)) {
-                    save(app.withJob(null).withStatus(ApplicationStatus.READY, now).endingOperation("SUCCESSFUL", null, now));
-                } else if (!state.equals("CANCELLING")) {
+                if (job == null || seen.over(job)) {
+                    save(withoutJob(app, now).withStatus(ApplicationStatus.READY, now).endingOperation("SUCCESSFUL", null, now));
+                } else if (state != null && !state.equals("CANCELLING")) {
                     track(app, runtime.rest().cancel(job.id()));
                 }
             }
-            case UPDATING -> updating(app, job, state, now);
+            case UPDATING -> updating(app, job, seen);
             case DELETING -> {
-                if (job != null && state != null && !ENDED.contains(state)) {
-                    track(app, runtime.rest().cancel(job.id()));
-                } else {
+                if (job == null || seen.over(job) || !job.submitted() && state == null) {
                     delete(app.name());
+                } else if (state != null && !state.equals("CANCELLING")) {
+                    track(app, runtime.rest().cancel(job.id()));
                 }
             }
         }
     }
 
-    private void starting(Application app, Application.Job job, String state) {
+    private void starting(Application app, Application.Job job, Seen seen) {
         long now = System.currentTimeMillis();
+        String state = seen.state(job);
         if (job == null) {
             launch(app, restorePoint(app));
         } else if (!job.submitted()) {
             if (state != null) {
-                save(app.withJob(job.withSubmitted()));
+                save(app.withJob(job.withSubmitted(now)));
             } else {
                 submit(app, job);
             }
-        } else if (state == null) {
+        } else if (seen.gone(job)) {
             recover(app, job);
-        } else if (state.equals("RUNNING")) {
-            save(app.withStatus(ApplicationStatus.RUNNING, now).withFailure(null).endingOperation("SUCCESSFUL", null, now));
+        } else if ("RUNNING".equals(state)) {
+            save(app.withoutPrevious().withStatus(ApplicationStatus.RUNNING, now).withFailure(null).endingOperation("SUCCESSFUL", null, now));
             LOG.info("application {} runs as Flink job {}", app.name(), job.id());
-        } else if (ENDED.contains(state)) {
+        } else if (state != null && ENDED.contains(state)) {
             jobEnded(app, job, state);
+        } else if ("RESTARTING".equals(state) || "FAILING".equals(state)) {
+            showRestartCause(app, job);
         }
     }
 
-    private void running(Application app, Application.Job job, String state) {
+    private void running(Application app, Application.Job job, Seen seen) {
+        String state = seen.state(job);
         if (job == null) {
             launch(app, restorePoint(app));
-        } else if (state == null) {
+        } else if (seen.gone(job)) {
             recover(app, job);
-        } else if (ENDED.contains(state)) {
+        } else if (state != null && ENDED.contains(state)) {
             jobEnded(app, job, state);
-        } else if (job.snapshotName() != null) {
+        } else if ("RESTARTING".equals(state) || "FAILING".equals(state)) {
+            showRestartCause(app, job);
+        } else if (job.snapshotName() != null && state != null) {
             snapshotting(app, job);
         }
     }
 
-    private void stopping(Application app, Application.Job job, String state, long now) {
-        // A job stopped with a savepoint ends as soon as the savepoint is taken: ask for the savepoint first.
-        if (job == null || job.stopRequest() == null && (state == null || ENDED.contains(state))) {
-            save(app.withJob(null).withStatus(ApplicationStatus.READY, now).endingOperation("SUCCESSFUL", null, now));
-        } else if (job.stopRequest() == null) {
-            String directory = runtime.savepointDir() + "/" + app.name();
-            track(app, runtime.rest().stopWithSavepoint(job.id(), directory), request -> change(() ->
-                    find(app.name()).map(current -> save(current.withJob(current.job().withStopRequest(request)))).orElse(null)));
-        } else {
+    /** A job that restarts again and again stays RUNNING, as on Managed Flink; what makes it restart is shown meanwhile. */
+    private void showRestartCause(Application app, Application.Job job) {
+        if (app.failure() != null) {
+            return;
+        }
+        track(app, runtime.rest().latestFailure(job.id()), cause -> change(() -> current(app, job)
+                .map(current -> save(current.withFailure(cause.map(c -> "The application's Flink job is restarting after: " + c)
+                        .orElse(null)))).orElse(null)));
+    }
+
+    /**
+     * A stop with a snapshot: the job stops with a savepoint, kept as a snapshot when snapshots are enabled. A job
+     * stopped with a savepoint ends as soon as the savepoint is taken, so the savepoint is asked for first; a job
+     * that ended otherwise (or whose stop's answer was lost) is looked for in the savepoints and checkpoints it left.
+     */
+    private void stopping(Application app, Application.Job job, Seen seen) {
+        long now = System.currentTimeMillis();
+        if (job == null) {
+            save(app.withStatus(ApplicationStatus.READY, now).endingOperation("SUCCESSFUL", null, now));
+        } else if (job.stopRequest() != null) {
             track(app, runtime.rest().savepointStatus(job.id(), job.stopRequest()), status -> change(() -> {
-                Application current = find(app.name()).orElse(null);
+                Application current = current(app, job).orElse(null);
                 if (current == null || !status.done()) {
                     return null;
                 }
                 long at = System.currentTimeMillis();
-                if (status.failure() != null && (state == null || ENDED.contains(state))) {
-                    return save(current.withJob(null).withStatus(ApplicationStatus.READY, at).endingOperation("FAILED", trim(status.failure()), at));
+                if (status.failure() == null) {
+                    return save(stopped(current, status.location(), "runnel-stop-", at).endingOperation("SUCCESSFUL", null, at));
                 }
-                if (status.failure() != null) {
-                    LOG.warn("application {}: stopping with a snapshot failed ({}); cancelling its job", app.name(), status.failure());
-                    return save(current.withStatus(ApplicationStatus.FORCE_STOPPING, at).endingOperation("FAILED", trim(status.failure()), at));
+                if (seen.over(job)) {
+                    afterTheFact(current, job);
+                    return null;
                 }
-                Application stopped = current.snapshotsEnabled() ? withSnapshot(current, "runnel-stop-" + current.version() + "-"
-                        + SNAPSHOT_TIME.format(java.time.Instant.ofEpochMilli(at)), status.location(), at) : current;
-                return save(stopped.withJob(null).withStatus(ApplicationStatus.READY, at).endingOperation("SUCCESSFUL", null, at));
+                LOG.warn("application {}: stopping with a snapshot failed ({}); it keeps running", app.name(), status.failure());
+                return save(current.withJob(job.withStopRequest(null)).withStatus(ApplicationStatus.RUNNING, at)
+                        .endingOperation("FAILED", trim("Could not take a snapshot to stop the application: " + status.failure()), at));
             }), error -> change(() -> {
-                if (state != null && !ENDED.contains(state)) {
-                    return null; // the job still runs: ask again
+                if (seen.over(job)) {
+                    current(app, job).ifPresent(current -> afterTheFact(current, job));
                 }
-                LOG.warn("application {}: its job ended, but Flink no longer tells how its savepoint went ({}); no snapshot",
-                        app.name(), error.toString());
-                long at = System.currentTimeMillis();
-                return find(app.name()).map(current -> save(current.withJob(null).withStatus(ApplicationStatus.READY, at)
-                        .endingOperation("SUCCESSFUL", null, at))).orElse(null);
+                return null; // else the job still runs: ask again
             }));
+        } else if (seen.over(job)) {
+            afterTheFact(app, job);
+        } else if (job.submitted()) {
+            requestStop(app, job);
         }
+    }
+
+    /** The application with its job's savepoint as its newest snapshot (when snapshots are enabled), READY and jobless. */
+    private Application stopped(Application app, String location, String snapshotPrefix, long at) {
+        Application withSnapshot = app.snapshotsEnabled() && location != null ? withSnapshot(app, snapshotPrefix + app.version() + "-"
+                + SNAPSHOT_TIME.format(java.time.Instant.ofEpochMilli(at)), location, at) : app;
+        return withoutJob(withSnapshot, at).withStatus(ApplicationStatus.READY, at);
+    }
+
+    /**
+     * The job of a stopping application ended before its savepoint could be had: the newest savepoint or retained
+     * checkpoint it left stands for the snapshot, so that the next start loses nothing.
+     */
+    private void afterTheFact(Application app, Application.Job job) {
+        track(app, CompletableFuture.supplyAsync(() -> lastState(app, job), io), location -> change(() -> {
+            Application current = current(app, job).orElse(null);
+            if (current == null) {
+                return null;
+            }
+            long at = System.currentTimeMillis();
+            if (location.isEmpty()) {
+                return save(stopped(current, null, "", at).endingOperation("FAILED", "The application's job ended before a snapshot "
+                        + "could be taken, and left no checkpoint; the next start restores the snapshot before.", at));
+            }
+            LOG.warn("application {}: its job {} ended before its snapshot was confirmed; {} stands for it", app.name(), job.id(),
+                    location.get());
+            return save(stopped(current, location.get(), "runnel-stop-", at).endingOperation("SUCCESSFUL", null, at));
+        }));
+    }
+
+    /** Where a job that is over left its state: its newest savepoint in the application's folder, else its newest checkpoint. Blocking. */
+    private Optional<String> lastState(Application app, Application.Job job) {
+        Optional<String> savepoint = checkpoints.latestSavepoint(savepointDirectory(app), job.id());
+        return savepoint.isPresent() ? savepoint : checkpoints.latest(runtime.checkpointDir(), job.id());
     }
 
     /**
      * A running application updated: its job stops with a savepoint, and the new version starts from it (as
-     * STARTING, which ends the update's operation).
+     * STARTING, which ends the update's operation). If the savepoint fails while the job runs on, the update is
+     * undone: the application runs its previous version, and the operation fails.
      */
-    private void updating(Application app, Application.Job job, String state, long now) {
-        if (job == null || job.stopRequest() == null && (state == null || ENDED.contains(state))) {
-            save(app.withJob(null).withStatus(ApplicationStatus.STARTING, now));
-        } else if (job.stopRequest() == null) {
-            String directory = runtime.savepointDir() + "/" + app.name();
-            track(app, runtime.rest().stopWithSavepoint(job.id(), directory), request -> change(() ->
-                    find(app.name()).map(current -> save(current.withJob(current.job().withStopRequest(request)))).orElse(null)));
-        } else {
+    private void updating(Application app, Application.Job job, Seen seen) {
+        long now = System.currentTimeMillis();
+        if (job == null) {
+            save(app.withStatus(ApplicationStatus.STARTING, now));
+        } else if (job.stopRequest() != null) {
             track(app, runtime.rest().savepointStatus(job.id(), job.stopRequest()), status -> change(() -> {
-                Application current = find(app.name()).orElse(null);
+                Application current = current(app, job).orElse(null);
                 if (current == null || !status.done()) {
                     return null;
                 }
                 long at = System.currentTimeMillis();
-                if (status.failure() != null) {
-                    return save(current.withStatus(ApplicationStatus.RUNNING, at).withJob(current.job().withStopRequest(null))
-                            .endingOperation("FAILED", trim("Could not take a snapshot to update the application: " + status.failure()), at));
+                if (status.failure() == null) {
+                    return save(restartedFrom(current, job, status.location(), at));
                 }
-                Application stopped = current.snapshotsEnabled() ? withSnapshot(current, "runnel-update-" + current.version() + "-"
-                        + SNAPSHOT_TIME.format(java.time.Instant.ofEpochMilli(at)), status.location(), at) : current;
-                Application.Job next = new Application.Job(newJobId(), status.location(), at, false, null, null, null);
-                return save(stopped.withJob(next).withStatus(ApplicationStatus.STARTING, at));
+                if (seen.over(job)) {
+                    updateAfterTheFact(current, job);
+                    return null;
+                }
+                Application back = current.previous() == null ? current : current.rolledBack();
+                return save(back.withJob(job.withStopRequest(null)).withStatus(ApplicationStatus.RUNNING, at)
+                        .endingOperation("FAILED", trim("Could not take a snapshot to update the application: " + status.failure()), at));
             }), error -> change(() -> {
-                if (state != null && !ENDED.contains(state)) {
-                    return null; // the job still runs: ask again
+                if (seen.over(job)) {
+                    current(app, job).ifPresent(current -> updateAfterTheFact(current, job));
                 }
-                LOG.warn("application {}: its job ended, but Flink no longer tells how its savepoint went ({}); the new "
-                        + "version starts from the latest snapshot", app.name(), error.toString());
-                long at = System.currentTimeMillis();
-                return find(app.name()).map(current -> save(current.withJob(null).withStatus(ApplicationStatus.STARTING, at))).orElse(null);
+                return null;
             }));
+        } else if (seen.over(job)) {
+            updateAfterTheFact(app, job);
+        } else if (job.submitted()) {
+            requestStop(app, job);
         }
+    }
+
+    /** The new version, to start from the old job's savepoint, which is kept as a snapshot when snapshots are enabled. */
+    private Application restartedFrom(Application app, Application.Job old, String location, long at) {
+        Application withSnapshot = app.snapshotsEnabled() && location != null ? withSnapshot(app, "runnel-update-" + app.version() + "-"
+                + SNAPSHOT_TIME.format(java.time.Instant.ofEpochMilli(at)), location, at) : app;
+        Application.Job next = new Application.Job(newJobId(), location, at, false, null, null, null);
+        return withoutJob(withSnapshot, at).withJob(next).withStatus(ApplicationStatus.STARTING, at);
+    }
+
+    private void updateAfterTheFact(Application app, Application.Job job) {
+        track(app, CompletableFuture.supplyAsync(() -> lastState(app, job), io), location -> change(() ->
+                current(app, job).map(current -> save(restartedFrom(current, job,
+                        location.orElse(restorePoint(current)), System.currentTimeMillis()))).orElse(null)));
+    }
+
+    /** Asks Flink to stop the job with a savepoint in the application's folder, and notes the request to ask after. */
+    private void requestStop(Application app, Application.Job job) {
+        track(app, runtime.rest().stopWithSavepoint(job.id(), savepointDirectory(app)), request -> change(() ->
+                current(app, job).map(current -> save(current.withJob(job.withStopRequest(request)))).orElse(null)));
+    }
+
+    private String savepointDirectory(Application app) {
+        return runtime.savepointDir() + "/" + app.name();
     }
 
     private void snapshotting(Application app, Application.Job job) {
         if (job.snapshotRequest() == null) {
-            String directory = runtime.savepointDir() + "/" + app.name();
-            track(app, runtime.rest().triggerSavepoint(job.id(), directory), request -> change(() ->
-                    find(app.name()).map(current -> save(current.withJob(current.job().withSnapshot(job.snapshotName(), request)))).orElse(null)),
-                    error -> change(() -> find(app.name()).map(current -> finishSnapshot(current, job.snapshotName(), null)).orElse(null)));
+            track(app, runtime.rest().triggerSavepoint(job.id(), savepointDirectory(app)), request -> change(() ->
+                    current(app, job).map(current -> save(current.withJob(job.withSnapshot(job.snapshotName(), request)))).orElse(null)),
+                    error -> change(() -> current(app, job).map(current -> save(finishSnapshot(current, null))).orElse(null)));
             return;
         }
         track(app, runtime.rest().savepointStatus(job.id(), job.snapshotRequest()), status -> change(() -> {
-            Application current = find(app.name()).orElse(null);
+            Application current = current(app, job).orElse(null);
             if (current == null || !status.done()) {
                 return null;
             }
             if (status.failure() != null) {
                 LOG.warn("application {}: snapshot {} failed: {}", app.name(), job.snapshotName(), status.failure());
             }
-            return finishSnapshot(current, job.snapshotName(), status.location());
+            return save(finishSnapshot(current, status.location()));
         }));
     }
 
-    private Application finishSnapshot(Application app, String name, String location) {
+    /** Ends the snapshot the job was taking: READY at {@code location}, or FAILED without one. */
+    private static Application finishSnapshot(Application app, String location) {
+        Application.Job job = app.job();
+        if (job == null || job.snapshotName() == null) {
+            return app;
+        }
         List<Application.Snapshot> snapshots = app.snapshots().stream()
-                .map(s -> s.name().equals(name) ? s.withStatus(location == null ? "FAILED" : "READY", location) : s).toList();
-        Application.Job job = app.job() == null ? null : app.job().withSnapshot(null, null);
-        return save(app.withSnapshots(snapshots).withJob(job));
+                .map(s -> s.name().equals(job.snapshotName()) ? s.withStatus(location == null ? "FAILED" : "READY", location) : s).toList();
+        return app.withSnapshots(snapshots).withJob(job.withSnapshot(null, null));
+    }
+
+    /** The application without its job; a snapshot the job was taking has failed. */
+    private static Application withoutJob(Application app, long now) {
+        return finishSnapshot(app, null).withJob(null);
     }
 
     private static Application withSnapshot(Application app, String name, String location, long at) {
@@ -418,52 +541,85 @@ public final class Applications implements AutoCloseable {
         return app.withSnapshots(snapshots);
     }
 
-    /** Starts a new job for the application, from the given savepoint or checkpoint (or none). */
-    private void launch(Application app, String restoreFrom) {
-        Application.Job job = new Application.Job(newJobId(), restoreFrom, System.currentTimeMillis(), false, null, null, null);
-        submit(save(app.withJob(job)), job);
+    /**
+     * The application as it is now, if it is still where the step that started some work saw it: the same status
+     * and the same job. A change made meanwhile (a stop, a delete) wins over what the work found.
+     */
+    private Optional<Application> current(Application seen, Application.Job job) {
+        return find(seen.name()).filter(current -> current.status() == seen.status()
+                && Objects.equals(current.job() == null ? null : current.job().id(), job == null ? null : job.id()));
     }
 
-    /** The application's job is gone from Flink (the cluster restarted): a new one continues from its newest checkpoint. */
+    /** Starts a new job for the application, from the given savepoint or checkpoint (or none). */
+    private void launch(Application app, String restoreFrom) {
+        long now = System.currentTimeMillis();
+        Application.Job job = new Application.Job(newJobId(), restoreFrom, now, false, null, null, null);
+        submit(save(withoutJob(app, now).withJob(job)), job);
+    }
+
+    /**
+     * The application's job is gone from Flink (the cluster restarted): once Flink confirms it does not know it,
+     * a new job continues from its newest checkpoint.
+     */
     private void recover(Application app, Application.Job job) {
-        track(app, CompletableFuture.supplyAsync(() -> checkpoints.latest(runtime.checkpointDir(), job.id()), io), checkpoint -> change(() -> {
-            Application current = find(app.name()).orElse(null);
-            if (current == null || current.job() == null || !current.job().id().equals(job.id())) {
-                return null;
-            }
-            String from = checkpoint.orElse(job.restoreFrom());
-            LOG.warn("application {}: Flink no longer knows job {}; starting a new job from {}", app.name(), job.id(),
-                    from == null ? "scratch" : from);
-            launch(current, from);
-            return null;
-        }));
+        track(app, runtime.rest().jobState(job.id()).thenCompose(state -> state.isPresent()
+                        ? CompletableFuture.completedFuture(Optional.<Optional<String>>empty())
+                        : CompletableFuture.supplyAsync(() -> Optional.of(checkpoints.latest(runtime.checkpointDir(), job.id())), io)),
+                checkpoint -> change(() -> {
+                    if (checkpoint.isEmpty()) {
+                        return null; // Flink knows the job after all: the list it gave was older than the job
+                    }
+                    Application current = current(app, job).orElse(null);
+                    if (current == null) {
+                        return null;
+                    }
+                    String from = checkpoint.get().orElse(job.restoreFrom());
+                    LOG.warn("application {}: Flink no longer knows job {}; starting a new job from {}", app.name(), job.id(),
+                            from == null ? "scratch" : from);
+                    launch(current, from);
+                    return null;
+                }));
     }
 
     private void submit(Application app, Application.Job job) {
+        Retry retry = retries.get(app.name());
+        if (retry != null && System.nanoTime() < retry.notBefore()) {
+            return;
+        }
         track(app, launcher.submit(app, job), ok -> change(() -> {
-            Application current = find(app.name()).orElse(null);
-            if (current != null && current.job() != null && current.job().id().equals(job.id())) {
-                save(current.withJob(current.job().withSubmitted()));
-            }
+            retries.remove(app.name());
+            current(app, job).ifPresent(current -> save(current.withJob(job.withSubmitted(System.currentTimeMillis()))));
             return null;
         }), error -> change(() -> {
-            Application current = find(app.name()).orElse(null);
-            if (current == null || current.job() == null || !current.job().id().equals(job.id())) {
+            Application current = current(app, job).orElse(null);
+            if (current == null) {
+                retries.remove(app.name());
                 return null;
             }
             if (error instanceof FlinkError flink && flink.detail().contains("DuplicateJobSubmissionException")) {
-                return save(current.withJob(current.job().withSubmitted())); // an earlier attempt got through
-            }
-            if (!(error instanceof FlinkError) && !(error instanceof JobLauncher.ApplicationFailure)) {
-                LOG.warn("application {}: could not submit its job, will try again: {}", app.name(), error.toString());
-                return null; // the cluster is away (restarting, say): the next round submits again
+                retries.remove(app.name());
+                return save(current.withJob(job.withSubmitted(System.currentTimeMillis()))); // an earlier attempt got through
             }
             String message = error.getMessage();
+            if (!(error instanceof FlinkError) && !(error instanceof JobLauncher.ApplicationFailure)) {
+                int attempts = retry == null ? 1 : retry.attempts() + 1;
+                if (attempts < SUBMIT_ATTEMPTS) {
+                    long pauseMs = Math.min(30_000, 500L << attempts);
+                    retries.put(app.name(), new Retry(attempts, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMs)));
+                    LOG.warn("application {}: could not submit its job ({}); trying again in {} ms", app.name(), error.toString(), pauseMs);
+                    return null;
+                }
+                message = "Could not submit the application's job after " + attempts + " attempts: " + error;
+            }
+            retries.remove(app.name());
             if (error instanceof FlinkError flink) {
                 LOG.warn("application {}: Flink refused its job: {}", app.name(), flink.detail());
+            } else {
+                LOG.warn("application {}: {}", app.name(), message);
             }
             long at = System.currentTimeMillis();
-            return save(current.withJob(null).withStatus(ApplicationStatus.READY, at).withFailure(message)
+            Application failed = current.previous() == null ? current : current.rolledBack();
+            return save(withoutJob(failed, at).withStatus(ApplicationStatus.READY, at).withFailure(message)
                     .endingOperation("FAILED", trim(message), at));
         }));
     }
@@ -473,8 +629,8 @@ public final class Applications implements AutoCloseable {
         CompletableFuture<Optional<String>> failure = state.equals("FAILED") ? runtime.rest().latestFailure(job.id())
                 : CompletableFuture.completedFuture(Optional.empty());
         track(app, failure, cause -> change(() -> {
-            Application current = find(app.name()).orElse(null);
-            if (current == null || current.job() == null || !current.job().id().equals(job.id())) {
+            Application current = current(app, job).orElse(null);
+            if (current == null) {
                 return null;
             }
             long at = System.currentTimeMillis();
@@ -482,7 +638,7 @@ public final class Applications implements AutoCloseable {
             if (message != null) {
                 LOG.warn("application {}: {}", app.name(), message);
             }
-            Application ended = current.withJob(null).withStatus(ApplicationStatus.READY, at).withFailure(message);
+            Application ended = withoutJob(current.withoutPrevious(), at).withStatus(ApplicationStatus.READY, at).withFailure(message);
             return save(message == null ? ended.endingOperation("SUCCESSFUL", null, at) : ended.endingOperation("FAILED", trim(message), at));
         }));
     }
@@ -528,10 +684,9 @@ public final class Applications implements AutoCloseable {
 
     @Override
     public void close() {
-        control.shutdown();
+        control.close();
         io.shutdown();
         try {
-            control.awaitTermination(10, TimeUnit.SECONDS);
             io.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -56,6 +56,33 @@ final class Checkpoints {
         }
     }
 
+    /**
+     * The newest savepoint a job left in {@code directory}: Flink names them {@code savepoint-<the job id's first
+     * six characters>-<random>}. A stop whose answer was lost finds its savepoint here.
+     */
+    Optional<String> latestSavepoint(String directory, String jobId) {
+        URI dir = URI.create(directory.endsWith("/") ? directory : directory + "/");
+        String name = "savepoint-" + jobId.substring(0, 6) + "-";
+        if (isS3(dir)) {
+            String prefix = key(dir) + name;
+            return store.modified(dir.getHost(), prefix).entrySet().stream()
+                    .filter(e -> e.getKey().endsWith("/_metadata"))
+                    .max(java.util.Map.Entry.comparingByValue())
+                    .map(e -> dir.getScheme() + "://" + dir.getHost() + "/" + e.getKey().substring(0, e.getKey().length() - "/_metadata".length()));
+        }
+        Path local = Path.of(dir);
+        if (!Files.isDirectory(local)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> children = Files.list(local)) {
+            return children.filter(p -> p.getFileName().toString().startsWith(name) && Files.exists(p.resolve("_metadata")))
+                    .max(Comparator.comparingLong(p -> p.resolve("_metadata").toFile().lastModified()))
+                    .map(p -> p.toUri().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Removes a savepoint (a snapshot's files), or the checkpoints of a job that is gone. */
     void delete(String location) {
         URI uri = URI.create(location.endsWith("/") ? location : location + "/");

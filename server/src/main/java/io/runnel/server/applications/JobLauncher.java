@@ -63,7 +63,8 @@ final class JobLauncher {
 
     /** The jar to run and how: blocking (S3, files). */
     private Code prepare(Application app) {
-        Path dir = runtime.workDir().resolve("applications").resolve(app.name());
+        // Keyed by creation time too: an application deleted and created again under its name starts at version 1 again.
+        Path dir = runtime.workDir().resolve("applications").resolve(app.name()).resolve(Long.toString(app.createdAt()));
         try {
             Files.createDirectories(dir);
             Path properties = dir.resolve("application_properties.json");
@@ -80,9 +81,20 @@ final class JobLauncher {
                 }
                 store.download(code.bucket(), code.fileKey(), jar);
             }
-            // The file is on this machine: a cluster elsewhere reads it only from a shared folder, else finds no properties.
-            jar = KinesisAnalyticsRuntimeJar.pointAt(jar, properties, dir.resolve("code-v" + app.version() + "-runnel.jar"));
+            try {
+                // The file is on this machine: a cluster elsewhere reads it only from a shared folder, else finds no properties.
+                jar = KinesisAnalyticsRuntimeJar.pointAt(jar, properties, dir.resolve("code-v" + app.version() + "-runnel.jar"));
+            } catch (java.util.zip.ZipException e) {
+                throw new ApplicationFailure("The application code s3://" + app.code().bucket() + "/" + app.code().fileKey()
+                        + " is not a jar: " + e.getMessage());
+            }
             return new Code(jar, null, List.of());
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 403 || e.statusCode() == 404) {
+                throw new ApplicationFailure("The application code s3://" + app.code().bucket() + "/" + app.code().fileKey()
+                        + " cannot be read: " + e.awsErrorDetails().errorMessage());
+            }
+            throw e;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -37,6 +37,7 @@ final class FlinkProcess implements AutoCloseable {
     private volatile boolean closing;
     private volatile CompletableFuture<Void> ready = new CompletableFuture<>();
     private int restarts;
+    private long startedAt;
 
     FlinkProcess(Path flinkHome, List<String> args, Map<String, String> environment, Path output,
                  boolean expectCluster, boolean expectGateway) {
@@ -51,6 +52,10 @@ final class FlinkProcess implements AutoCloseable {
 
     /** Starts the process; the future completes once it serves, or fails if it ends before. */
     synchronized CompletableFuture<Void> start() throws IOException {
+        if (closing) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the Flink runtime is stopping"));
+        }
+        startedAt = System.nanoTime();
         CompletableFuture<Void> serving = new CompletableFuture<>();
         ready = serving;
         Files.createDirectories(output.getParent());
@@ -95,6 +100,10 @@ final class FlinkProcess implements AutoCloseable {
         if (closing) {
             return;
         }
+        // A process that served a good while before it died starts again at once; one that keeps dying, ever later.
+        if (System.nanoTime() - startedAt > TimeUnit.MINUTES.toNanos(5)) {
+            restarts = 0;
+        }
         long pauseMs = Math.min(MAX_RESTART_PAUSE.toMillis(), 1000L << Math.min(restarts, 5));
         restarts++;
         LOG.error("the Flink runtime (pid {}) ended with status {}; starting it again in {} ms (see {})",
@@ -127,8 +136,11 @@ final class FlinkProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        closing = true;
-        Process p = process;
+        Process p;
+        synchronized (this) {
+            closing = true;
+            p = process;
+        }
         if (p == null) {
             return;
         }

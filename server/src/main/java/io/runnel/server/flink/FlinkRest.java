@@ -104,6 +104,17 @@ public final class FlinkRest implements AutoCloseable {
         });
     }
 
+    /** The state of one job, or empty when the cluster does not know it. */
+    public CompletableFuture<Optional<String>> jobState(String jobId) {
+        return call(HttpMethod.GET, "/jobs/" + jobId, null, TIMEOUT_MS)
+                .thenApply(json -> Optional.of(json.path("state").asText()))
+                .exceptionallyCompose(error -> {
+                    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+                    return cause instanceof FlinkError flink && flink.status() == 404
+                            ? CompletableFuture.completedFuture(Optional.empty()) : CompletableFuture.failedFuture(cause);
+                });
+    }
+
     /** Stops a job with a savepoint in {@code directory}; returns the id to ask for the savepoint by. */
     public CompletableFuture<String> stopWithSavepoint(String jobId, String directory) {
         ObjectNode body = JSON.createObjectNode().put("targetDirectory", directory).put("drain", false);

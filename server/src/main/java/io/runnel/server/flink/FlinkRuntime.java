@@ -72,9 +72,9 @@ public final class FlinkRuntime implements AutoCloseable {
         boolean embedded = config.flink.equals("embedded");
         String advertised = config.advertisedHost();
         URI restUrl = embedded ? URI.create("http://" + advertised + ":" + config.flinkPort) : URI.create(config.flink);
-        String checkpoints = Optional.ofNullable(config.checkpointDir).orElse(embedded
+        String checkpoints = Optional.ofNullable(config.checkpointDir).map(FlinkRuntime::asUri).orElse(embedded
                 ? workDir.resolve("checkpoints").toUri().toString() : "s3://" + BUCKET + "/flink/checkpoints");
-        String savepoints = Optional.ofNullable(config.savepointDir).orElse(embedded
+        String savepoints = Optional.ofNullable(config.savepointDir).map(FlinkRuntime::asUri).orElse(embedded
                 ? workDir.resolve("savepoints").toUri().toString() : "s3://" + BUCKET + "/flink/savepoints");
         URI gateway = !embedded && config.sqlGateway != null ? URI.create(config.sqlGateway)
                 : URI.create("http://" + advertised + ":" + config.sqlGatewayPort);
@@ -136,6 +136,11 @@ public final class FlinkRuntime implements AutoCloseable {
         FlinkRest rest = new FlinkRest(vertx, restUrl);
         return new FlinkRuntime(rest, restUrl, gateway, checkpoints, savepoints, workDir, home.resolve("opt/runnel-jobs.jar"),
                 embedded, process);
+    }
+
+    /** A directory setting as a URI: a plain path (a shared folder) is a file: URI, as Flink reads it. */
+    private static String asUri(String directory) {
+        return URI.create(directory).getScheme() != null ? directory : Path.of(directory).toAbsolutePath().toUri().toString();
     }
 
     /** The options of the Runnel catalog, as CREATE CATALOG takes them, for sessions and SQL applications. */

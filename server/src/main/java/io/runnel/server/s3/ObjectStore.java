@@ -11,7 +11,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -103,14 +102,19 @@ public final class ObjectStore implements AutoCloseable {
 
     /** The keys under a prefix, in key order. */
     public List<String> keys(String bucket, String prefix) {
-        List<String> keys = new ArrayList<>();
+        return new ArrayList<>(modified(bucket, prefix).keySet());
+    }
+
+    /** The keys under a prefix, in key order, with when each object was last written. */
+    public java.util.SortedMap<String, java.time.Instant> modified(String bucket, String prefix) {
+        java.util.SortedMap<String, java.time.Instant> objects = new java.util.TreeMap<>();
         try {
-            s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
-                    .map(S3Object::key).forEach(keys::add);
+            s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()
+                    .forEach(o -> objects.put(o.key(), o.lastModified()));
         } catch (NoSuchBucketException e) {
-            return List.of();
+            return objects;
         }
-        return keys;
+        return objects;
     }
 
     public void delete(String bucket, String key) {

@@ -4,6 +4,7 @@ import io.runnel.core.MetadataLog;
 import io.runnel.core.Shard;
 import io.runnel.core.StreamMetadata;
 import io.runnel.core.StreamStatus;
+import io.runnel.server.ControlThread;
 import io.runnel.server.RunnelConfig;
 import io.runnel.server.http.ApiException;
 import org.apache.kafka.clients.admin.Admin;
@@ -31,11 +32,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.StampedLock;
@@ -54,7 +52,7 @@ public final class Streams implements AutoCloseable {
     private final RunnelConfig config;
     private final MetadataLog metadata;
     private final Admin admin;
-    private final ScheduledExecutorService control;
+    private final ControlThread control = new ControlThread("runnel-control");
     private final Map<String, StampedLock> writeLocks = new ConcurrentHashMap<>();
     private final short replication;
     private final int minInSync;
@@ -66,12 +64,7 @@ public final class Streams implements AutoCloseable {
         int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
         this.replication = (short) Math.min(3, brokers);
         this.minInSync = Math.min(2, brokers);
-        this.control = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "runnel-control");
-            t.setDaemon(true);
-            return t;
-        });
-        control.scheduleWithFixedDelay(this::reconcile, 50, 50, TimeUnit.MILLISECONDS);
+        control.every(50, this::reconcile);
     }
 
     public RunnelConfig config() {
@@ -88,15 +81,7 @@ public final class Streams implements AutoCloseable {
 
     /** Runs a change to streams on the control thread. */
     public <T> CompletableFuture<T> change(Callable<T> work) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        control.execute(() -> {
-            try {
-                result.complete(work.call());
-            } catch (Throwable e) {
-                result.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
-            }
-        });
-        return result;
+        return control.change(work);
     }
 
     /**
@@ -302,12 +287,7 @@ public final class Streams implements AutoCloseable {
 
     @Override
     public void close() {
-        control.shutdown();
-        try {
-            control.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        control.close();
         admin.close();
     }
 }

@@ -318,9 +318,9 @@ public final class Analytics {
             throw ApiException.invalidArgument("CodeContentType ZIPFILE takes exactly one of S3ContentLocation and ZipFileContent.");
         }
         if (zip != null) {
-            byte[] jar = Request.blob(zip);
             String key = "applications/" + application + "/" + java.util.UUID.randomUUID() + ".jar";
             return CompletableFuture.supplyAsync(() -> {
+                byte[] jar = Request.blob(zip); // up to 50 MiB of base64: not on the event loop
                 applications.store().ensureBucket(io.runnel.server.flink.FlinkRuntime.BUCKET);
                 applications.store().upload(io.runnel.server.flink.FlinkRuntime.BUCKET, key, jar);
                 return new Application.Code("ZIPFILE", null, "arn:aws:s3:::" + io.runnel.server.flink.FlinkRuntime.BUCKET, key, null);

@@ -79,7 +79,7 @@ final class CreateApplicationAction implements AnalyticsAction {
                     long now = System.currentTimeMillis();
                     Application app = new Application(name, description, runtime, role, ApplicationStatus.READY, now, 1, null, now, now,
                             "STREAMING", code, groups, checkpointing, parallel, monitor, snapshots, rollback, tags,
-                            Application.RunSettings.DEFAULT, null, List.of(), List.of(), null, null);
+                            Application.RunSettings.DEFAULT, null, List.of(), List.of(), null, null, null);
                     analytics.applications.save(app);
                     return (JsonNode) Analytics.object().set("ApplicationDetail", analytics.detail(app));
                 }));

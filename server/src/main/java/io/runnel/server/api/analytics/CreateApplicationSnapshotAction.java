@@ -26,9 +26,9 @@ final class CreateApplicationSnapshotAction implements AnalyticsAction {
     public CompletableFuture<JsonNode> handle(Request request, Analytics analytics) {
         String name = request.string("ApplicationName");
         String snapshot = request.string("SnapshotName");
-        analytics.requireRuntime("CreateApplicationSnapshot");
         return analytics.applications.change(() -> {
             Application app = analytics.require(name);
+            analytics.requireRuntime("CreateApplicationSnapshot");
             if (!app.snapshotsEnabled()) {
                 throw new ApiException("InvalidRequestException", 400, "Snapshots are not enabled for application " + name + ".");
             }

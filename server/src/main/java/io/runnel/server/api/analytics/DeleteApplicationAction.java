@@ -31,7 +31,8 @@ final class DeleteApplicationAction implements AnalyticsAction {
                 throw ApiException.invalidArgument("CreateTimestamp " + java.time.Instant.ofEpochMilli(createdAt)
                         + " is not the creation time of application " + name + ".");
             }
-            if (app.job() == null) {
+            // Without a runtime nothing could stop its job: it is forgotten at once, as one without a job is.
+            if (app.job() == null || !analytics.applications.hasRuntime()) {
                 analytics.applications.delete(name);
             } else {
                 analytics.applications.save(app.endingOperation("CANCELLED", null, System.currentTimeMillis())

@@ -20,13 +20,13 @@ final class StartApplicationAction implements AnalyticsAction {
     @Override
     public CompletableFuture<JsonNode> handle(Request request, Analytics analytics) {
         String name = request.string("ApplicationName");
-        analytics.requireRuntime("StartApplication");
         return analytics.applications.change(() -> {
             Application app = analytics.require(name);
             if (app.status() != ApplicationStatus.READY) {
                 throw analytics.inUse("Application " + name + " is in " + app.status() + " status; it can be started only when "
                         + "it is READY.");
             }
+            analytics.requireRuntime("StartApplication");
             Application.RunSettings run = Analytics.runSettings(request.node("RunConfiguration"), app.run());
             analytics.checkRestore(app, run);
             long now = System.currentTimeMillis();

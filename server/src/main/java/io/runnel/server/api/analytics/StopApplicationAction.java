@@ -34,6 +34,7 @@ final class StopApplicationAction implements AnalyticsAction {
                 throw analytics.inUse("Application " + name + " is in " + app.status() + " status; it can be stopped only when "
                         + (force ? "it is STARTING, UPDATING, STOPPING or RUNNING." : "it is RUNNING, or with Force set to true."));
             }
+            analytics.requireRuntime("StopApplication");
             long now = System.currentTimeMillis();
             ApplicationStatus next = force ? ApplicationStatus.FORCE_STOPPING : ApplicationStatus.STOPPING;
             Application ending = app.endingOperation("CANCELLED", null, now);

@@ -68,6 +68,9 @@ final class UpdateApplicationAction implements AnalyticsAction {
                         + app.version() + (expectedVersion != null ? "; the request gave CurrentApplicationVersionId " + expectedVersion
                         : "; the request's ConditionalToken is not the current one") + ".");
             }
+            if (app.status() == ApplicationStatus.RUNNING) {
+                analytics.requireRuntime("Updating a running application");
+            }
             if (app.status() != ApplicationStatus.READY && app.status() != ApplicationStatus.RUNNING) {
                 throw analytics.inUse("Application " + name + " is in " + app.status() + " status; it can be updated only when "
                         + "it is READY or RUNNING.");
@@ -100,7 +103,7 @@ final class UpdateApplicationAction implements AnalyticsAction {
                 saved = Analytics.withNewOperation(updated.withStatus(ApplicationStatus.UPDATING, now), "UpdateApplication", now,
                         app.version(), updated.version());
             } else {
-                saved = Analytics.withNewOperation(updated, "UpdateApplication", now, app.version(), updated.version())
+                saved = Analytics.withNewOperation(updated.withoutPrevious(), "UpdateApplication", now, app.version(), updated.version())
                         .endingOperation("SUCCESSFUL", null, now);
             }
             analytics.applications.save(saved);
