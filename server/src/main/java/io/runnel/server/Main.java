@@ -2,7 +2,10 @@ package io.runnel.server;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -21,6 +24,8 @@ public final class Main {
             description = "Start the Runnel server; Ctrl-C stops it.")
     static final class Up implements Callable<Integer> {
 
+        @Spec
+        CommandSpec spec;
         @Option(names = "--config", description = "A properties file of settings (keys are these flags' names).")
         Path configFile;
         @Option(names = "--host", description = "Address the API listens on (default 127.0.0.1).")
@@ -85,31 +90,14 @@ public final class Main {
             if (configFile != null) {
                 config.load(configFile);
             }
-            if (host != null) config.host = host;
-            if (advertisedHost != null) config.advertisedHost = advertisedHost;
-            if (port != null) config.port = port;
-            if (dataDir != null) config.dataDir = dataDir;
-            if (kafka != null) config.kafka = kafka;
-            if (kafkaPort != null) config.kafkaPort = kafkaPort;
-            if (region != null) config.region = region;
-            if (accountId != null) config.accountId = accountId;
-            if (shardLimit != null) config.shardLimit = shardLimit;
-            if (auth != null) config.auth = auth;
-            if (onDemandLimit != null) config.onDemandStreamLimit = onDemandLimit;
-            if (createMs != null) config.set("create-stream-ms", createMs.toString());
-            if (deleteMs != null) config.set("delete-stream-ms", deleteMs.toString());
-            if (updateMs != null) config.set("update-stream-ms", updateMs.toString());
-            if (flink != null) config.set("flink", flink);
-            if (flinkPort != null) config.flinkPort = flinkPort;
-            if (flinkSlots != null) config.flinkSlots = flinkSlots;
-            if (checkpointDir != null) config.set("checkpoint-dir", checkpointDir);
-            if (savepointDir != null) config.set("savepoint-dir", savepointDir);
-            if (sqlGatewayPort != null) config.sqlGatewayPort = sqlGatewayPort;
-            if (sqlGateway != null) config.set("sql-gateway", sqlGateway);
-            if (s3Port != null) config.s3Port = s3Port;
-            if (s3Endpoint != null) config.set("s3-endpoint", s3Endpoint);
-            if (s3AccessKey != null) config.set("s3-access-key", s3AccessKey);
-            if (s3SecretKey != null) config.set("s3-secret-key", s3SecretKey);
+            // Every other option is named after its configuration key, so flags override the file uniformly.
+            for (OptionSpec option : spec.options()) {
+                if (option.usageHelp() || option.versionHelp() || option.getValue() == null
+                        || option.longestName().equals("--config")) {
+                    continue;
+                }
+                config.set(option.longestName().substring(2), option.getValue().toString());
+            }
 
             RunnelServer server = RunnelServer.start(config);
             CountDownLatch stopped = new CountDownLatch(1);

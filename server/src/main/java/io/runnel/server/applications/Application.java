@@ -13,7 +13,6 @@ import java.util.TreeMap;
  *                    work the control loop has yet to finish
  * @param version     ApplicationVersionId: 1 at creation, one more at each update
  * @param job         the Flink job that runs (or is being started for) the application, or null
- * @param operationId the operation that the current transitional status will end, or null
  * @param failure     why the last start or run failed, in Flink's words; null once it starts again
  * @param previous    while a running application is UPDATING: the version it updates from, to go back to if the
  *                    update cannot stop the old job with a snapshot; null otherwise
@@ -23,7 +22,7 @@ public record Application(String name, String description, String runtime, Strin
                           String mode, Code code, List<PropertyGroup> propertyGroups, Checkpointing checkpointing,
                           Parallelism parallelism, Monitoring monitoring, boolean snapshotsEnabled, boolean rollbackEnabled,
                           Map<String, String> tags, RunSettings run, Job job, List<Snapshot> snapshots,
-                          List<Operation> operations, String operationId, String failure, Application previous) {
+                          List<Operation> operations, String failure, Application previous) {
 
     /** How many operations an application remembers, newest first. */
     static final int KEPT_OPERATIONS = 50;
@@ -116,44 +115,44 @@ public record Application(String name, String description, String runtime, Strin
     public Application withStatus(ApplicationStatus newStatus, long now) {
         return new Application(name, description, runtime, role, newStatus, now, version, versionUpdatedFrom, createdAt, updatedAt,
                 mode, code, propertyGroups, checkpointing, parallelism, monitoring, snapshotsEnabled, rollbackEnabled, tags,
-                run, job, snapshots, operations, operationId, failure, previous);
+                run, job, snapshots, operations, failure, previous);
     }
 
     public Application withJob(Job newJob) {
         return new Application(name, description, runtime, role, status, statusSince, version, versionUpdatedFrom, createdAt, updatedAt,
                 mode, code, propertyGroups, checkpointing, parallelism, monitoring, snapshotsEnabled, rollbackEnabled, tags,
-                run, newJob, snapshots, operations, operationId, failure, previous);
+                run, newJob, snapshots, operations, failure, previous);
     }
 
     public Application withRun(RunSettings newRun) {
         return new Application(name, description, runtime, role, status, statusSince, version, versionUpdatedFrom, createdAt, updatedAt,
                 mode, code, propertyGroups, checkpointing, parallelism, monitoring, snapshotsEnabled, rollbackEnabled, tags,
-                newRun, job, snapshots, operations, operationId, failure, previous);
+                newRun, job, snapshots, operations, failure, previous);
     }
 
     public Application withFailure(String newFailure) {
         return new Application(name, description, runtime, role, status, statusSince, version, versionUpdatedFrom, createdAt, updatedAt,
                 mode, code, propertyGroups, checkpointing, parallelism, monitoring, snapshotsEnabled, rollbackEnabled, tags,
-                run, job, snapshots, operations, operationId, newFailure, previous);
+                run, job, snapshots, operations, newFailure, previous);
     }
 
     public Application withTags(Map<String, String> newTags) {
         return new Application(name, description, runtime, role, status, statusSince, version, versionUpdatedFrom, createdAt, updatedAt,
                 mode, code, propertyGroups, checkpointing, parallelism, monitoring, snapshotsEnabled, rollbackEnabled, newTags,
-                run, job, snapshots, operations, operationId, failure, previous);
+                run, job, snapshots, operations, failure, previous);
     }
 
     public Application withSnapshots(List<Snapshot> newSnapshots) {
         return new Application(name, description, runtime, role, status, statusSince, version, versionUpdatedFrom, createdAt, updatedAt,
                 mode, code, propertyGroups, checkpointing, parallelism, monitoring, snapshotsEnabled, rollbackEnabled, tags,
-                run, job, newSnapshots, operations, operationId, failure, previous);
+                run, job, newSnapshots, operations, failure, previous);
     }
 
     /** This application without the version it is updating from. */
     public Application withoutPrevious() {
         return new Application(name, description, runtime, role, status, statusSince, version, versionUpdatedFrom, createdAt, updatedAt,
                 mode, code, propertyGroups, checkpointing, parallelism, monitoring, snapshotsEnabled, rollbackEnabled, tags,
-                run, job, snapshots, operations, operationId, failure, null);
+                run, job, snapshots, operations, failure, null);
     }
 
     /**
@@ -164,7 +163,7 @@ public record Application(String name, String description, String runtime, Strin
         return new Application(name, previous.description, previous.runtime, previous.role, status, statusSince, previous.version,
                 previous.versionUpdatedFrom, createdAt, previous.updatedAt, mode, previous.code, previous.propertyGroups,
                 previous.checkpointing, previous.parallelism, previous.monitoring, previous.snapshotsEnabled, previous.rollbackEnabled,
-                tags, run, job, snapshots, operations, operationId, failure, null);
+                tags, run, job, snapshots, operations, failure, null);
     }
 
     /** A new version of the application's configuration, as UpdateApplication makes it. */
@@ -173,29 +172,36 @@ public record Application(String name, String description, String runtime, Strin
                                Monitoring newMonitoring, boolean newSnapshotsEnabled, boolean newRollbackEnabled, long now) {
         return new Application(name, newDescription, newRuntime, newRole, status, statusSince, version + 1, version, createdAt, now,
                 mode, newCode, newGroups, newCheckpointing, newParallelism, newMonitoring, newSnapshotsEnabled, newRollbackEnabled, tags,
-                run, job, snapshots, operations, operationId, failure, withoutPrevious());
+                run, job, snapshots, operations, failure, withoutPrevious());
     }
 
-    /** Starts an operation, which the current transition will end; it becomes the newest remembered. */
+    /**
+     * Starts an operation, which the current transition will end; it becomes the newest remembered. An application
+     * has at most one operation under way: its transition's, which {@link #endingOperation} ends.
+     */
     public Application withOperation(Operation operation) {
         List<Operation> kept = new ArrayList<>();
         kept.add(operation);
         operations.stream().limit(KEPT_OPERATIONS - 1).forEach(kept::add);
         return new Application(name, description, runtime, role, status, statusSince, version, versionUpdatedFrom, createdAt, updatedAt,
                 mode, code, propertyGroups, checkpointing, parallelism, monitoring, snapshotsEnabled, rollbackEnabled, tags,
-                run, job, snapshots, kept, operation.id(), failure, previous);
+                run, job, snapshots, kept, failure, previous);
     }
 
-    /** Ends the pending operation, if any, as SUCCESSFUL or FAILED (with Flink's message). */
+    /** The operation under way, or null. */
+    public Operation pendingOperation() {
+        return operations.stream().filter(o -> o.endedAt() == null).findFirst().orElse(null);
+    }
+
+    /** Ends the operation under way, if any, as SUCCESSFUL, FAILED (with Flink's message) or CANCELLED. */
     public Application endingOperation(String operationStatus, String error, long now) {
-        if (operationId == null) {
+        if (pendingOperation() == null) {
             return this;
         }
-        List<Operation> updated = operations.stream()
-                .map(o -> o.id().equals(operationId) && o.endedAt() == null ? o.ended(operationStatus, error, now) : o).toList();
+        List<Operation> updated = operations.stream().map(o -> o.endedAt() == null ? o.ended(operationStatus, error, now) : o).toList();
         return new Application(name, description, runtime, role, status, statusSince, version, versionUpdatedFrom, createdAt, updatedAt,
                 mode, code, propertyGroups, checkpointing, parallelism, monitoring, snapshotsEnabled, rollbackEnabled, tags,
-                run, job, snapshots, updated, null, failure, previous);
+                run, job, snapshots, updated, failure, previous);
     }
 
     public Snapshot snapshot(String snapshotName) {

@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -72,6 +73,7 @@ public final class Applications implements AutoCloseable {
     /** Applications whose submission failed for a reason that may pass: when to try again. Control thread only. */
     private final Map<String, Retry> retries = new HashMap<>();
     private final Set<String> unreadable = ConcurrentHashMap.newKeySet();
+    private volatile Parsed parsed = new Parsed(-1, Map.of());
     private boolean polling;
     private long lastPoll;
 
@@ -113,15 +115,33 @@ public final class Applications implements AutoCloseable {
     }
 
     public Optional<Application> find(String name) {
-        return metadata.document(KIND, name).map(Applications::read);
+        return Optional.ofNullable(parsed().get(name));
     }
 
-    /** Every application that can be read, by name; one that cannot is logged (once) and left out. */
+    /** Every application that can be read, by name. */
     public List<Application> all() {
-        List<Application> apps = new ArrayList<>();
+        return List.copyOf(parsed().values());
+    }
+
+    /** The applications as read for one state of the metadata log, which {@link MetadataLog#changeCount()} tells apart. */
+    private record Parsed(long changes, Map<String, Application> byName) {
+    }
+
+    /**
+     * The applications, read again only when the metadata log has changed since: the control loop looks at all of
+     * them ten times a second. One that cannot be read is logged (once) and left out.
+     */
+    private Map<String, Application> parsed() {
+        Parsed last = parsed;
+        // Read before the documents: a change applied in between only makes the next call read them again.
+        long changes = metadata.changeCount();
+        if (last.changes() == changes) {
+            return last.byName();
+        }
+        Map<String, Application> byName = new java.util.TreeMap<>();
         metadata.documents(KIND).forEach((name, json) -> {
             try {
-                apps.add(read(json));
+                byName.put(name, read(json));
                 unreadable.remove(name);
             } catch (UncheckedIOException e) {
                 if (unreadable.add(name)) {
@@ -129,7 +149,8 @@ public final class Applications implements AutoCloseable {
                 }
             }
         });
-        return apps;
+        parsed = new Parsed(changes, java.util.Collections.unmodifiableMap(byName));
+        return parsed.byName();
     }
 
     private static Application read(byte[] json) {
@@ -390,17 +411,26 @@ public final class Applications implements AutoCloseable {
                 LOG.warn("application {}: stopping with a snapshot failed ({}); it keeps running", app.name(), status.failure());
                 return save(current.withJob(job.withStopRequest(null)).withStatus(ApplicationStatus.RUNNING, at)
                         .endingOperation("FAILED", trim("Could not take a snapshot to stop the application: " + status.failure()), at));
-            }), error -> change(() -> {
-                if (seen.over(job)) {
-                    current(app, job).ifPresent(current -> afterTheFact(current, job));
-                }
-                return null; // else the job still runs: ask again
-            }));
+            }), ifOver(app, job, seen, this::afterTheFact));
         } else if (seen.over(job)) {
             afterTheFact(app, job);
         } else if (job.submitted()) {
             requestStop(app, job);
         }
+    }
+
+    /**
+     * When Flink cannot tell how a savepoint went: if the job is over, {@code then} looks for what it left;
+     * while it runs, the next round asks again.
+     */
+    private Function<Throwable, CompletableFuture<?>> ifOver(Application app, Application.Job job, Seen seen,
+                                                             BiConsumer<Application, Application.Job> then) {
+        return error -> change(() -> {
+            if (seen.over(job)) {
+                current(app, job).ifPresent(current -> then.accept(current, job));
+            }
+            return null;
+        });
     }
 
     /** The application with its job's savepoint as its newest snapshot (when snapshots are enabled), READY and jobless. */
@@ -463,12 +493,7 @@ public final class Applications implements AutoCloseable {
                 Application back = current.previous() == null ? current : current.rolledBack();
                 return save(back.withJob(job.withStopRequest(null)).withStatus(ApplicationStatus.RUNNING, at)
                         .endingOperation("FAILED", trim("Could not take a snapshot to update the application: " + status.failure()), at));
-            }), error -> change(() -> {
-                if (seen.over(job)) {
-                    current(app, job).ifPresent(current -> updateAfterTheFact(current, job));
-                }
-                return null;
-            }));
+            }), ifOver(app, job, seen, this::updateAfterTheFact));
         } else if (seen.over(job)) {
             updateAfterTheFact(app, job);
         } else if (job.submitted()) {

@@ -81,9 +81,13 @@ final class JobLauncher {
                 }
                 store.download(code.bucket(), code.fileKey(), jar);
             }
+            Path pointed = dir.resolve("code-v" + app.version() + "-runnel.jar");
+            if (Files.exists(pointed)) {
+                return new Code(pointed, null, List.of()); // made at an earlier start of this version
+            }
             try {
                 // The file is on this machine: a cluster elsewhere reads it only from a shared folder, else finds no properties.
-                jar = KinesisAnalyticsRuntimeJar.pointAt(jar, properties, dir.resolve("code-v" + app.version() + "-runnel.jar"));
+                jar = KinesisAnalyticsRuntimeJar.pointAt(jar, properties, pointed);
             } catch (java.util.zip.ZipException e) {
                 throw new ApplicationFailure("The application code s3://" + app.code().bucket() + "/" + app.code().fileKey()
                         + " is not a jar: " + e.getMessage());

@@ -124,16 +124,6 @@ final class FlinkProcess implements AutoCloseable {
         return ready;
     }
 
-    boolean alive() {
-        Process p = process;
-        return p != null && p.isAlive();
-    }
-
-    Long pid() {
-        Process p = process;
-        return p == null ? null : p.pid();
-    }
-
     @Override
     public void close() {
         Process p;

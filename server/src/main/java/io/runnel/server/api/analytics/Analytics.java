@@ -86,10 +86,6 @@ public final class Analytics {
         return app;
     }
 
-    ApiException inUse(String message) {
-        return ApiException.resourceInUse(message);
-    }
-
     /** Refuses work that needs Flink when the server runs without it. */
     void requireRuntime(String operation) {
         if (!applications.hasRuntime()) {
@@ -109,6 +105,45 @@ public final class Analytics {
                     + " in " + config.region + ".");
         }
         return arn.substring(prefix.length());
+    }
+
+    // The members of a request structure, or null where it has none.
+
+    static Boolean bool(JsonNode node, String member) {
+        return node.hasNonNull(member) ? node.get(member).asBoolean() : null;
+    }
+
+    static Long number(JsonNode node, String member) {
+        return node.hasNonNull(member) ? node.get(member).asLong() : null;
+    }
+
+    static Integer integer(JsonNode node, String member) {
+        return node.hasNonNull(member) ? node.get(member).asInt() : null;
+    }
+
+    static String text(JsonNode node, String member) {
+        return node.hasNonNull(member) ? node.get(member).asText() : null;
+    }
+
+    /** A NextToken this server handed out: how many items came before the next page. */
+    static int offset(String token) {
+        if (token == null) {
+            return 0;
+        }
+        try {
+            int offset = Integer.parseInt(token);
+            if (offset >= 0) {
+                return offset;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ApiException.invalidArgument("NextToken " + token + " is not one this service handed out.");
+    }
+
+    /** What Managed Flink answers for a snapshot it does not have: InvalidArgumentException, "does not exist". */
+    static ApiException snapshotNotFound(Application app, String snapshot) {
+        return ApiException.invalidArgument("Snapshot " + snapshot + " of application " + app.name() + " does not exist.");
     }
 
     static Map<String, String> tags(JsonNode list) {

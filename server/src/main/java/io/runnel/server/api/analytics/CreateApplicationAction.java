@@ -55,49 +55,33 @@ final class CreateApplicationAction implements AnalyticsAction {
         JsonNode parallelism = flink.path("ParallelismConfiguration");
         JsonNode monitoring = flink.path("MonitoringConfiguration");
         Application.Checkpointing checkpointing = checkpoint.isMissingNode() ? Application.Checkpointing.DEFAULT
-                : Analytics.checkpointing(checkpoint.path("ConfigurationType").asText(), bool(checkpoint, "CheckpointingEnabled"),
-                number(checkpoint, "CheckpointInterval"), number(checkpoint, "MinPauseBetweenCheckpoints"), Application.Checkpointing.DEFAULT);
+                : Analytics.checkpointing(checkpoint.path("ConfigurationType").asText(), Analytics.bool(checkpoint, "CheckpointingEnabled"),
+                Analytics.number(checkpoint, "CheckpointInterval"), Analytics.number(checkpoint, "MinPauseBetweenCheckpoints"), Application.Checkpointing.DEFAULT);
         Application.Parallelism parallel = parallelism.isMissingNode() ? Application.Parallelism.DEFAULT
-                : Analytics.parallelism(parallelism.path("ConfigurationType").asText(), integer(parallelism, "Parallelism"),
-                integer(parallelism, "ParallelismPerKPU"), bool(parallelism, "AutoScalingEnabled"), Application.Parallelism.DEFAULT);
+                : Analytics.parallelism(parallelism.path("ConfigurationType").asText(), Analytics.integer(parallelism, "Parallelism"),
+                Analytics.integer(parallelism, "ParallelismPerKPU"), Analytics.bool(parallelism, "AutoScalingEnabled"), Application.Parallelism.DEFAULT);
         Application.Monitoring monitor = monitoring.isMissingNode() ? Application.Monitoring.DEFAULT
-                : Analytics.monitoring(monitoring.path("ConfigurationType").asText(), text(monitoring, "MetricsLevel"),
-                text(monitoring, "LogLevel"), Application.Monitoring.DEFAULT);
+                : Analytics.monitoring(monitoring.path("ConfigurationType").asText(), Analytics.text(monitoring, "MetricsLevel"),
+                Analytics.text(monitoring, "LogLevel"), Application.Monitoring.DEFAULT);
         List<Application.PropertyGroup> groups = Analytics.propertyGroups(configuration.path("EnvironmentProperties").get("PropertyGroups"));
         boolean snapshots = configuration.path("ApplicationSnapshotConfiguration").path("SnapshotsEnabled").asBoolean(true);
         boolean rollback = configuration.path("ApplicationSystemRollbackConfiguration").path("RollbackEnabled").asBoolean(false);
         String description = request.string("ApplicationDescription");
         String role = request.string("ServiceExecutionRole");
         if (analytics.applications.find(name).isPresent()) {
-            throw analytics.inUse("Application " + name + " already exists.");
+            throw ApiException.resourceInUse("Application " + name + " already exists.");
         }
         return analytics.storeCode(name, codeConfiguration.path("CodeContentType").asText(), codeConfiguration.get("CodeContent"))
                 .thenCompose(code -> analytics.applications.change(() -> {
                     if (analytics.applications.find(name).isPresent()) {
-                        throw analytics.inUse("Application " + name + " already exists.");
+                        throw ApiException.resourceInUse("Application " + name + " already exists.");
                     }
                     long now = System.currentTimeMillis();
                     Application app = new Application(name, description, runtime, role, ApplicationStatus.READY, now, 1, null, now, now,
                             "STREAMING", code, groups, checkpointing, parallel, monitor, snapshots, rollback, tags,
-                            Application.RunSettings.DEFAULT, null, List.of(), List.of(), null, null, null);
+                            Application.RunSettings.DEFAULT, null, List.of(), List.of(), null, null);
                     analytics.applications.save(app);
                     return (JsonNode) Analytics.object().set("ApplicationDetail", analytics.detail(app));
                 }));
-    }
-
-    static Boolean bool(JsonNode node, String member) {
-        return node.hasNonNull(member) ? node.get(member).asBoolean() : null;
-    }
-
-    static Long number(JsonNode node, String member) {
-        return node.hasNonNull(member) ? node.get(member).asLong() : null;
-    }
-
-    static Integer integer(JsonNode node, String member) {
-        return node.hasNonNull(member) ? node.get(member).asInt() : null;
-    }
-
-    static String text(JsonNode node, String member) {
-        return node.hasNonNull(member) ? node.get(member).asText() : null;
     }
 }

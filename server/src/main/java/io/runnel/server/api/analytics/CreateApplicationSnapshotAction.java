@@ -33,14 +33,14 @@ final class CreateApplicationSnapshotAction implements AnalyticsAction {
                 throw new ApiException("InvalidRequestException", 400, "Snapshots are not enabled for application " + name + ".");
             }
             if (app.status() != ApplicationStatus.RUNNING || app.job() == null) {
-                throw analytics.inUse("Application " + name + " is in " + app.status() + " status; snapshots can be created "
+                throw ApiException.resourceInUse("Application " + name + " is in " + app.status() + " status; snapshots can be created "
                         + "only while it is RUNNING.");
             }
             if (app.snapshot(snapshot) != null) {
-                throw analytics.inUse("Snapshot " + snapshot + " of application " + name + " already exists.");
+                throw ApiException.resourceInUse("Snapshot " + snapshot + " of application " + name + " already exists.");
             }
             if (app.job().snapshotName() != null) {
-                throw analytics.inUse("Snapshot " + app.job().snapshotName() + " of application " + name
+                throw ApiException.resourceInUse("Snapshot " + app.job().snapshotName() + " of application " + name
                         + " is being created; create another once it is READY.");
             }
             if (app.snapshots().size() >= MAX_SNAPSHOTS) {

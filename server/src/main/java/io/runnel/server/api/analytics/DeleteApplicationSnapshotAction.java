@@ -28,14 +28,14 @@ final class DeleteApplicationSnapshotAction implements AnalyticsAction {
             Application app = analytics.require(name);
             Application.Snapshot snapshot = app.snapshot(snapshotName);
             if (snapshot == null) {
-                throw DescribeApplicationSnapshotAction.notFound(app, snapshotName);
+                throw Analytics.snapshotNotFound(app, snapshotName);
             }
             if (Math.floorDiv(createdAt, 1000) != Math.floorDiv(snapshot.createdAt(), 1000)) {
                 throw ApiException.invalidArgument("SnapshotCreationTimestamp " + java.time.Instant.ofEpochMilli(createdAt)
                         + " is not the creation time of snapshot " + snapshotName + ".");
             }
             if ("CREATING".equals(snapshot.status())) {
-                throw analytics.inUse("Snapshot " + snapshotName + " of application " + name + " is being created.");
+                throw ApiException.resourceInUse("Snapshot " + snapshotName + " of application " + name + " is being created.");
             }
             analytics.applications.save(app.withSnapshots(app.snapshots().stream().filter(s -> s != snapshot).toList()));
             analytics.applications.io().execute(() -> {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.runnel.server.api.Request;
 import io.runnel.server.api.validation.Member;
 import io.runnel.server.applications.Application;
-import io.runnel.server.http.ApiException;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,13 +20,8 @@ final class DescribeApplicationSnapshotAction implements AnalyticsAction {
         Application app = analytics.require(request.string("ApplicationName"));
         Application.Snapshot snapshot = app.snapshot(request.string("SnapshotName"));
         if (snapshot == null) {
-            throw notFound(app, request.string("SnapshotName"));
+            throw Analytics.snapshotNotFound(app, request.string("SnapshotName"));
         }
         return Analytics.done(Analytics.object().set("SnapshotDetails", Analytics.snapshotDetails(snapshot)));
-    }
-
-    /** What Managed Flink answers for a snapshot it does not have: InvalidArgumentException, "does not exist". */
-    static ApiException notFound(Application app, String snapshot) {
-        return ApiException.invalidArgument("Snapshot " + snapshot + " of application " + app.name() + " does not exist.");
     }
 }

@@ -26,7 +26,7 @@ final class ListApplicationOperationsAction implements AnalyticsAction {
         String type = request.string("Operation");
         String status = request.string("OperationStatus");
         int limit = request.integer("Limit", 50);
-        int from = ListApplicationSnapshotsAction.offset(request.string("NextToken"));
+        int from = Analytics.offset(request.string("NextToken"));
         List<Application.Operation> operations = app.operations().stream()
                 .filter(o -> type == null || o.type().equals(type)).filter(o -> status == null || o.status().equals(status)).toList();
         ObjectNode response = Analytics.object();

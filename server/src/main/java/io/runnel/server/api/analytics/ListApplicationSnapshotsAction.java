@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runnel.server.api.Request;
 import io.runnel.server.api.validation.Member;
 import io.runnel.server.applications.Application;
-import io.runnel.server.http.ApiException;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +23,7 @@ final class ListApplicationSnapshotsAction implements AnalyticsAction {
     public CompletableFuture<JsonNode> handle(Request request, Analytics analytics) {
         Application app = analytics.require(request.string("ApplicationName"));
         int limit = request.integer("Limit", 50);
-        int from = offset(request.string("NextToken"));
+        int from = Analytics.offset(request.string("NextToken"));
         List<Application.Snapshot> snapshots = app.snapshots();
         ObjectNode response = Analytics.object();
         ArrayNode list = response.putArray("SnapshotSummaries");
@@ -33,21 +32,5 @@ final class ListApplicationSnapshotsAction implements AnalyticsAction {
             response.put("NextToken", Integer.toString(from + limit));
         }
         return Analytics.done(response);
-    }
-
-    /** A NextToken this server handed out: how many items came before the next page. */
-    static int offset(String token) {
-        if (token == null) {
-            return 0;
-        }
-        try {
-            int offset = Integer.parseInt(token);
-            if (offset >= 0) {
-                return offset;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw ApiException.invalidArgument("NextToken " + token + " is not one this service handed out.");
     }
 }

@@ -3,6 +3,7 @@ package io.runnel.server.api.analytics;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runnel.server.api.Request;
 import io.runnel.server.api.validation.Member;
+import io.runnel.server.http.ApiException;
 import io.runnel.server.applications.Application;
 import io.runnel.server.applications.ApplicationStatus;
 
@@ -23,7 +24,7 @@ final class StartApplicationAction implements AnalyticsAction {
         return analytics.applications.change(() -> {
             Application app = analytics.require(name);
             if (app.status() != ApplicationStatus.READY) {
-                throw analytics.inUse("Application " + name + " is in " + app.status() + " status; it can be started only when "
+                throw ApiException.resourceInUse("Application " + name + " is in " + app.status() + " status; it can be started only when "
                         + "it is READY.");
             }
             analytics.requireRuntime("StartApplication");
@@ -33,7 +34,7 @@ final class StartApplicationAction implements AnalyticsAction {
             Application starting = Analytics.withNewOperation(app.withRun(run).withStatus(ApplicationStatus.STARTING, now),
                     "StartApplication", now, null, null);
             analytics.applications.save(starting);
-            return (JsonNode) Analytics.object().put("OperationId", starting.operationId());
+            return (JsonNode) Analytics.object().put("OperationId", starting.pendingOperation().id());
         });
     }
 }

@@ -3,6 +3,7 @@ package io.runnel.server.api.analytics;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runnel.server.api.Request;
 import io.runnel.server.api.validation.Member;
+import io.runnel.server.http.ApiException;
 import io.runnel.server.applications.Application;
 import io.runnel.server.applications.ApplicationStatus;
 
@@ -31,7 +32,7 @@ final class StopApplicationAction implements AnalyticsAction {
         return analytics.applications.change(() -> {
             Application app = analytics.require(name);
             if (force ? !FORCIBLE.contains(app.status()) : app.status() != ApplicationStatus.RUNNING) {
-                throw analytics.inUse("Application " + name + " is in " + app.status() + " status; it can be stopped only when "
+                throw ApiException.resourceInUse("Application " + name + " is in " + app.status() + " status; it can be stopped only when "
                         + (force ? "it is STARTING, UPDATING, STOPPING or RUNNING." : "it is RUNNING, or with Force set to true."));
             }
             analytics.requireRuntime("StopApplication");
@@ -40,7 +41,7 @@ final class StopApplicationAction implements AnalyticsAction {
             Application ending = app.endingOperation("CANCELLED", null, now);
             Application stopping = Analytics.withNewOperation(ending.withStatus(next, now), "StopApplication", now, null, null);
             analytics.applications.save(stopping);
-            return (JsonNode) Analytics.object().put("OperationId", stopping.operationId());
+            return (JsonNode) Analytics.object().put("OperationId", stopping.pendingOperation().id());
         });
     }
 }

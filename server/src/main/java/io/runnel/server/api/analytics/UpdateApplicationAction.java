@@ -10,10 +10,6 @@ import io.runnel.server.http.ApiException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import static io.runnel.server.api.analytics.CreateApplicationAction.bool;
-import static io.runnel.server.api.analytics.CreateApplicationAction.integer;
-import static io.runnel.server.api.analytics.CreateApplicationAction.number;
-import static io.runnel.server.api.analytics.CreateApplicationAction.text;
 
 /**
  * Makes a new version of an application's configuration. A READY application simply has it; a RUNNING one
@@ -72,7 +68,7 @@ final class UpdateApplicationAction implements AnalyticsAction {
                 analytics.requireRuntime("Updating a running application");
             }
             if (app.status() != ApplicationStatus.READY && app.status() != ApplicationStatus.RUNNING) {
-                throw analytics.inUse("Application " + name + " is in " + app.status() + " status; it can be updated only when "
+                throw ApiException.resourceInUse("Application " + name + " is in " + app.status() + " status; it can be updated only when "
                         + "it is READY or RUNNING.");
             }
             JsonNode flink = update == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
@@ -87,14 +83,14 @@ final class UpdateApplicationAction implements AnalyticsAction {
             Application updated = app.updated(app.description(), runtimeUpdate == null ? app.runtime() : runtimeUpdate,
                     request.has("ServiceExecutionRoleUpdate") ? request.string("ServiceExecutionRoleUpdate") : app.role(), newCode,
                     groups == null ? app.propertyGroups() : Analytics.propertyGroups(groups),
-                    c.isMissingNode() ? app.checkpointing() : Analytics.checkpointing(text(c, "ConfigurationTypeUpdate"),
-                            bool(c, "CheckpointingEnabledUpdate"), number(c, "CheckpointIntervalUpdate"),
-                            number(c, "MinPauseBetweenCheckpointsUpdate"), app.checkpointing()),
-                    p.isMissingNode() ? app.parallelism() : Analytics.parallelism(text(p, "ConfigurationTypeUpdate"),
-                            integer(p, "ParallelismUpdate"), integer(p, "ParallelismPerKPUUpdate"), bool(p, "AutoScalingEnabledUpdate"),
+                    c.isMissingNode() ? app.checkpointing() : Analytics.checkpointing(Analytics.text(c, "ConfigurationTypeUpdate"),
+                            Analytics.bool(c, "CheckpointingEnabledUpdate"), Analytics.number(c, "CheckpointIntervalUpdate"),
+                            Analytics.number(c, "MinPauseBetweenCheckpointsUpdate"), app.checkpointing()),
+                    p.isMissingNode() ? app.parallelism() : Analytics.parallelism(Analytics.text(p, "ConfigurationTypeUpdate"),
+                            Analytics.integer(p, "ParallelismUpdate"), Analytics.integer(p, "ParallelismPerKPUUpdate"), Analytics.bool(p, "AutoScalingEnabledUpdate"),
                             app.parallelism()),
-                    m.isMissingNode() ? app.monitoring() : Analytics.monitoring(text(m, "ConfigurationTypeUpdate"),
-                            text(m, "MetricsLevelUpdate"), text(m, "LogLevelUpdate"), app.monitoring()),
+                    m.isMissingNode() ? app.monitoring() : Analytics.monitoring(Analytics.text(m, "ConfigurationTypeUpdate"),
+                            Analytics.text(m, "MetricsLevelUpdate"), Analytics.text(m, "LogLevelUpdate"), app.monitoring()),
                     snapshots == null ? app.snapshotsEnabled() : snapshots.asBoolean(),
                     rollback == null ? app.rollbackEnabled() : rollback.asBoolean(), now)
                     .withRun(Analytics.runSettings(request.node("RunConfigurationUpdate"), app.run()));
