@@ -53,6 +53,21 @@ public final class ControlThread implements AutoCloseable, Executor {
         }, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Waits (on the control thread) for a write to the metadata topic, so that a change is seen by this server
+     * before the next one runs.
+     */
+    public static <T> T await(CompletableFuture<T> write) {
+        try {
+            return write.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("could not write to the metadata topic: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing to the metadata topic", e);
+        }
+    }
+
     @Override
     public void execute(Runnable command) {
         executor.execute(command);

@@ -3,10 +3,12 @@ package io.runnel.server;
 import io.runnel.core.MetadataLog;
 import io.runnel.server.api.ApiService;
 import io.runnel.server.api.analytics.Analytics;
+import io.runnel.server.api.glue.Glue;
 import io.runnel.server.api.kinesis.Kinesis;
 import io.runnel.server.api.runnel.DescribeEndpointsAction;
 import io.runnel.server.applications.Applications;
 import io.runnel.server.flink.FlinkRuntime;
+import io.runnel.server.glue.GlueCatalog;
 import io.runnel.server.http.ApiHttpServer;
 import io.runnel.server.http.SigV4Authenticator;
 import io.runnel.server.s3.ObjectStore;
@@ -101,6 +103,9 @@ public final class RunnelServer implements AutoCloseable {
 
             List<ApiService> services = new ArrayList<>(new Kinesis(config, streams, writer, reader).services());
             services.add(new Analytics(config, applications).service());
+            GlueCatalog glueCatalog = new GlueCatalog(metadata);
+            parts.push(glueCatalog);
+            services.add(new Glue(config, glueCatalog).service());
             services.add(DescribeEndpointsAction.service(new DescribeEndpointsAction.Endpoints(config.region, config.accountId,
                     bootstrapServers, config.metadataTopic, s3, flink == null ? null : flink.webUi(),
                     flink == null ? null : flink.sqlGateway())));

@@ -169,7 +169,7 @@ public final class Applications implements AutoCloseable {
     /** Saves an application and waits until this server sees it. Control thread only. */
     public Application save(Application app) {
         try {
-            await(metadata.putDocument(KIND, app.name(), JSON.writeValueAsBytes(app)));
+            ControlThread.await(metadata.putDocument(KIND, app.name(), JSON.writeValueAsBytes(app)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -178,7 +178,7 @@ public final class Applications implements AutoCloseable {
 
     /** Forgets an application at once (one without a job) and removes its files. Control thread only. */
     public void delete(String name) {
-        await(metadata.removeDocument(KIND, name));
+        ControlThread.await(metadata.removeDocument(KIND, name));
         if (runtime != null) {
             java.nio.file.Path files = runtime.workDir().resolve("applications").resolve(name);
             io.execute(() -> {
@@ -192,17 +192,6 @@ public final class Applications implements AutoCloseable {
             });
         }
         LOG.info("deleted application {}", name);
-    }
-
-    private static void await(CompletableFuture<Void> write) {
-        try {
-            write.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not write to the metadata topic: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.internal("interrupted");
-        }
     }
 
     /** A new operation id: twelve letters and digits, as Managed Flink's look. */
