@@ -41,6 +41,16 @@ public final class RunnelRecord {
         return ShardId.of(shardIndex);
     }
 
+    /** The index of its shard: what {@link #shardId()} names, and its Kafka partition. */
+    public int shardIndex() {
+        return shardIndex;
+    }
+
+    /** Its offset in its shard's Kafka partition. */
+    public long offset() {
+        return offset;
+    }
+
     /** When the record arrived (epoch millis), as ApproximateArrivalTimestamp. */
     public long arrivalTime() {
         return arrivalTime;
