@@ -9,6 +9,8 @@ set -euo pipefail
 # shellcheck source=java-opts.sh
 source "$(dirname "${BASH_SOURCE[0]}")/java-opts.sh"
 export FLINK_CONF_DIR="${FLINK_CONF_DIR:-$FLINK_HOME/conf}"
+# As Flink's own client: a job whose plan names s3:// or s3a:// paths needs the S3 file system already here.
+export FLINK_PLUGINS_DIR="${FLINK_PLUGINS_DIR:-$FLINK_HOME/plugins}"
 log_dir="${FLINK_LOG_DIR:-$(dirname "$FLINK_CONF_DIR")/log}"
 mkdir -p "$log_dir"
 log_config="$FLINK_CONF_DIR/log4j.properties"
