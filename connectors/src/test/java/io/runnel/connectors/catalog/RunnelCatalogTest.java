@@ -4,6 +4,7 @@ import io.runnel.connectors.ConnectorTestBase;
 import io.runnel.connectors.TestStreams;
 import io.runnel.server.RunnelConfig;
 import io.runnel.server.RunnelServer;
+import io.runnel.server.testing.Clients;
 import io.runnel.server.testing.RunnelServerExtension;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.ValidationException;
@@ -12,10 +13,13 @@ import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +49,13 @@ class RunnelCatalogTest extends ConnectorTestBase {
         RunnelConfig config = RunnelServerExtension.testConfig(dataDir);
         config.kafka = TestStreams.bootstrap();
         config.auth = "AKIDCATALOG:catalog-secret";
-        try (RunnelServer withAuth = RunnelServer.start(config)) {
+        // Streams of its own: the suite's server, on the same Kafka, would otherwise also take this stream through
+        // CREATING and could write over the table being stored (changes through two servers at once are a known limit).
+        config.metadataTopic = "__runnel_metadata_signed";
+        config.topicPrefix = "signed.";
+        try (RunnelServer withAuth = RunnelServer.start(config);
+             KinesisClient signedKinesis = Clients.of(Clients.Mode.SYNC_CBOR, URI.create("http://127.0.0.1:" + withAuth.port()),
+                     AwsBasicCredentials.create("AKIDCATALOG", "catalog-secret"))) {
             String endpoint = "http://127.0.0.1:" + withAuth.port();
             StreamTableEnvironment unsigned = tablesInCatalog(endpoint, "");
             assertThatThrownBy(() -> unsigned.executeSql("CREATE TABLE catalog_signed (n INT) WITH ('format' = 'json')"))
@@ -57,10 +67,10 @@ class RunnelCatalogTest extends ConnectorTestBase {
             assertThatThrownBy(() -> tablesInCatalog(endpoint, ", 'access-key-id' = 'AKIDCATALOG'"))
                     .rootCause().hasMessageContaining("'access-key-id' and 'secret-access-key' go together");
 
-            StreamTableEnvironment signed = tablesInCatalog(endpoint,
-                    ", 'access-key-id' = 'AKIDCATALOG', 'secret-access-key' = 'catalog-secret'");
+            StreamTableEnvironment signed = tablesInCatalog(endpoint, ", 'access-key-id' = 'AKIDCATALOG', "
+                    + "'secret-access-key' = 'catalog-secret', 'metadata-topic' = '" + config.metadataTopic + "'");
             signed.executeSql("CREATE TABLE catalog_signed (n INT) WITH ('format' = 'json')").await();
-            assertThat(kinesis.describeStreamSummary(b -> b.streamName("catalog_signed")).streamDescriptionSummary().streamStatus())
+            assertThat(signedKinesis.describeStreamSummary(b -> b.streamName("catalog_signed")).streamDescriptionSummary().streamStatus())
                     .isEqualTo(StreamStatus.ACTIVE);
             signed.executeSql("DROP TABLE catalog_signed").await();
             assertThat(collectTables(signed)).doesNotContain("catalog_signed");
