@@ -3,11 +3,14 @@ package io.runnel.server;
 import io.runnel.core.MetadataLog;
 import io.runnel.server.api.ApiService;
 import io.runnel.server.api.analytics.Analytics;
+import io.runnel.server.api.firehose.Firehose;
 import io.runnel.server.api.glue.Glue;
 import io.runnel.server.api.kinesis.Kinesis;
 import io.runnel.server.api.runnel.DescribeEndpointsAction;
 import io.runnel.server.applications.Applications;
 import io.runnel.server.flink.FlinkRuntime;
+import io.runnel.server.firehose.DeliveryConfiguration;
+import io.runnel.server.firehose.DeliveryStreams;
 import io.runnel.server.glue.GlueCatalog;
 import io.runnel.server.http.ApiHttpServer;
 import io.runnel.server.http.SigV4Authenticator;
@@ -106,6 +109,8 @@ public final class RunnelServer implements AutoCloseable {
             GlueCatalog glueCatalog = new GlueCatalog(metadata);
             parts.push(glueCatalog);
             services.add(new Glue(config, glueCatalog).service());
+            services.add(new Firehose(config, new DeliveryStreams(metadata, applications, streams),
+                    new DeliveryConfiguration(config, bootstrapServers, glueCatalog), writer).service());
             services.add(DescribeEndpointsAction.service(new DescribeEndpointsAction.Endpoints(config.region, config.accountId,
                     bootstrapServers, config.metadataTopic, s3, flink == null ? null : flink.webUi(),
                     flink == null ? null : flink.sqlGateway())));

@@ -1,5 +1,6 @@
 package io.runnel.jobs.firehose;
 
+import io.runnel.core.delivery.DeliverySpec;
 import io.runnel.connectors.source.RunnelRecord;
 import io.runnel.connectors.source.RunnelRecordDeserializer;
 import io.runnel.connectors.source.RunnelSource;

@@ -1,5 +1,7 @@
 package io.runnel.jobs.firehose;
 
+import io.runnel.core.delivery.DeliverySpec;
+import io.runnel.core.delivery.Prefix;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package io.runnel.jobs.firehose;
 
+import io.runnel.core.delivery.DeliverySpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.runnel.server.testing.Clients;

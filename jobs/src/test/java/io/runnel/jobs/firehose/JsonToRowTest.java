@@ -1,5 +1,7 @@
 package io.runnel.jobs.firehose;
 
+import io.runnel.core.delivery.DeliverySpec;
+import io.runnel.core.delivery.HiveType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.table.data.RowData;
 import org.junit.jupiter.api.Test;

@@ -34,10 +34,31 @@ public record Application(String name, String description, String runtime, Strin
         operations = List.copyOf(operations);
     }
 
-    /** The application's code: a jar on S3 (ZIPFILE) or SQL text (PLAINTEXT). */
+    /**
+     * The application's code: a jar on S3 (ZIPFILE), SQL text (PLAINTEXT), or one of Runnel's own jobs (RUNNEL_JOB:
+     * the entry class in runnel-jobs.jar and its arguments, a line each, in {@code text}).
+     */
     public record Code(String type, String text, String bucketArn, String fileKey, String objectVersion) {
+        public static final String RUNNEL_JOB = "RUNNEL_JOB";
+
+        public static Code runnelJob(String entryClass, List<String> arguments) {
+            List<String> lines = new ArrayList<>();
+            lines.add(entryClass);
+            lines.addAll(arguments);
+            return new Code(RUNNEL_JOB, String.join("\n", lines), null, null, null);
+        }
+
         public boolean isSql() {
             return "PLAINTEXT".equals(type);
+        }
+
+        public boolean isRunnelJob() {
+            return RUNNEL_JOB.equals(type);
+        }
+
+        /** A Runnel job's entry class and then its arguments. */
+        public List<String> runnelJobLines() {
+            return List.of(text.split("\n"));
         }
 
         /** The bucket of {@link #bucketArn()} ({@code arn:aws:s3:::bucket}). */
@@ -186,6 +207,11 @@ public record Application(String name, String description, String runtime, Strin
         return new Application(name, description, runtime, role, status, statusSince, version, versionUpdatedFrom, createdAt, updatedAt,
                 mode, code, propertyGroups, checkpointing, parallelism, monitoring, snapshotsEnabled, rollbackEnabled, tags,
                 run, job, snapshots, kept, failure, previous);
+    }
+
+    /** Starts an operation of the given type (StartApplication, UpdateApplication, ...), IN_PROGRESS from {@code now}. */
+    public Application withNewOperation(String type, long now, Long versionFrom, Long versionTo) {
+        return withOperation(new Operation(Applications.newOperationId(), type, "IN_PROGRESS", now, null, null, versionFrom, versionTo));
     }
 
     /** The operation under way, or null. */

@@ -176,6 +176,40 @@ public final class Applications implements AutoCloseable {
         return app;
     }
 
+    /** Saves a new application and starts it: how Runnel runs a job of its own, such as a delivery stream's. Control thread only. */
+    public Application launch(Application app) {
+        long now = System.currentTimeMillis();
+        return save(app.withStatus(ApplicationStatus.STARTING, now).withNewOperation("StartApplication", now, null, null));
+    }
+
+    /**
+     * Gives an application new code and checkpointing, as a new version: a running one is stopped with a snapshot
+     * and started again from it. Control thread only.
+     */
+    public Application reconfigure(Application app, Application.Code code, Application.Checkpointing checkpointing) {
+        long now = System.currentTimeMillis();
+        Application updated = app.updated(app.description(), app.runtime(), app.role(), code, app.propertyGroups(), checkpointing,
+                app.parallelism(), app.monitoring(), app.snapshotsEnabled(), app.rollbackEnabled(), now);
+        return switch (app.status()) {
+            case RUNNING -> save(updated.withStatus(ApplicationStatus.UPDATING, now)
+                    .withNewOperation("UpdateApplication", now, app.version(), updated.version()));
+            case READY -> save(updated.withoutPrevious().withNewOperation("UpdateApplication", now, app.version(), updated.version())
+                    .endingOperation("SUCCESSFUL", null, now));
+            default -> throw ApiException.resourceInUse("Application " + app.name() + " is in " + app.status()
+                    + " status; it can be updated only when it is READY or RUNNING.");
+        };
+    }
+
+    /** Deletes an application: at once without a job (or a runtime to stop it), else once its job is stopped. Control thread only. */
+    public void remove(Application app) {
+        if (app.job() == null || runtime == null) {
+            delete(app.name());
+        } else {
+            long now = System.currentTimeMillis();
+            save(app.endingOperation("CANCELLED", null, now).withStatus(ApplicationStatus.DELETING, now));
+        }
+    }
+
     /** Forgets an application at once (one without a job) and removes its files. Control thread only. */
     public void delete(String name) {
         ControlThread.await(metadata.removeDocument(KIND, name));

@@ -72,6 +72,10 @@ final class JobLauncher {
             if (app.code().isSql()) {
                 return new Code(runtime.jobsJar(), SQL_RUNNER, sqlArguments(app));
             }
+            if (app.code().isRunnelJob()) {
+                List<String> lines = app.code().runnelJobLines();
+                return new Code(runtime.jobsJar(), lines.get(0), lines.subList(1, lines.size()));
+            }
             Path jar = dir.resolve("code-v" + app.version() + ".jar");
             if (!Files.exists(jar)) {
                 Application.Code code = app.code();

@@ -69,6 +69,20 @@ public final class ObjectStore implements AutoCloseable {
         }
     }
 
+    public boolean bucketExists(String bucket) {
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+            return true;
+        } catch (NoSuchBucketException e) {
+            return false;
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     public boolean exists(String bucket, String key) {
         try {
             s3.headObject(b -> b.bucket(bucket).key(key));

@@ -46,6 +46,9 @@ import java.util.function.Function;
  */
 public final class Streams implements AutoCloseable {
 
+    /** A new stream's retention, as Kinesis's. */
+    public static final int DEFAULT_RETENTION_HOURS = 24;
+
     private static final Logger LOG = LoggerFactory.getLogger(Streams.class);
     private static final long HOUR_MS = 3_600_000L;
 
@@ -104,6 +107,21 @@ public final class Streams implements AutoCloseable {
     public StreamMetadata save(StreamMetadata stream) {
         await(metadata.put(stream));
         return stream;
+    }
+
+    /**
+     * Saves a new stream of evenly split shards; it is CREATING until its topic exists. Control thread only.
+     */
+    public StreamMetadata create(String name, StreamMetadata.StreamMode mode, int shardCount, Map<String, String> tags) {
+        long now = System.currentTimeMillis();
+        List<Shard> shards = new ArrayList<>();
+        List<io.runnel.core.HashKeyRange> ranges = io.runnel.core.HashKeyRange.uniform(shardCount);
+        for (int i = 0; i < shardCount; i++) {
+            shards.add(Shard.open(i, null, null, ranges.get(i), now));
+        }
+        // The stream's topic is created as the stream leaves CREATING; a failed attempt is retried then.
+        return save(new StreamMetadata(name, StreamStatus.CREATING, now, now, DEFAULT_RETENTION_HOURS, mode, shards, tags,
+                config.topicPrefix + name, Map.of()));
     }
 
     public int openShardCount() {

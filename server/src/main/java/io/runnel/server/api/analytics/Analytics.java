@@ -249,7 +249,7 @@ public final class Analytics {
         ObjectNode configuration = d.putObject("ApplicationConfigurationDescription");
         ObjectNode code = configuration.putObject("ApplicationCodeConfigurationDescription").put("CodeContentType", app.code().type());
         ObjectNode content = code.putObject("CodeContentDescription");
-        if (app.code().isSql()) {
+        if (app.code().isSql() || app.code().isRunnelJob()) {
             content.put("TextContent", app.code().text());
         } else {
             ObjectNode s3 = content.putObject("S3ApplicationCodeLocationDescription")
@@ -323,8 +323,7 @@ public final class Analytics {
 
     /** Starts an operation of the given type on the application (in memory; the caller saves). */
     static Application withNewOperation(Application app, String type, long now, Long versionFrom, Long versionTo) {
-        return app.withOperation(new Application.Operation(Applications.newOperationId(), type, "IN_PROGRESS", now, null, null,
-                versionFrom, versionTo));
+        return app.withNewOperation(type, now, versionFrom, versionTo);
     }
 
     /**

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.runnel.server.api.Request;
 import io.runnel.server.api.validation.Member;
 import io.runnel.server.applications.Application;
-import io.runnel.server.applications.ApplicationStatus;
 import io.runnel.server.http.ApiException;
 
 import java.util.List;
@@ -31,13 +30,7 @@ final class DeleteApplicationAction implements AnalyticsAction {
                 throw ApiException.invalidArgument("CreateTimestamp " + java.time.Instant.ofEpochMilli(createdAt)
                         + " is not the creation time of application " + name + ".");
             }
-            // Without a runtime nothing could stop its job: it is forgotten at once, as one without a job is.
-            if (app.job() == null || !analytics.applications.hasRuntime()) {
-                analytics.applications.delete(name);
-            } else {
-                analytics.applications.save(app.endingOperation("CANCELLED", null, System.currentTimeMillis())
-                        .withStatus(ApplicationStatus.DELETING, System.currentTimeMillis()));
-            }
+            analytics.applications.remove(app);
             return (JsonNode) Analytics.object();
         });
     }

@@ -1,16 +1,11 @@
 package io.runnel.server.api.kinesis;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.runnel.core.HashKeyRange;
-import io.runnel.core.Shard;
-import io.runnel.core.StreamMetadata;
 import io.runnel.core.StreamMetadata.StreamMode;
-import io.runnel.core.StreamStatus;
 import io.runnel.server.api.Request;
 import io.runnel.server.api.validation.Member;
 import io.runnel.server.http.ApiException;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,7 +15,6 @@ final class CreateStreamAction implements KinesisAction {
 
     /** Kinesis gives a new on-demand stream four shards. */
     private static final int ON_DEMAND_SHARDS = 4;
-    private static final int DEFAULT_RETENTION_HOURS = 24;
 
     @Override
     public List<Member> input() {
@@ -62,16 +56,7 @@ final class CreateStreamAction implements KinesisAction {
                 throw ApiException.invalidArgument("Failed to create stream " + name + " under account " + kinesis.config.accountId
                         + " because a given stream cannot have more than " + AddTagsToStreamAction.MAX_TAGS + " tags associated with it.");
             }
-            long now = System.currentTimeMillis();
-            List<Shard> shards = new ArrayList<>();
-            List<HashKeyRange> ranges = HashKeyRange.uniform(shardCount);
-            for (int i = 0; i < shardCount; i++) {
-                shards.add(Shard.open(i, null, null, ranges.get(i), now));
-            }
-            StreamMetadata stream = new StreamMetadata(name, StreamStatus.CREATING, now, now, DEFAULT_RETENTION_HOURS,
-                    mode, shards, tags, kinesis.config.topicPrefix + name, Map.of());
-            // The stream's topic is created as the stream leaves CREATING; a failed attempt is retried then.
-            kinesis.streams.save(stream);
+            kinesis.streams.create(name, mode, shardCount, tags);
             return Kinesis.object();
         });
     }

@@ -1,4 +1,4 @@
-package io.runnel.jobs.firehose;
+package io.runnel.core.delivery;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

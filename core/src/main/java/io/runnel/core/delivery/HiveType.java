@@ -1,4 +1,4 @@
-package io.runnel.jobs.firehose;
+package io.runnel.core.delivery;
 
 import java.io.Serializable;
 import java.util.ArrayList;
