@@ -154,7 +154,7 @@ final class AppBench {
         }
     }
 
-    private static JsonNode call(URI api, String target, JsonNode body) throws IOException, InterruptedException {
+    static JsonNode call(URI api, String target, JsonNode body) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(api).header("Content-Type", "application/x-amz-json-1.1")
                 .header("X-Amz-Target", target).POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
                 HttpResponse.BodyHandlers.ofString());

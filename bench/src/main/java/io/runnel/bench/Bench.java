@@ -16,8 +16,9 @@ public final class Bench {
             case "connector" -> ConnectorBench.run(rest);
             case "sql" -> SqlBench.run(rest);
             case "app" -> AppBench.run(rest);
+            case "firehose" -> FirehoseBench.run(rest);
             default -> {
-                System.err.println("usage: ./runnel bench streams|connector|sql|app");
+                System.err.println("usage: ./runnel bench streams|connector|sql|app|firehose");
                 System.exit(2);
             }
         }

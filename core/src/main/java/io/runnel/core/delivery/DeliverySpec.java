@@ -36,9 +36,10 @@ public record DeliverySpec(String name, long version, Source source, String dest
      *
      * @param startAtMillis for a topic, the arrival time to start from (MSK's ReadFromTimestamp), or null for its
      *                      beginning; a stream is read from its trim horizon
+     * @param bounded       read up to the end the source has when the job starts, then finish (a one-off backfill)
      */
-    public record Source(String bootstrapServers, String stream, String metadataTopic, String topic, Long startAtMillis)
-            implements Serializable {
+    public record Source(String bootstrapServers, String stream, String metadataTopic, String topic, Long startAtMillis,
+                         boolean bounded) implements Serializable {
     }
 
     /**

@@ -113,8 +113,9 @@ public final class Prefix implements Serializable {
         return keys;
     }
 
-    public boolean usesTimestamp() {
-        return parts.stream().anyMatch(p -> p.kind() == Kind.TIMESTAMP);
+    /** Whether records can evaluate it differently: it has a timestamp or a partition key (random-string is per writer). */
+    public boolean variesByRecord() {
+        return parts.stream().anyMatch(p -> p.kind() == Kind.TIMESTAMP || p.kind() == Kind.PARTITION_KEY);
     }
 
     /**

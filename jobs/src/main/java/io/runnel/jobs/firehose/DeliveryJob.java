@@ -88,27 +88,31 @@ public final class DeliveryJob {
     private static DataStream<Arrival> source(StreamExecutionEnvironment env, DeliverySpec spec) {
         DeliverySpec.Source source = spec.source();
         if (source.stream() != null) {
-            RunnelSource<Arrival> runnel = RunnelSource.<Arrival>builder()
+            RunnelSource.Builder<Arrival> runnel = RunnelSource.<Arrival>builder()
                     .bootstrapServers(source.bootstrapServers())
                     .stream(source.stream())
                     .metadataTopic(source.metadataTopic())
                     .startingPosition(StartingPosition.trimHorizon())
-                    .deserializer(new StreamRecords())
-                    .build();
-            return env.fromSource(runnel, WatermarkStrategy.noWatermarks(), "stream " + source.stream()).uid("source");
+                    .deserializer(new StreamRecords());
+            if (source.bounded()) {
+                runnel.bounded();
+            }
+            return env.fromSource(runnel.build(), WatermarkStrategy.noWatermarks(), "stream " + source.stream()).uid("source");
         }
         Properties properties = new Properties();
         properties.setProperty("partition.discovery.interval.ms", "10000");
-        KafkaSource<Arrival> kafka = KafkaSource.<Arrival>builder()
+        var kafka = KafkaSource.<Arrival>builder()
                 .setBootstrapServers(source.bootstrapServers())
                 .setTopics(source.topic())
                 .setGroupId("runnel-firehose-" + spec.name())
                 .setStartingOffsets(source.startAtMillis() == null ? OffsetsInitializer.earliest()
                         : OffsetsInitializer.timestamp(source.startAtMillis()))
                 .setDeserializer(new TopicRecords())
-                .setProperties(properties)
-                .build();
-        return env.fromSource(kafka, WatermarkStrategy.noWatermarks(), "topic " + source.topic()).uid("source");
+                .setProperties(properties);
+        if (source.bounded()) {
+            kafka.setBounded(OffsetsInitializer.latest());
+        }
+        return env.fromSource(kafka.build(), WatermarkStrategy.noWatermarks(), "topic " + source.topic()).uid("source");
     }
 
     private static final class StreamRecords implements RunnelRecordDeserializer<Arrival> {
@@ -149,9 +153,14 @@ public final class DeliveryJob {
         }
     }
 
-    /** Files roll at each checkpoint, which commits them, and sooner once they reach the buffer size. */
+    /**
+     * Files roll at each checkpoint, which commits them, and sooner once they reach the buffer size. The size is
+     * asked for every {@value #SIZE_CHECK_EVERY} records only: asking is a call on the file's stream.
+     */
     private static final class SizeOrCheckpoint extends CheckpointRollingPolicy<Routed, String> {
+        private static final int SIZE_CHECK_EVERY = 256;
         private final long maxBytes;
+        private transient int events;
 
         SizeOrCheckpoint(long maxBytes) {
             this.maxBytes = maxBytes;
@@ -159,7 +168,7 @@ public final class DeliveryJob {
 
         @Override
         public boolean shouldRollOnEvent(PartFileInfo<String> partFileState, Routed element) throws java.io.IOException {
-            return partFileState.getSize() >= maxBytes;
+            return ++events % SIZE_CHECK_EVERY == 0 && partFileState.getSize() >= maxBytes;
         }
 
         @Override

@@ -31,7 +31,6 @@ import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -65,15 +64,18 @@ public final class JsonToRow implements Serializable {
         }
     }
 
-    private static final DateTimeFormatter HIVE_TIMESTAMP = new DateTimeFormatterBuilder()
-            .appendPattern("yyyy-MM-dd[ ]['T']HH:mm[:ss]").optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
-            .optionalEnd().toFormatter(Locale.ROOT);
+    /** ISO-8601 ({@code T}, with {@code Z} or an offset or neither) and Hive's {@code yyyy-MM-dd HH:mm:ss[.fff]}. */
+    private static final DateTimeFormatter ISO_OR_HIVE = new DateTimeFormatterBuilder()
+            .appendPattern("uuuu-MM-dd[ ]['T']HH:mm[:ss]").optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+            .optionalEnd().optionalStart().appendOffsetId().optionalEnd()
+            .toFormatter(Locale.ROOT).withResolverStyle(java.time.format.ResolverStyle.STRICT);
 
     private final DeliverySpec.Conversion conversion;
     private final RowType rowType;
     private final List<HiveType> columnTypes;
     private final List<String> columnNames;
     private transient List<DateTimeFormatter> timestampFormats;
+    private transient Map<String, Integer> columnsByKey;
 
     public JsonToRow(DeliverySpec.Conversion conversion) {
         this.conversion = conversion;
@@ -123,24 +125,44 @@ public final class JsonToRow implements Serializable {
         if (!json.isObject()) {
             throw new ConversionException("The record is not a JSON object but " + describe(json) + ".");
         }
-        Map<String, JsonNode> byKey = keys(json, true);
+        // One pass over the record's members, each looked up among the columns: no map of the record is built.
+        Map<String, Integer> columns = columnsByKey();
+        boolean dots = !conversion.hiveJson() && conversion.dotsToUnderscores();
         GenericRowData row = new GenericRowData(columnNames.size());
-        for (int i = 0; i < columnNames.size(); i++) {
-            String column = columnNames.get(i);
-            String key = conversion.columnToJsonKey() == null ? null : conversion.columnToJsonKey().get(column);
-            JsonNode value = byKey.get(normalize(key == null ? column : key, false));
-            row.setField(i, value(value, columnTypes.get(i), column));
+        boolean[] seen = new boolean[columnNames.size()];
+        Iterator<Map.Entry<String, JsonNode>> fields = json.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> e = fields.next();
+            Integer i = columns.get(normalize(e.getKey(), dots));
+            if (i != null && !seen[i]) {
+                seen[i] = true;
+                row.setField(i, value(e.getValue(), columnTypes.get(i), columnNames.get(i)));
+            }
         }
         return row;
     }
 
-    /** An object's members by the name they match columns and fields by. */
-    private Map<String, JsonNode> keys(JsonNode object, boolean topLevel) {
+    /** Which column each JSON key fills, as the key reads once normalized (ColumnToJsonKeyMappings applied). */
+    private Map<String, Integer> columnsByKey() {
+        if (columnsByKey == null) {
+            Map<String, Integer> byKey = new HashMap<>();
+            for (int i = 0; i < columnNames.size(); i++) {
+                String column = columnNames.get(i);
+                String key = conversion.columnToJsonKey() == null ? null : conversion.columnToJsonKey().get(column);
+                byKey.putIfAbsent(normalize(key == null ? column : key, false), i);
+            }
+            columnsByKey = byKey;
+        }
+        return columnsByKey;
+    }
+
+    /** A struct's members by the name they match its fields by. */
+    private Map<String, JsonNode> keys(JsonNode object) {
         Map<String, JsonNode> byKey = new HashMap<>();
         Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> e = fields.next();
-            byKey.putIfAbsent(normalize(e.getKey(), !conversion.hiveJson() && conversion.dotsToUnderscores() && topLevel), e.getValue());
+            byKey.putIfAbsent(normalize(e.getKey(), false), e.getValue());
         }
         return byKey;
     }
@@ -184,14 +206,14 @@ public final class JsonToRow implements Serializable {
                 return integral(v, type, path, Long.MIN_VALUE, Long.MAX_VALUE);
             }
             case "float" -> {
-                double d = decimal(v, type, path).doubleValue();
+                double d = v.isNumber() ? v.doubleValue() : decimal(v, type, path).doubleValue();
                 if (Double.isFinite(d) && Math.abs(d) > Float.MAX_VALUE) {
                     throw new ConversionException("The value " + v + " of '" + path + "' is out of range for float.");
                 }
                 return (float) d;
             }
             case "double" -> {
-                return decimal(v, type, path).doubleValue();
+                return v.isNumber() ? v.doubleValue() : decimal(v, type, path).doubleValue();
             }
             case "decimal" -> {
                 BigDecimal d = decimal(v, type, path).setScale(type.scale(), RoundingMode.HALF_UP);
@@ -245,7 +267,7 @@ public final class JsonToRow implements Serializable {
                 if (!v.isObject()) {
                     throw mismatch(v, type, path);
                 }
-                Map<String, JsonNode> byKey = keys(v, false);
+                Map<String, JsonNode> byKey = keys(v);
                 GenericRowData row = new GenericRowData(type.fields().size());
                 for (int i = 0; i < type.fields().size(); i++) {
                     String field = type.fields().get(i);
@@ -258,6 +280,13 @@ public final class JsonToRow implements Serializable {
     }
 
     private static long integral(JsonNode v, HiveType type, String path, long min, long max) throws ConversionException {
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            long l = v.longValue();
+            if (l < min || l > max) {
+                throw new ConversionException("The value " + v + " of '" + path + "' is out of range for " + type.name() + ".");
+            }
+            return l;
+        }
         BigDecimal d = decimal(v, type, path);
         BigInteger i;
         try {
@@ -326,25 +355,101 @@ public final class JsonToRow implements Serializable {
                 // try the next format
             }
         }
-        try {
-            return OffsetDateTime.parse(text).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
-            // not ISO-8601 with an offset
+        long fast = fastTimestamp(text);
+        if (fast != NOT_A_TIMESTAMP) {
+            return fast;
         }
-        try {
-            return Instant.parse(text).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            // nor an instant
-        }
-        try {
-            return LocalDateTime.parse(text, HIVE_TIMESTAMP).toInstant(ZoneOffset.UTC).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            // nor Hive's form
+        // One pass, no exceptions: records arrive by the million, and a thrown parse error costs more than the parse.
+        java.text.ParsePosition position = new java.text.ParsePosition(0);
+        TemporalAccessor parsed = ISO_OR_HIVE.parseUnresolved(text, position);
+        if (parsed != null && position.getErrorIndex() < 0 && position.getIndex() == text.length()) {
+            try {
+                TemporalAccessor resolved = ISO_OR_HIVE.parse(text);
+                LocalDateTime local = LocalDateTime.of(LocalDate.from(resolved), java.time.LocalTime.from(resolved));
+                ZoneOffset offset = resolved.isSupported(ChronoField.OFFSET_SECONDS) ? ZoneOffset.from(resolved) : ZoneOffset.UTC;
+                return local.toInstant(offset).toEpochMilli();
+            } catch (java.time.DateTimeException e) {
+                throw mismatch(v, type, path); // such as a 31st of February
+            }
         }
         if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
             return integral(v, type, path, Long.MIN_VALUE, Long.MAX_VALUE);
         }
         throw mismatch(v, type, path);
+    }
+
+    private static final long NOT_A_TIMESTAMP = Long.MIN_VALUE;
+
+    /**
+     * The common layouts read by hand, as they are most of what arrives: {@code yyyy-MM-dd[T ]HH:mm:ss}, then
+     * optionally a fraction, then optionally {@code Z} or {@code +HH:MM}/{@code -HH:MM}. Anything else (or an
+     * impossible date) is {@link #NOT_A_TIMESTAMP}, for the general parser to read or refuse.
+     */
+    static long fastTimestamp(String t) {
+        int n = t.length();
+        if (n < 19 || t.charAt(4) != '-' || t.charAt(7) != '-' || (t.charAt(10) != 'T' && t.charAt(10) != ' ')
+                || t.charAt(13) != ':' || t.charAt(16) != ':') {
+            return NOT_A_TIMESTAMP;
+        }
+        int year = digits(t, 0, 4);
+        int month = digits(t, 5, 2);
+        int day = digits(t, 8, 2);
+        int hour = digits(t, 11, 2);
+        int minute = digits(t, 14, 2);
+        int second = digits(t, 17, 2);
+        if ((year | month | day | hour | minute | second) < 0 || month < 1 || month > 12 || day < 1
+                || day > java.time.YearMonth.of(year, month).lengthOfMonth() || hour > 23 || minute > 59 || second > 59) {
+            return NOT_A_TIMESTAMP;
+        }
+        int i = 19;
+        long nanos = 0;
+        if (i < n && t.charAt(i) == '.') {
+            int start = ++i;
+            while (i < n && Character.isDigit(t.charAt(i)) && i - start < 9) {
+                nanos = nanos * 10 + (t.charAt(i) - '0');
+                i++;
+            }
+            if (i == start) {
+                return NOT_A_TIMESTAMP;
+            }
+            for (int k = i - start; k < 9; k++) {
+                nanos *= 10;
+            }
+        }
+        int offsetSeconds = 0;
+        if (i < n && t.charAt(i) == 'Z') {
+            i++;
+        } else if (i < n && (t.charAt(i) == '+' || t.charAt(i) == '-')) {
+            if (i + 6 != n || t.charAt(i + 3) != ':') {
+                return NOT_A_TIMESTAMP;
+            }
+            int oh = digits(t, i + 1, 2);
+            int om = digits(t, i + 4, 2);
+            if ((oh | om) < 0 || oh > 18 || om > 59) {
+                return NOT_A_TIMESTAMP;
+            }
+            offsetSeconds = (t.charAt(i) == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+            i += 6;
+        }
+        if (i != n) {
+            return NOT_A_TIMESTAMP;
+        }
+        long days = LocalDate.of(year, month, day).toEpochDay();
+        long seconds = days * 86_400 + hour * 3600L + minute * 60L + second - offsetSeconds;
+        return seconds * 1000 + nanos / 1_000_000;
+    }
+
+    /** The decimal number in {@code t[from, from + count)}, or -1 if those are not all digits. */
+    private static int digits(String t, int from, int count) {
+        int value = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     /** HiveJsonSerDe's TimestampFormats, "millis" as null. */

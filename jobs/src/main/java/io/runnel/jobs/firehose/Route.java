@@ -47,6 +47,8 @@ final class Route extends ProcessFunction<Arrival, Routed> {
     private transient Scope scope;
     private transient ObjectMapper json;
     private transient String randomString;
+    /** The folder of every record when the prefix has no expression that varies by record. */
+    private transient String constantBucket;
 
     Route(DeliverySpec spec) {
         this.spec = spec;
@@ -71,6 +73,7 @@ final class Route extends ProcessFunction<Arrival, Routed> {
             random[i] = RANDOM_CHARS[rnd.nextInt(RANDOM_CHARS.length)];
         }
         randomString = new String(random);
+        constantBucket = prefix.variesByRecord() ? null : bucket(prefix.evaluate(0, null, Map.of(), randomString));
     }
 
     @Override
@@ -109,7 +112,8 @@ final class Route extends ProcessFunction<Arrival, Routed> {
                 return;
             }
         }
-        out.collect(new Routed(bucket(prefix.evaluate(record.arrivalTime(), null, partition, randomString)), value));
+        out.collect(new Routed(constantBucket != null ? constantBucket
+                : bucket(prefix.evaluate(record.arrivalTime(), null, partition, randomString)), value));
     }
 
     private static final class PartitioningException extends Exception {

@@ -158,7 +158,7 @@ class DeliveryJobTest {
 
     private static DeliverySpec.Source streamSource(String stream) {
         return new DeliverySpec.Source(RunnelServerExtension.server().server.bootstrapServers(), stream,
-                RunnelServerExtension.server().config.metadataTopic, null, null);
+                RunnelServerExtension.server().config.metadataTopic, null, null, false);
     }
 
     private static JobClient start(DeliverySpec spec) throws Exception {

@@ -70,6 +70,12 @@ class JsonToRowTest {
                 Long.toString(expected), "\"" + expected + "\"")) {
             assertThat(convert(conversion, "{\"at\": " + value + "}").getTimestamp(0, 3).getMillisecond()).as(value).isEqualTo(expected);
         }
+        assertThat(convert(conversion, "{\"at\": \"2026-03-04T05:06:07.5-01:30\"}").getTimestamp(0, 3).getMillisecond())
+                .isEqualTo(Instant.parse("2026-03-04T06:36:07.500Z").toEpochMilli());
+        assertThat(convert(conversion, "{\"at\": \"2026-03-04T05:06\"}").getTimestamp(0, 3).getMillisecond())
+                .isEqualTo(Instant.parse("2026-03-04T05:06:00Z").toEpochMilli());
+        assertThatThrownBy(() -> convert(conversion, "{\"at\": \"2026-02-30T00:00:00Z\"}")).hasMessageContaining("cannot be read as timestamp");
+        assertThatThrownBy(() -> convert(conversion, "{\"at\": \"2026-03-04T05:06:07+2\"}")).hasMessageContaining("cannot be read as timestamp");
         DeliverySpec.Conversion hive = new DeliverySpec.Conversion(List.of(column("at", "timestamp")), true, true, Map.of(), false,
                 List.of("dd/MM/yyyy HH:mm"), "SNAPPY", null);
         assertThat(convert(hive, "{\"at\": \"04/03/2026 05:06\"}").getTimestamp(0, 3).getMillisecond())

@@ -109,13 +109,13 @@ public final class DeliveryConfiguration {
 
     private DeliverySpec.Source source(DeliveryStream stream) {
         return switch (stream.type()) {
-            case "DirectPut" -> new DeliverySpec.Source(bootstrapServers, stream.internalStream(), config.metadataTopic, null, null);
+            case "DirectPut" -> new DeliverySpec.Source(bootstrapServers, stream.internalStream(), config.metadataTopic, null, null, false);
             case "KinesisStreamAsSource" -> new DeliverySpec.Source(bootstrapServers,
-                    streamOfArn(stream.source().path("KinesisStreamARN").asText()), config.metadataTopic, null, null);
+                    streamOfArn(stream.source().path("KinesisStreamARN").asText()), config.metadataTopic, null, null, false);
             case "MSKAsSource" -> new DeliverySpec.Source(bootstrapServers, null, null, stream.source().path("TopicName").asText(),
                     stream.source().hasNonNull("ReadFromTimestamp")
                             ? io.runnel.server.api.Request.timestampMillis(stream.source().get("ReadFromTimestamp"),
-                            io.runnel.server.http.WireFormat.JSON) : null);
+                            io.runnel.server.http.WireFormat.JSON) : null, false);
             default -> throw ApiException.invalidArgument("DeliveryStreamType " + stream.type() + " is not supported by Runnel; "
                     + "it delivers DirectPut, KinesisStreamAsSource and MSKAsSource delivery streams.");
         };
