@@ -88,6 +88,17 @@ public final class DeliveryStreams {
                 Map.of("runnel:firehose", "internal stream of a delivery stream"))));
     }
 
+    /**
+     * Waits (on an I/O thread) until a new internal stream is ACTIVE, at most {@code timeout}: past it, PutRecord
+     * answers a retryable ServiceUnavailableException until the stream is.
+     */
+    public void awaitActive(String internalStream, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.find(internalStream).map(s -> s.status() == StreamStatus.CREATING).orElse(false) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
     /** Starts the delivery job of a new delivery stream. Control thread only. */
     public void launch(DeliveryStream stream, DeliverySpec spec, long checkpointIntervalMs) {
         long now = System.currentTimeMillis();

@@ -117,8 +117,17 @@ final class CreateDeliveryStreamAction implements FirehoseAction {
                         firehose.deliveryStreams.launch(stream, spec, DeliveryConfiguration.checkpointIntervalMs(destination));
                         return (JsonNode) Firehose.object().put("DeliveryStreamARN", firehose.arn(name));
                     });
-                });
+                })
+                // Answered once PutRecord can take records: when the internal stream that keeps them is ACTIVE.
+                .thenApplyAsync(response -> {
+                    if (internal != null) {
+                        firehose.deliveryStreams.awaitActive(internal, INTERNAL_STREAM_WAIT);
+                    }
+                    return response;
+                }, applications.io());
     }
+
+    private static final java.time.Duration INTERNAL_STREAM_WAIT = java.time.Duration.ofSeconds(30);
 
     private static JsonNode requireSource(Request request, String member, String type) {
         if (!request.has(member)) {
