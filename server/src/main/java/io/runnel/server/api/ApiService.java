@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * One AWS JSON-protocol service on the API port: the operations an {@code X-Amz-Target} of
@@ -22,6 +23,12 @@ public interface ApiService {
 
     /** An operation: the shape its input is validated against, and what it does with a valid request. */
     record Operation(List<Member> input, Function<Request, CompletableFuture<JsonNode>> handler) {
+    }
+
+    /** A service whose operations are actions sharing {@code service}, by operation name. */
+    static <S> ApiService of(String target, Map<String, ? extends ApiAction<S>> actions, S service) {
+        return of(target, actions.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey,
+                e -> new Operation(e.getValue().input(), request -> e.getValue().handle(request, service)))));
     }
 
     /** A service of a fixed set of operations, built once: shapes hold compiled patterns. */

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 
 import static java.util.Map.entry;
 
@@ -60,8 +59,7 @@ public final class Analytics {
     }
 
     public ApiService service() {
-        return ApiService.of(SERVICE, ACTIONS.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey,
-                e -> new ApiService.Operation(e.getValue().input(), request -> e.getValue().handle(request, this)))));
+        return ApiService.of(SERVICE, ACTIONS, this);
     }
 
     static ObjectNode object() {

@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 
 import static java.util.Map.entry;
 
@@ -63,8 +62,7 @@ public final class Firehose {
     }
 
     public ApiService service() {
-        return ApiService.of(SERVICE, ACTIONS.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey,
-                e -> new ApiService.Operation(e.getValue().input(), request -> e.getValue().handle(request, this)))));
+        return ApiService.of(SERVICE, ACTIONS, this);
     }
 
     static ObjectNode object() {

@@ -11,7 +11,6 @@ import io.runnel.server.http.WireFormat;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 
 import static java.util.Map.entry;
 
@@ -41,8 +40,7 @@ public final class Glue {
     }
 
     public ApiService service() {
-        return ApiService.of(SERVICE, ACTIONS.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey,
-                e -> new ApiService.Operation(e.getValue().input(), request -> e.getValue().handle(request, this)))));
+        return ApiService.of(SERVICE, ACTIONS, this);
     }
 
     static ObjectNode object() {

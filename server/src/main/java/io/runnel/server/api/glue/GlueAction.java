@@ -1,16 +1,7 @@
 package io.runnel.server.api.glue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.runnel.server.api.Request;
-import io.runnel.server.api.validation.Member;
-
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import io.runnel.server.api.ApiAction;
 
 /** One operation of the Glue Data Catalog API: the shape of its input and what it does with a valid request. */
-interface GlueAction {
-
-    List<Member> input();
-
-    CompletableFuture<JsonNode> handle(Request request, Glue glue);
+interface GlueAction extends ApiAction<Glue> {
 }

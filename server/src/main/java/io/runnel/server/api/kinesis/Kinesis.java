@@ -18,7 +18,6 @@ import io.runnel.server.streams.Streams;
 
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,12 +72,7 @@ public final class Kinesis {
 
     /** The Kinesis API and Runnel's own stream operations, as services of the API port. */
     public List<ApiService> services() {
-        return List.of(ApiService.of(SERVICE, operations(ACTIONS)), ApiService.of(RUNNEL_SERVICE, operations(RUNNEL_ACTIONS)));
-    }
-
-    private Map<String, ApiService.Operation> operations(Map<String, KinesisAction> actions) {
-        return actions.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey,
-                e -> new ApiService.Operation(e.getValue().input(), request -> e.getValue().handle(request, this))));
+        return List.of(ApiService.of(SERVICE, ACTIONS, this), ApiService.of(RUNNEL_SERVICE, RUNNEL_ACTIONS, this));
     }
 
     static CompletableFuture<JsonNode> done(JsonNode response) {
