@@ -184,12 +184,23 @@ class DeliveryJobTest {
         }
     }
 
-    /** Files the sink has committed: in-progress files are hidden (their names start with a dot). */
+    /**
+     * Files the sink has committed: in-progress files are hidden (their names start with a dot). A file committed
+     * while the folder is walked vanishes under its hidden name: the walk is then made again.
+     */
     private static Stream<Path> committed(Path root) throws IOException {
         if (!Files.exists(root)) {
             return Stream.empty();
         }
-        return Files.walk(root).filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."));
+        while (true) {
+            try (Stream<Path> files = Files.walk(root)) {
+                return files.filter(f -> !f.getFileName().toString().startsWith(".")).filter(Files::isRegularFile).toList().stream();
+            } catch (UncheckedIOException e) {
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static List<Row> readRows(Path root) throws IOException {
