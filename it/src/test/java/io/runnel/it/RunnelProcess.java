@@ -138,8 +138,19 @@ final class RunnelProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        // Taken first: once the server is gone its runtime is no longer its descendant.
+        List<ProcessHandle> runtime = children();
         if (process.isAlive()) {
             kill();
+        }
+        // The runtime sees its parent gone and stops; waiting for it keeps it from writing into a data dir being removed.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (ProcessHandle child : runtime) {
+            try {
+                child.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                child.destroyForcibly();
+            }
         }
     }
 }

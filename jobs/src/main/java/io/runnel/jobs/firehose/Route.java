@@ -66,7 +66,8 @@ final class Route extends ProcessFunction<Arrival, Routed> {
             BuiltinFunctionLoader.getInstance().loadFunctions(Versions.JQ_1_6, scope);
             query = JsonQuery.compile(spec.partitionQuery(), Versions.JQ_1_6);
         }
-        json = new ObjectMapper();
+        // A record is one JSON value: what follows it makes the record malformed, not silently shorter.
+        json = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         char[] random = new char[11];
         SecureRandom rnd = new SecureRandom();
         for (int i = 0; i < random.length; i++) {

@@ -62,11 +62,16 @@ public final class DeliveryConfiguration {
         return Math.max(1, seconds) * 1000L;
     }
 
+    /** Whether a destination converts records: DataFormatConversionConfiguration given and not disabled. */
+    public static boolean converting(JsonNode destination) {
+        JsonNode c = destination.get("DataFormatConversionConfiguration");
+        return c != null && c.isObject() && c.path("Enabled").asBoolean(true);
+    }
+
     public DeliverySpec spec(DeliveryStream stream) {
         JsonNode d = stream.destination();
         String bucket = bucket(d.path("BucketARN").asText());
-        boolean converting = d.path("DataFormatConversionConfiguration").path("Enabled").asBoolean(
-                d.has("DataFormatConversionConfiguration"));
+        boolean converting = converting(d);
         DeliverySpec.Conversion conversion = converting ? conversion(d.path("DataFormatConversionConfiguration")) : null;
         String compression = d.path("CompressionFormat").asText("UNCOMPRESSED");
         if (conversion != null && !compression.equals("UNCOMPRESSED")) {

@@ -109,6 +109,10 @@ public final class Firehose {
                 throw ApiException.resourceNotFound("The internal stream " + stream.internalStream() + " of delivery stream " + name
                         + " is gone; delete and create the delivery stream again.");
             }
+            if (internal.status() == io.runnel.core.StreamStatus.DELETING) {
+                throw ApiException.resourceNotFound("Firehose " + name + " is being deleted: its internal stream "
+                        + stream.internalStream() + " takes no more records.");
+            }
             if (internal.status() == io.runnel.core.StreamStatus.CREATING) {
                 // Retried by the SDKs: the stream that makes records durable is ACTIVE within --create-stream-ms.
                 throw new ApiException("ServiceUnavailableException", 503, "Firehose " + name + " is being created; its records "
@@ -166,24 +170,25 @@ public final class Firehose {
         ArrayNode destinations = d.putArray("Destinations");
         ObjectNode destination = destinations.addObject().put("DestinationId", DESTINATION_ID);
         ObjectNode s3 = stream.destination().deepCopy();
-        if (!s3.has("BufferingHints")) {
+        // A member given as null is one not given.
+        if (!(s3.get("BufferingHints") instanceof ObjectNode)) {
             s3.putObject("BufferingHints");
         }
         ObjectNode hints = (ObjectNode) s3.get("BufferingHints");
-        boolean converting = s3.path("DataFormatConversionConfiguration").path("Enabled").asBoolean(s3.has("DataFormatConversionConfiguration"));
+        boolean converting = DeliveryConfiguration.converting(s3);
         if (!hints.has("SizeInMBs")) {
             hints.put("SizeInMBs", converting ? 128 : 5);
         }
         if (!hints.has("IntervalInSeconds")) {
             hints.put("IntervalInSeconds", 300);
         }
-        if (!s3.has("CompressionFormat")) {
+        if (!s3.hasNonNull("CompressionFormat")) {
             s3.put("CompressionFormat", "UNCOMPRESSED");
         }
-        if (!s3.has("EncryptionConfiguration")) {
+        if (!s3.hasNonNull("EncryptionConfiguration")) {
             s3.putObject("EncryptionConfiguration").put("NoEncryptionConfig", "NoEncryption");
         }
-        if (!s3.has("S3BackupMode")) {
+        if (!s3.hasNonNull("S3BackupMode")) {
             s3.put("S3BackupMode", "Disabled");
         }
         destination.set("ExtendedS3DestinationDescription", s3);

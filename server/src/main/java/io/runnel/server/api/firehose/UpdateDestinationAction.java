@@ -49,6 +49,11 @@ final class UpdateDestinationAction implements FirehoseAction {
                 throw ApiException.badRequest("ConcurrentModificationException", "Firehose " + name + " has version "
                         + current.version() + ", not " + request.string("CurrentDeliveryStreamVersionId") + ".");
             }
+            String status = Firehose.status(firehose.deliveryStreams.application(current));
+            if (!status.equals("ACTIVE")) {
+                throw ApiException.resourceInUse("Firehose " + name + " is in " + status + " state; its destination can be "
+                        + "updated once it is ACTIVE.");
+            }
             ObjectNode merged = current.destination().deepCopy();
             merge(merged, update);
             DeliveryStream updated = current.withDestination(merged, System.currentTimeMillis());

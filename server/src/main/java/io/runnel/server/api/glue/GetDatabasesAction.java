@@ -27,7 +27,7 @@ final class GetDatabasesAction implements GlueAction {
         ObjectNode response = Glue.object();
         var list = response.putArray("DatabaseList");
         databases.stream().skip(from).limit(limit).forEach(d -> list.add(glue.describe(d)));
-        if (databases.size() > from + limit) {
+        if (databases.size() > (long) from + limit) {
             response.put("NextToken", Integer.toString(from + limit));
         }
         return Glue.done(response);

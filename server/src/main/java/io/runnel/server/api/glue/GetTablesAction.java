@@ -40,7 +40,7 @@ final class GetTablesAction implements GlueAction {
         ObjectNode response = Glue.object();
         var list = response.putArray("TableList");
         tables.stream().skip(from).limit(limit).forEach(t -> list.add(glue.describe(t)));
-        if (tables.size() > from + limit) {
+        if (tables.size() > (long) from + limit) {
             response.put("NextToken", Integer.toString(from + limit));
         }
         return Glue.done(response);

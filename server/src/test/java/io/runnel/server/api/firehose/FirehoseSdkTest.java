@@ -139,7 +139,7 @@ class FirehoseSdkTest {
                 .isInstanceOf(ConcurrentModificationException.class);
         assertThatThrownBy(() -> firehose.updateDestination(r -> r.deliveryStreamName("orders-lake").currentDeliveryStreamVersionId("1")
                 .destinationId("destinationId-000000000001").extendedS3DestinationUpdate(u -> u.bufferingHints(b -> b.intervalInSeconds(60)))))
-                .isInstanceOf(ResourceInUseException.class).hasMessageContaining("STARTING");
+                .isInstanceOf(ResourceInUseException.class).hasMessageContaining("Firehose orders-lake is in CREATING state");
         assertThatThrownBy(() -> firehose.startDeliveryStreamEncryption(r -> r.deliveryStreamName("orders-lake")))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("not supported");
 
