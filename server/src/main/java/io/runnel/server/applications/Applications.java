@@ -57,6 +57,9 @@ public final class Applications implements AutoCloseable {
     private static final long IDLE_TICK_MS = 500;
     /** How many times a submission that failed for want of the cluster or S3 is tried before the start fails. */
     private static final int SUBMIT_ATTEMPTS = 8;
+    /** How long a Runnel job that failed for good waits before it starts again. */
+    private static final long RELAUNCH_PAUSE_MS = 5_000;
+    private static final long HEALTH_CHECK_MS = 2_000;
     private static final char[] ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final DateTimeFormatter SNAPSHOT_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
@@ -79,6 +82,9 @@ public final class Applications implements AutoCloseable {
 
     private record Retry(int attempts, long notBefore) {
     }
+
+    /** When each running application's health was last looked at (System.nanoTime). Control thread only. */
+    private final Map<String, Long> healthChecked = new HashMap<>();
 
     /** @param runtime where jobs run, or null when the server runs none ({@code --flink none}) */
     public Applications(MetadataLog metadata, FlinkRuntime runtime, FlinkRuntime.Context context, ObjectStore store) {
@@ -213,6 +219,8 @@ public final class Applications implements AutoCloseable {
     /** Forgets an application at once (one without a job) and removes its files. Control thread only. */
     public void delete(String name) {
         ControlThread.await(metadata.removeDocument(KIND, name));
+        healthChecked.remove(name);
+        retries.remove(name);
         if (runtime != null) {
             java.nio.file.Path files = runtime.workDir().resolve("applications").resolve(name);
             io.execute(() -> {
@@ -395,7 +403,26 @@ public final class Applications implements AutoCloseable {
             showRestartCause(app, job);
         } else if (job.snapshotName() != null && state != null) {
             snapshotting(app, job);
+        } else if ("RUNNING".equals(state) && app.checkpointing().enabled()) {
+            checkHealth(app, job);
         }
+    }
+
+    /**
+     * Shows a failure the running job restarted after until a checkpoint completes after it: a job that restarts
+     * again and again goes on showing why, one that recovered stops showing it. Looked at every few seconds.
+     */
+    private void checkHealth(Application app, Application.Job job) {
+        long now = System.nanoTime();
+        Long last = healthChecked.get(app.name());
+        if (last != null && now - last < TimeUnit.MILLISECONDS.toNanos(HEALTH_CHECK_MS)) {
+            return;
+        }
+        healthChecked.put(app.name(), now);
+        track(app, runtime.rest().failureSinceCheckpoint(job.id()), failure -> change(() -> current(app, job).map(current -> {
+            String shown = failure.map(f -> trim("The application's Flink job restarted after: " + f)).orElse(null);
+            return Objects.equals(shown, current.failure()) ? null : save(current.withFailure(shown));
+        }).orElse(null)));
     }
 
     /** A job that restarts again and again stays RUNNING, as on Managed Flink; what makes it restart is shown meanwhile. */
@@ -649,14 +676,18 @@ public final class Applications implements AutoCloseable {
                 return save(current.withJob(job.withSubmitted(System.currentTimeMillis()))); // an earlier attempt got through
             }
             String message = error.getMessage();
-            if (!(error instanceof FlinkError) && !(error instanceof JobLauncher.ApplicationFailure)) {
-                int attempts = retry == null ? 1 : retry.attempts() + 1;
-                if (attempts < SUBMIT_ATTEMPTS) {
-                    long pauseMs = Math.min(30_000, 500L << attempts);
-                    retries.put(app.name(), new Retry(attempts, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMs)));
-                    LOG.warn("application {}: could not submit its job ({}); trying again in {} ms", app.name(), error.toString(), pauseMs);
-                    return null;
-                }
+            int attempts = retry == null ? 1 : retry.attempts() + 1;
+            boolean mayPass = !(error instanceof FlinkError) && !(error instanceof JobLauncher.ApplicationFailure);
+            // Runnel's own jobs are tried until they run: their service has no one to start them again.
+            if (mayPass && attempts < SUBMIT_ATTEMPTS || current.code().isRunnelJob()) {
+                long pauseMs = Math.min(30_000, 500L << Math.min(attempts, 6));
+                retries.put(app.name(), new Retry(attempts, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMs)));
+                String detail = error instanceof FlinkError flink ? flink.detail() : error.toString();
+                LOG.warn("application {}: could not submit its job ({}); trying again in {} ms", app.name(), detail, pauseMs);
+                String shown = trim("Could not submit the application's job: " + detail);
+                return current.code().isRunnelJob() && !shown.equals(current.failure()) ? save(current.withFailure(shown)) : null;
+            }
+            if (mayPass) {
                 message = "Could not submit the application's job after " + attempts + " attempts: " + error;
             }
             retries.remove(app.name());
@@ -674,6 +705,10 @@ public final class Applications implements AutoCloseable {
 
     /** The job ended on its own: finished (a bounded job), cancelled from outside, or failed for good. */
     private void jobEnded(Application app, Application.Job job, String state) {
+        if (state.equals("FAILED") && app.code().isRunnelJob()) {
+            relaunch(app, job);
+            return;
+        }
         CompletableFuture<Optional<String>> failure = state.equals("FAILED") ? runtime.rest().latestFailure(job.id())
                 : CompletableFuture.completedFuture(Optional.empty());
         track(app, failure, cause -> change(() -> {
@@ -688,6 +723,29 @@ public final class Applications implements AutoCloseable {
             }
             Application ended = withoutJob(current.withoutPrevious(), at).withStatus(ApplicationStatus.READY, at).withFailure(message);
             return save(message == null ? ended.endingOperation("SUCCESSFUL", null, at) : ended.endingOperation("FAILED", trim(message), at));
+        }));
+    }
+
+    /**
+     * Runnel's own jobs (a delivery stream's) run until their service deletes them: one that failed for good starts
+     * again, after a pause, from its newest checkpoint, so that what it had committed is neither lost nor repeated.
+     */
+    private void relaunch(Application app, Application.Job job) {
+        CompletableFuture<Optional<String>> cause = runtime.rest().latestFailure(job.id());
+        CompletableFuture<Optional<String>> checkpoint = CompletableFuture.supplyAsync(
+                () -> checkpoints.latest(runtime.checkpointDir(), job.id()), io);
+        track(app, cause.thenCombine(checkpoint, Map::entry), found -> change(() -> {
+            Application current = current(app, job).orElse(null);
+            if (current == null) {
+                return null;
+            }
+            String message = trim("The application's Flink job failed: " + found.getKey().orElse("Flink gave no cause"));
+            String from = found.getValue().orElse(job.restoreFrom());
+            LOG.warn("application {}: {}; it starts again in {} ms from {}", app.name(), message, RELAUNCH_PAUSE_MS,
+                    from == null ? "scratch" : from);
+            retries.put(app.name(), new Retry(0, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RELAUNCH_PAUSE_MS)));
+            launch(current.withStatus(ApplicationStatus.STARTING, System.currentTimeMillis()).withFailure(message), from);
+            return null;
         }));
     }
 

@@ -159,10 +159,23 @@ public final class FlinkRest implements AutoCloseable {
         });
     }
 
-    /** Where a job's newest completed checkpoint is, if it has one. */
-    public CompletableFuture<Optional<String>> latestCheckpoint(String jobId) {
-        return call(HttpMethod.GET, "/jobs/" + jobId + "/checkpoints", null, TIMEOUT_MS).thenApply(json ->
-                Optional.ofNullable(json.path("latest").path("completed").path("external_path").asText(null)));
+    /**
+     * The newest failure of a job that no checkpoint has completed since, in short: what keeps it from making
+     * progress, if anything does. A job that checkpointed after its last failure has recovered from it.
+     */
+    public CompletableFuture<Optional<String>> failureSinceCheckpoint(String jobId) {
+        return call(HttpMethod.GET, "/jobs/" + jobId + "/exceptions?maxExceptions=1", null, TIMEOUT_MS).thenCompose(exceptions -> {
+            JsonNode entries = exceptions.path("exceptionHistory").path("entries");
+            if (entries.isEmpty()) {
+                return CompletableFuture.completedFuture(Optional.<String>empty());
+            }
+            JsonNode latest = entries.get(0);
+            return call(HttpMethod.GET, "/jobs/" + jobId + "/checkpoints", null, TIMEOUT_MS).thenApply(checkpoints -> {
+                long checkpointed = checkpoints.path("latest").path("completed").path("latest_ack_timestamp").asLong(0);
+                return checkpointed > latest.path("timestamp").asLong(0) ? Optional.<String>empty()
+                        : Optional.of(shortMessage(latest.path("stacktrace").asText(latest.path("exceptionName").asText())));
+            });
+        });
     }
 
     private CompletableFuture<JsonNode> call(HttpMethod method, String path, JsonNode body, long timeoutMs) {

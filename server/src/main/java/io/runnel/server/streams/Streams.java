@@ -124,6 +124,11 @@ public final class Streams implements AutoCloseable {
                 config.topicPrefix + name, Map.of()));
     }
 
+    /** Whether a topic exists on Runnel's Kafka cluster, whether or not it is a stream's. */
+    public CompletableFuture<Boolean> topicExists(String topic) {
+        return admin.listTopics().names().toCompletionStage().toCompletableFuture().thenApply(names -> names.contains(topic));
+    }
+
     public int openShardCount() {
         return metadata.all().stream().filter(s -> s.status() != StreamStatus.DELETING)
                 .mapToInt(s -> s.openShards().size()).sum();

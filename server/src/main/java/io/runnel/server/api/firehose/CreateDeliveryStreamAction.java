@@ -89,15 +89,19 @@ final class CreateDeliveryStreamAction implements FirehoseAction {
             throw ApiException.invalidArgument("MSKClusterARN " + source.path("MSKClusterARN").asText() + " is not the ARN of a Kafka "
                     + "cluster (arn:aws:kafka:...); Runnel delivers from its own Kafka cluster's topics.");
         }
-        String bucket = DeliveryConfiguration.bucket(destination.path("BucketARN").asText());
         var applications = firehose.deliveryStreams.applications();
-        return CompletableFuture.supplyAsync(() -> applications.store().bucketExists(bucket), applications.io())
-                .thenCompose(exists -> {
-                    if (!exists) {
-                        throw ApiException.invalidArgument("The bucket " + bucket + " (" + destination.path("BucketARN").asText()
-                                + ") does not exist on Runnel's S3 endpoint; create it first (aws s3 mb s3://" + bucket + ").");
-                    }
-                    return firehose.deliveryStreams.change(() -> {
+        CompletableFuture<Void> checked = firehose.requireBucket(destination.path("BucketARN").asText());
+        if (type.equals("MSKAsSource")) {
+            String topic = spec.source().topic();
+            checked = checked.thenCompose(ok -> firehose.deliveryStreams.streams().topicExists(topic)).thenAccept(exists -> {
+                if (!exists) {
+                    throw ApiException.invalidArgument("The topic " + topic + " does not exist on the Kafka cluster "
+                            + source.path("MSKClusterARN").asText() + " (Runnel's own Kafka cluster).");
+                }
+            });
+        }
+        return checked
+                .thenCompose(ok -> firehose.deliveryStreams.change(() -> {
                         if (firehose.deliveryStreams.find(name).isPresent()) {
                             throw ApiException.resourceInUse("Firehose " + name + " under accountId " + firehose.config.accountId
                                     + " already exists");
@@ -116,8 +120,7 @@ final class CreateDeliveryStreamAction implements FirehoseAction {
                         firehose.deliveryStreams.save(stream);
                         firehose.deliveryStreams.launch(stream, spec, DeliveryConfiguration.checkpointIntervalMs(destination));
                         return (JsonNode) Firehose.object().put("DeliveryStreamARN", firehose.arn(name));
-                    });
-                })
+                    }))
                 // Answered once PutRecord can take records: when the internal stream that keeps them is ACTIVE.
                 .thenApplyAsync(response -> {
                     if (internal != null) {

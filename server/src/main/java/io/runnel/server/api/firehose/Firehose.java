@@ -85,6 +85,18 @@ public final class Firehose {
         return "arn:aws:firehose:" + config.region + ":" + config.accountId + ":deliverystream/" + name;
     }
 
+    /** Completes once the bucket a BucketARN names is known to exist on the S3 endpoint; fails if it does not. */
+    CompletableFuture<Void> requireBucket(String bucketArn) {
+        String bucket = DeliveryConfiguration.bucket(bucketArn);
+        var applications = deliveryStreams.applications();
+        return CompletableFuture.supplyAsync(() -> applications.store().bucketExists(bucket), applications.io()).thenAccept(exists -> {
+            if (!exists) {
+                throw ApiException.invalidArgument("The bucket " + bucket + " (" + bucketArn + ") does not exist on Runnel's S3 "
+                        + "endpoint; create it first (aws s3 mb s3://" + bucket + ").");
+            }
+        });
+    }
+
     static Map<String, String> tags(JsonNode list) {
         Map<String, String> tags = new TreeMap<>();
         if (list != null) {

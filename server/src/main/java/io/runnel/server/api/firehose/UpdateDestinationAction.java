@@ -2,20 +2,17 @@ package io.runnel.server.api.firehose;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.runnel.core.delivery.DeliverySpec;
 import io.runnel.server.api.Request;
 import io.runnel.server.api.validation.Member;
+import io.runnel.server.firehose.DeliveryConfiguration;
 import io.runnel.server.firehose.DeliveryStream;
 import io.runnel.server.http.ApiException;
 
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.runnel.core.delivery.DeliverySpec;
-import io.runnel.server.firehose.DeliveryConfiguration;
-
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Changes a delivery stream's destination: the update's members replace the current ones (a structure merged
@@ -43,7 +40,11 @@ final class UpdateDestinationAction implements FirehoseAction {
         if (update == null) {
             throw ApiException.invalidArgument("ExtendedS3DestinationUpdate is required: Runnel delivers to S3.");
         }
-        return firehose.deliveryStreams.change(() -> {
+        CompletableFuture<Void> bucketChecked = CompletableFuture.completedFuture(null);
+        if (update.hasNonNull("BucketARN")) {
+            bucketChecked = firehose.requireBucket(update.path("BucketARN").asText());
+        }
+        return bucketChecked.thenCompose(checked -> firehose.deliveryStreams.change(() -> {
             DeliveryStream current = firehose.require(name);
             if (!request.string("CurrentDeliveryStreamVersionId").equals(Long.toString(current.version()))) {
                 throw ApiException.badRequest("ConcurrentModificationException", "Firehose " + name + " has version "
@@ -61,7 +62,7 @@ final class UpdateDestinationAction implements FirehoseAction {
             firehose.deliveryStreams.reconfigure(updated, spec, DeliveryConfiguration.checkpointIntervalMs(merged));
             firehose.deliveryStreams.save(updated);
             return (JsonNode) Firehose.object();
-        });
+        }));
     }
 
     private static void merge(ObjectNode target, JsonNode update) {

@@ -134,6 +134,9 @@ class FirehoseSdkTest {
         assertThat(firehose.listTagsForDeliveryStream(r -> r.deliveryStreamName("orders-lake")).tags())
                 .containsExactly(Tag.builder().key("cost").value("7").build());
 
+        assertThatThrownBy(() -> firehose.updateDestination(r -> r.deliveryStreamName("orders-lake").currentDeliveryStreamVersionId("1")
+                .destinationId("destinationId-000000000001").extendedS3DestinationUpdate(u -> u.bucketARN("arn:aws:s3:::nowhere"))))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("The bucket nowhere");
         assertThatThrownBy(() -> firehose.updateDestination(r -> r.deliveryStreamName("orders-lake").currentDeliveryStreamVersionId("7")
                 .destinationId("destinationId-000000000001").extendedS3DestinationUpdate(u -> u.prefix("other/"))))
                 .isInstanceOf(ConcurrentModificationException.class);
@@ -171,6 +174,54 @@ class FirehoseSdkTest {
     }
 
     @Test
+    void putRecordBatchTakesAtMost500RecordsAnd4MiB() {
+        firehose.createDeliveryStream(r -> r.deliveryStreamName("limits").extendedS3DestinationConfiguration(d -> d
+                .roleARN("arn:aws:iam::000000000000:role/firehose").bucketARN("arn:aws:s3:::lake")));
+        List<Record> tooMany = new ArrayList<>();
+        for (int i = 0; i < 501; i++) {
+            tooMany.add(Record.builder().data(SdkBytes.fromUtf8String("r" + i)).build());
+        }
+        assertThatThrownBy(() -> firehose.putRecordBatch(r -> r.deliveryStreamName("limits").records(tooMany)))
+                .isInstanceOfSatisfying(FirehoseException.class, e -> {
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+                    assertThat(e.awsErrorDetails().errorMessage()).contains("at 'records' failed to satisfy constraint: "
+                            + "Member must have length less than or equal to 500");
+                });
+        SdkBytes oneMegabyte = SdkBytes.fromByteArray(new byte[1_000 * 1024]);
+        List<Record> tooBig = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            tooBig.add(Record.builder().data(oneMegabyte).build());
+        }
+        assertThatThrownBy(() -> firehose.putRecordBatch(r -> r.deliveryStreamName("limits").records(tooBig)))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("Records size exceeds 4 MB limit");
+        assertThatThrownBy(() -> firehose.putRecord(r -> r.deliveryStreamName("limits")
+                .record(Record.builder().data(SdkBytes.fromByteArray(new byte[1_000 * 1024 + 1])).build())))
+                .isInstanceOfSatisfying(FirehoseException.class, e -> {
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+                    assertThat(e.awsErrorDetails().errorMessage()).contains("at 'record.data' failed to satisfy constraint");
+                });
+        // Four records of 1,000 KiB make a batch just under 4 MiB: taken whole.
+        PutRecordBatchResponse put = firehose.putRecordBatch(r -> r.deliveryStreamName("limits").records(tooBig.subList(0, 4)));
+        assertThat(put.failedPutCount()).isZero();
+        assertThat(put.requestResponses()).hasSize(4);
+        assertThat(internalRecords("firehose-limits")).hasSize(4);
+        firehose.deleteDeliveryStream(r -> r.deliveryStreamName("limits"));
+    }
+
+    @Test
+    void encryptionIsRefusedAsNotSupported() {
+        firehose.createDeliveryStream(r -> r.deliveryStreamName("plain").extendedS3DestinationConfiguration(d -> d
+                .roleARN("arn:aws:iam::000000000000:role/firehose").bucketARN("arn:aws:s3:::lake")));
+        assertThatThrownBy(() -> firehose.startDeliveryStreamEncryption(r -> r.deliveryStreamName("plain")
+                .deliveryStreamEncryptionConfigurationInput(c -> c.keyType("AWS_OWNED_CMK"))))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("not supported");
+        assertThatThrownBy(() -> firehose.stopDeliveryStreamEncryption(r -> r.deliveryStreamName("plain")))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("not supported");
+        assertThat(describe("plain").deliveryStreamEncryptionConfiguration().statusAsString()).isEqualTo("DISABLED");
+        firehose.deleteDeliveryStream(r -> r.deliveryStreamName("plain"));
+    }
+
+    @Test
     void badConfigurationIsRefusedWithWhatIsWrong() {
         refused(d -> parquetByTier(d).bucketARN("arn:aws:s3:::no-such-bucket"), "The bucket no-such-bucket");
         refused(d -> parquetByTier(d).dataFormatConversionConfiguration(c -> c.enabled(true)
@@ -199,7 +250,14 @@ class FirehoseSdkTest {
                         .roleARN("arn:aws:iam::000000000000:role/firehose"))
                 .extendedS3DestinationConfiguration(d -> d.roleARN("arn:aws:iam::000000000000:role/firehose").bucketARN("arn:aws:s3:::lake"))))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("The source stream nowhere");
-        assertThat(firehose.listDeliveryStreams(r -> r.limit(100)).deliveryStreamNames()).doesNotContain("refused", "from-nowhere");
+        assertThatThrownBy(() -> firehose.createDeliveryStream(r -> r.deliveryStreamName("from-no-topic")
+                .deliveryStreamType(DeliveryStreamType.MSK_AS_SOURCE)
+                .mskSourceConfiguration(m -> m.mskClusterARN("arn:aws:kafka:us-east-1:000000000000:cluster/runnel/1").topicName("no-topic")
+                        .authenticationConfiguration(a -> a.roleARN("arn:aws:iam::000000000000:role/msk").connectivity("PUBLIC")))
+                .extendedS3DestinationConfiguration(d -> d.roleARN("arn:aws:iam::000000000000:role/firehose").bucketARN("arn:aws:s3:::lake"))))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("The topic no-topic does not exist");
+        assertThat(firehose.listDeliveryStreams(r -> r.limit(100)).deliveryStreamNames())
+                .doesNotContain("refused", "from-nowhere", "from-no-topic");
     }
 
     private static void refused(Consumer<ExtendedS3DestinationConfiguration.Builder> destination, String message) {
