@@ -1,6 +1,7 @@
 package io.runnel.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -15,14 +16,20 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
+import software.amazon.awssdk.services.firehose.model.DeliveryStreamDescription;
 import software.amazon.awssdk.services.firehose.model.DeliveryStreamStatus;
 import software.amazon.awssdk.services.firehose.model.DeliveryStreamType;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponse;
 import software.amazon.awssdk.services.firehose.model.Record;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesisanalyticsv2.KinesisAnalyticsV2Client;
+import software.amazon.awssdk.services.kinesisanalyticsv2.model.ApplicationStatus;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +55,7 @@ class FirehoseTest {
 
     private static final Duration DELIVERY = Duration.ofMinutes(5);
     private static final String[] TIERS = {"gold", "silver", "bronze"};
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final long AT = Instant.parse("2026-03-04T05:06:07Z").toEpochMilli();
 
     @TempDir
@@ -204,6 +212,106 @@ class FirehoseTest {
         assertThat(raw.lines("events/")).containsExactlyInAnyOrderElementsOf(events);
         assertThat(raw.objects("clicks/").keySet()).allSatisfy(key -> assertThat(key).matches("clicks/clicks-raw-1-.*\\.gz"));
         assertThat(describeStatus("clicks-raw")).isEqualTo(DeliveryStreamStatus.ACTIVE);
+    }
+
+    @Test
+    void aDeliveryStreamThatCannotWriteSaysWhyCatchesUpAndTakesANewDestination() throws Exception {
+        s3.createBucket(r -> r.bucket("moving"));
+        firehose.createDeliveryStream(r -> r.deliveryStreamName("moving").extendedS3DestinationConfiguration(d -> d
+                .roleARN("arn:aws:iam::000000000000:role/firehose").bucketARN("arn:aws:s3:::moving").prefix("v1/")
+                .bufferingHints(b -> b.intervalInSeconds(5))));
+        awaitActive("moving");
+
+        // The bucket goes away under the delivery stream: its records wait, and it says why.
+        s3.deleteBucket(r -> r.bucket("moving"));
+        List<String> before = lines("before", 1_000);
+        putLines("moving", before);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> describe("moving").failureDescription() != null);
+        DeliveryStreamDescription failing = describe("moving");
+        assertThat(failing.deliveryStreamStatus()).isEqualTo(DeliveryStreamStatus.ACTIVE);
+        assertThat(failing.failureDescription().typeAsString()).isEqualTo("UNKNOWN_ERROR");
+        assertThat(failing.failureDescription().details()).contains("The specified bucket does not exist");
+
+        // Back with its bucket, it delivers what waited and stops reporting a failure.
+        s3.createBucket(r -> r.bucket("moving"));
+        Lake moving = new Lake(s3, "moving", dir);
+        await().atMost(DELIVERY).pollInterval(Duration.ofSeconds(1)).until(() ->
+                moving.lines("v1/").size() >= before.size() && describe("moving").failureDescription() == null);
+        assertThat(moving.lines("v1/")).containsExactlyInAnyOrderElementsOf(before);
+
+        // Its Flink job cancelled from outside Runnel: it starts again from its last checkpoint.
+        URI flink = URI.create(runnel.endpoints().path("FlinkRestUrl").asText());
+        String cancelled = runningJob(flink, "moving");
+        HttpResponse<String> cancel = HTTP.send(HttpRequest.newBuilder(flink.resolve("/jobs/" + cancelled + "?mode=cancel"))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+        List<String> whileCancelled = lines("cancelled", 1_000);
+        putLines("moving", whileCancelled);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            String running = runningJob(flink, "moving");
+            return running != null && !running.equals(cancelled);
+        });
+        before.addAll(whileCancelled);
+        await().atMost(DELIVERY).pollInterval(Duration.ofSeconds(1)).until(() -> moving.lines("v1/").size() >= before.size());
+        assertThat(moving.lines("v1/")).containsExactlyInAnyOrderElementsOf(before);
+
+        // A new prefix through the CLI: the job takes it after a stop with a snapshot, losing and repeating nothing.
+        aws(runnel.endpoint(), "firehose", "update-destination", "--delivery-stream-name", "moving",
+                "--current-delivery-stream-version-id", "1", "--destination-id", "destinationId-000000000001",
+                "--extended-s3-destination-update", "{\"Prefix\": \"v2/\"}");
+        List<String> during = lines("during", 1_000);
+        putLines("moving", during);
+        try (KinesisAnalyticsV2Client apps = KinesisAnalyticsV2Client.builder().endpointOverride(runnel.endpoint())
+                .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(Commands.KEY, Commands.SECRET))).build()) {
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> apps.describeApplication(r -> r
+                    .applicationName("firehose-moving")).applicationDetail().applicationStatus() == ApplicationStatus.RUNNING);
+        }
+        List<String> after = lines("after", 1_000);
+        putLines("moving", after);
+        DeliveryStreamDescription updated = describe("moving");
+        assertThat(updated.versionId()).isEqualTo("2");
+        assertThat(updated.destinations().get(0).extendedS3DestinationDescription().prefix()).isEqualTo("v2/");
+        await().atMost(DELIVERY).pollInterval(Duration.ofSeconds(1)).until(() ->
+                moving.lines("v1/").size() + moving.lines("v2/").size() >= before.size() + during.size() + after.size());
+        List<String> all = new ArrayList<>(moving.lines("v1/"));
+        all.addAll(moving.lines("v2/"));
+        List<String> put = new ArrayList<>(before);
+        put.addAll(during);
+        put.addAll(after);
+        assertThat(all).containsExactlyInAnyOrderElementsOf(put);
+        assertThat(moving.lines("v2/")).containsAll(after);
+    }
+
+    /** The id of the running Flink job whose name ends with the given one, or null. */
+    private static String runningJob(URI flink, String name) throws Exception {
+        HttpResponse<String> overview = HTTP.send(HttpRequest.newBuilder(flink.resolve("/jobs/overview")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        for (JsonNode job : new ObjectMapper().readTree(overview.body()).path("jobs")) {
+            if (job.path("state").asText().equals("RUNNING") && job.path("name").asText().endsWith(" " + name)) {
+                return job.path("jid").asText();
+            }
+        }
+        return null;
+    }
+
+    private static List<String> lines(String prefix, int count) {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            lines.add(prefix + " " + i);
+        }
+        return lines;
+    }
+
+    private static void putLines(String stream, List<String> lines) {
+        for (int from = 0; from < lines.size(); from += 500) {
+            putBatch(stream, lines.subList(from, Math.min(lines.size(), from + 500)).stream()
+                    .map(l -> (l + "\n").getBytes(StandardCharsets.UTF_8)).toList());
+        }
+    }
+
+    private static DeliveryStreamDescription describe(String name) {
+        return firehose.describeDeliveryStream(r -> r.deliveryStreamName(name)).deliveryStreamDescription();
     }
 
     private static Properties producerProperties() {

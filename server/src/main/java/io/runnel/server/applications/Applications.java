@@ -60,6 +60,7 @@ public final class Applications implements AutoCloseable {
     /** How long a Runnel job that failed for good waits before it starts again. */
     private static final long RELAUNCH_PAUSE_MS = 5_000;
     private static final long HEALTH_CHECK_MS = 2_000;
+    private static final String RESTARTED_AFTER = "The application's Flink job restarted after: ";
     private static final char[] ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final DateTimeFormatter SNAPSHOT_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
@@ -420,7 +421,7 @@ public final class Applications implements AutoCloseable {
         }
         healthChecked.put(app.name(), now);
         track(app, runtime.rest().failureSinceCheckpoint(job.id()), failure -> change(() -> current(app, job).map(current -> {
-            String shown = failure.map(f -> trim("The application's Flink job restarted after: " + f)).orElse(null);
+            String shown = failure.map(f -> trim(RESTARTED_AFTER + f)).orElse(null);
             return Objects.equals(shown, current.failure()) ? null : save(current.withFailure(shown));
         }).orElse(null)));
     }
@@ -431,7 +432,7 @@ public final class Applications implements AutoCloseable {
             return;
         }
         track(app, runtime.rest().latestFailure(job.id()), cause -> change(() -> current(app, job)
-                .map(current -> save(current.withFailure(cause.map(c -> "The application's Flink job is restarting after: " + c)
+                .map(current -> save(current.withFailure(cause.map(c -> trim(RESTARTED_AFTER + c))
                         .orElse(null)))).orElse(null)));
     }
 
@@ -705,8 +706,8 @@ public final class Applications implements AutoCloseable {
 
     /** The job ended on its own: finished (a bounded job), cancelled from outside, or failed for good. */
     private void jobEnded(Application app, Application.Job job, String state) {
-        if (state.equals("FAILED") && app.code().isRunnelJob()) {
-            relaunch(app, job);
+        if (!state.equals("FINISHED") && app.code().isRunnelJob()) {
+            relaunch(app, job, state);
             return;
         }
         CompletableFuture<Optional<String>> failure = state.equals("FAILED") ? runtime.rest().latestFailure(job.id())
@@ -727,11 +728,14 @@ public final class Applications implements AutoCloseable {
     }
 
     /**
-     * Runnel's own jobs (a delivery stream's) run until their service deletes them: one that failed for good starts
-     * again, after a pause, from its newest checkpoint, so that what it had committed is neither lost nor repeated.
+     * Runnel's own jobs (a delivery stream's) run until their service deletes them: one that failed for good or was
+     * cancelled from outside starts again, after a pause, from its newest checkpoint, so that what it had committed
+     * is neither lost nor repeated.
      */
-    private void relaunch(Application app, Application.Job job) {
-        CompletableFuture<Optional<String>> cause = runtime.rest().latestFailure(job.id());
+    private void relaunch(Application app, Application.Job job, String state) {
+        CompletableFuture<String> cause = state.equals("FAILED") ? runtime.rest().latestFailure(job.id())
+                .thenApply(c -> "The application's Flink job failed: " + c.orElse("Flink gave no cause"))
+                : CompletableFuture.completedFuture("The application's Flink job ended (" + state + ") without Runnel asking it to");
         CompletableFuture<Optional<String>> checkpoint = CompletableFuture.supplyAsync(
                 () -> checkpoints.latest(runtime.checkpointDir(), job.id()), io);
         track(app, cause.thenCombine(checkpoint, Map::entry), found -> change(() -> {
@@ -739,7 +743,7 @@ public final class Applications implements AutoCloseable {
             if (current == null) {
                 return null;
             }
-            String message = trim("The application's Flink job failed: " + found.getKey().orElse("Flink gave no cause"));
+            String message = trim(found.getKey());
             String from = found.getValue().orElse(job.restoreFrom());
             LOG.warn("application {}: {}; it starts again in {} ms from {}", app.name(), message, RELAUNCH_PAUSE_MS,
                     from == null ? "scratch" : from);
