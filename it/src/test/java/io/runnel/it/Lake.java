@@ -51,12 +51,16 @@ final class Lake {
     record Row(String key, Group group) {
     }
 
-    /** Every committed object under a prefix (S3 shows only completed uploads), by key. */
+    /**
+     * Every committed object under a prefix (S3 shows only completed uploads), by key. Skipped as Hive, Spark and
+     * Athena skip them: folder markers, and objects whose name starts with {@code _} — where a file being written
+     * keeps its unfinished tail until the checkpoint that commits it.
+     */
     Map<String, byte[]> objects(String prefix) {
         Map<String, byte[]> objects = new java.util.TreeMap<>();
         for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents()) {
-            if (o.key().endsWith("/")) {
-                continue; // a folder marker
+            if (o.key().endsWith("/") || o.key().substring(o.key().lastIndexOf('/') + 1).startsWith("_")) {
+                continue;
             }
             objects.put(o.key(), fetched.computeIfAbsent(o.key(), k -> s3.getObjectAsBytes(r -> r.bucket(bucket).key(k)).asByteArray()));
         }
