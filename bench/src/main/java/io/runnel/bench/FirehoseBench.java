@@ -152,7 +152,7 @@ final class FirehoseBench {
     private static double runnelDelivery(ServerProcess server, java.nio.file.Path out) throws Exception {
         DeliverySpec spec = new DeliverySpec("bench", 1, new DeliverySpec.Source(server.bootstrapServers, STREAM, "__runnel_metadata", null,
                 null, true), out.toUri().toString(), "delivered/", null, 128L << 20, "UNCOMPRESSED",
-                new DeliverySpec.Conversion(COLUMNS, false, true, Map.of(), false, List.of(), "SNAPPY", null), null);
+                new DeliverySpec.Conversion(COLUMNS, false, true, Map.of(), false, List.of(), "SNAPPY", null), null, null, null);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM);
         env.enableCheckpointing(CHECKPOINT_MS);
         DeliveryJob.build(env, spec);

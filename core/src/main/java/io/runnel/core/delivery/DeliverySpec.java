@@ -24,10 +24,12 @@ import java.util.Map;
  * @param compression       CompressionFormat of unconverted output: UNCOMPRESSED, GZIP, ZIP or Snappy
  * @param conversion        JSON to Parquet conversion, or null to deliver records as they came
  * @param partitionQuery    the jq MetadataExtractionQuery of dynamic partitioning, or null
+ * @param timeZone          CustomTimeZone, the zone of the prefixes' timestamps; null for UTC
+ * @param fileExtension     FileExtension, which replaces the extension of delivered files; null for the default
  */
 public record DeliverySpec(String name, long version, Source source, String destination, String prefix,
                            String errorOutputPrefix, long bufferBytes, String compression, Conversion conversion,
-                           String partitionQuery) implements Serializable {
+                           String partitionQuery, String timeZone, String fileExtension) implements Serializable {
 
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 

@@ -2,6 +2,7 @@ package io.runnel.core.delivery;
 
 import java.io.Serializable;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -13,7 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Prefix or ErrorOutputPrefix with Firehose's expressions: {@code !{timestamp:yyyy/MM/dd}} (arrival time, UTC),
+ * A Prefix or ErrorOutputPrefix with Firehose's expressions: {@code !{timestamp:yyyy/MM/dd}} (arrival time, in UTC
+ * or the delivery stream's CustomTimeZone),
  * {@code !{firehose:random-string}}, {@code !{firehose:error-output-type}} and
  * {@code !{partitionKeyFromQuery:key}}. Parsed once, evaluated per record.
  */
@@ -33,11 +35,18 @@ public final class Prefix implements Serializable {
 
     private final String text;
     private final List<Part> parts;
+    private final ZoneId zone;
     private transient List<DateTimeFormatter> formatters;
 
-    private Prefix(String text, List<Part> parts) {
+    private Prefix(String text, List<Part> parts, ZoneId zone) {
         this.text = text;
         this.parts = parts;
+        this.zone = zone;
+    }
+
+    /** The same prefix with its timestamps in another time zone. */
+    public Prefix inZone(ZoneId newZone) {
+        return new Prefix(text, parts, newZone);
     }
 
     /**
@@ -103,7 +112,7 @@ public final class Prefix implements Serializable {
             }
             parts.add(new Part(Kind.TEXT, rest));
         }
-        return new Prefix(text, List.copyOf(parts));
+        return new Prefix(text, List.copyOf(parts), ZoneOffset.UTC);
     }
 
     /** The partition keys it uses, in order. */
@@ -128,7 +137,7 @@ public final class Prefix implements Serializable {
         if (formatters == null) {
             List<DateTimeFormatter> made = new ArrayList<>();
             for (Part p : parts) {
-                made.add(p.kind() == Kind.TIMESTAMP ? DateTimeFormatter.ofPattern(p.value()).withZone(ZoneOffset.UTC) : null);
+                made.add(p.kind() == Kind.TIMESTAMP ? DateTimeFormatter.ofPattern(p.value()).withZone(zone) : null);
             }
             formatters = made;
         }

@@ -25,6 +25,14 @@ class PrefixTest {
     }
 
     @Test
+    void aCustomTimeZoneMovesTheTimestampsOnly() {
+        Prefix prefix = Prefix.parse("dt=!{timestamp:yyyy-MM-dd}/h=!{timestamp:HH}/", false).inZone(java.time.ZoneId.of("America/New_York"));
+        assertThat(prefix.evaluate(ARRIVAL, null, Map.of(), "r")).isEqualTo("dt=2026-03-04/h=00/");
+        assertThat(prefix.inZone(java.time.ZoneId.of("Pacific/Auckland")).evaluate(ARRIVAL, null, Map.of(), "r"))
+                .isEqualTo("dt=2026-03-04/h=18/");
+    }
+
+    @Test
     void badExpressionsAreRefusedWithWhatIsWrong() {
         assertThatThrownBy(() -> Prefix.parse("x/!{partitionKeyFromLambda:id}/", false))
                 .hasMessageContaining("Runnel runs no Lambda functions");

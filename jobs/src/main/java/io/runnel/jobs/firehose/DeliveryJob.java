@@ -74,7 +74,8 @@ public final class DeliveryJob {
                         .withBucketAssigner(new ByPrefix())
                         .withRollingPolicy(new SizeOrCheckpoint(spec.bufferBytes()))
                         .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix(partPrefix)
-                                .withPartSuffix(Writers.suffix(spec.compression(), converter != null)).build())
+                                .withPartSuffix(spec.fileExtension() == null || spec.fileExtension().isEmpty()
+                                        ? Writers.suffix(spec.compression(), converter != null) : spec.fileExtension()).build())
                         .build())
                 .name("files").uid("files");
         routed.getSideOutput(Route.ERRORS).sinkTo(FileSink.forRowFormat(new Path(spec.destination()), Writers.lines())

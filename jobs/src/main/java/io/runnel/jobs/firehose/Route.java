@@ -56,9 +56,11 @@ final class Route extends ProcessFunction<Arrival, Routed> {
 
     @Override
     public void open(OpenContext context) throws Exception {
-        prefix = Prefix.parse(spec.prefix() == null || spec.prefix().isEmpty() ? Prefix.DEFAULT : spec.prefix(), false);
+        java.time.ZoneId zone = spec.timeZone() == null || spec.timeZone().isEmpty() ? java.time.ZoneOffset.UTC
+                : java.time.ZoneId.of(spec.timeZone());
+        prefix = Prefix.parse(spec.prefix() == null || spec.prefix().isEmpty() ? Prefix.DEFAULT : spec.prefix(), false).inZone(zone);
         errorPrefix = Prefix.parse(spec.errorOutputPrefix() == null || spec.errorOutputPrefix().isEmpty()
-                ? Prefix.DEFAULT_ERROR : spec.errorOutputPrefix(), true);
+                ? Prefix.DEFAULT_ERROR : spec.errorOutputPrefix(), true).inZone(zone);
         keys = prefix.partitionKeys();
         converter = spec.conversion() == null ? null : new JsonToRow(spec.conversion());
         if (spec.partitionQuery() != null) {

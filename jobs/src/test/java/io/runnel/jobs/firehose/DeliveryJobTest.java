@@ -94,7 +94,7 @@ class DeliveryJobTest {
                         new DeliverySpec.Column("customer", "struct<tier:string>"), new DeliverySpec.Column("amount", "double"),
                         new DeliverySpec.Column("at", "timestamp")), false, true, Map.of(), false, List.of(), "SNAPPY",
                         new DeliverySpec.CatalogTable("000000000000", "sales", "orders", "us-east-1", "1")),
-                "{tier: .customer.tier}");
+                "{tier: .customer.tier}", null, null);
         JobClient job = start(spec);
         try {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() ->
@@ -139,7 +139,7 @@ class DeliveryJobTest {
         }
         put("fh-lines", lines);
         DeliverySpec spec = new DeliverySpec("lines", 3, streamSource("fh-lines"), lake.toUri().toString(), null, null,
-                128L << 20, "GZIP", null, null);
+                128L << 20, "GZIP", null, null, "Asia/Kolkata", ".log.gz");
         JobClient job = start(spec);
         try {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> gunzipAll(lake).size() >= 500);
@@ -148,10 +148,11 @@ class DeliveryJobTest {
         }
         assertThat(gunzipAll(lake)).containsExactlyInAnyOrderElementsOf(lines.stream().map(String::strip).toList());
         try (Stream<Path> files = committed(lake)) {
-            String hour = java.time.format.DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(java.time.ZoneOffset.UTC)
+            // The default prefix's hour is in the CustomTimeZone (UTC+05:30, half an hour off every UTC hour).
+            String hour = java.time.format.DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(java.time.ZoneId.of("Asia/Kolkata"))
                     .format(Instant.now().minusSeconds(120));
             assertThat(files).allSatisfy(f -> {
-                assertThat(lake.relativize(f).toString()).matches("\\d{4}/\\d{2}/\\d{2}/\\d{2}/lines-3-.*\\.gz");
+                assertThat(lake.relativize(f).toString()).matches("\\d{4}/\\d{2}/\\d{2}/\\d{2}/lines-3-.*\\.log\\.gz");
                 assertThat(lake.relativize(f).toString().compareTo(hour)).isGreaterThanOrEqualTo(0);
             });
         }

@@ -109,7 +109,9 @@ public final class DeliveryConfiguration {
         }
         int sizeMb = d.path("BufferingHints").path("SizeInMBs").asInt(conversion != null ? DEFAULT_CONVERTING_SIZE_MB : DEFAULT_SIZE_MB);
         return new DeliverySpec(stream.name(), stream.version(), source(stream), "s3a://" + bucket, prefix.isEmpty() ? null : prefix,
-                errorPrefix.isEmpty() ? null : errorPrefix, sizeMb * 1024L * 1024L, compression, conversion, query);
+                errorPrefix.isEmpty() ? null : errorPrefix, sizeMb * 1024L * 1024L, compression, conversion, query,
+                timeZone(d.path("CustomTimeZone").asText("")), d.path("FileExtension").asText("").isEmpty() ? null
+                : d.path("FileExtension").asText());
     }
 
     private DeliverySpec.Source source(DeliveryStream stream) {
@@ -124,6 +126,19 @@ public final class DeliveryConfiguration {
             default -> throw ApiException.invalidArgument("DeliveryStreamType " + stream.type() + " is not supported by Runnel; "
                     + "it delivers DirectPut, KinesisStreamAsSource and MSKAsSource delivery streams.");
         };
+    }
+
+    /** CustomTimeZone, an IANA zone such as America/New_York; null for UTC. */
+    private static String timeZone(String zone) {
+        if (zone.isEmpty()) {
+            return null;
+        }
+        try {
+            return java.time.ZoneId.of(zone).getId();
+        } catch (java.time.DateTimeException e) {
+            throw ApiException.invalidArgument("CustomTimeZone " + zone + " is not a time zone; use a name such as UTC or "
+                    + "America/New_York.");
+        }
     }
 
     private static Prefix parse(String prefix, boolean error) {

@@ -85,7 +85,7 @@ final class FirehoseMembers {
                 Member.structure("DynamicPartitioningConfiguration",
                         Member.structure("RetryOptions", Member.integer("DurationInSeconds").range(0, 7200)),
                         Member.bool("Enabled")),
-                Member.string("FileExtension").length(0, 128),
+                Member.string("FileExtension").length(0, 128).pattern("^$|\\.[0-9a-z!\\-_.*'()]+"),
                 Member.string("CustomTimeZone").length(0, 50));
     }
 }

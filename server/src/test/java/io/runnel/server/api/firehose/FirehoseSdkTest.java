@@ -234,6 +234,7 @@ class FirehoseSdkTest {
                 "Lambda processors are not supported");
         refused(d -> parquetByTier(d).prefix("x/!{partitionKeyFromLambda:id}/"), "Runnel runs no Lambda functions");
         refused(d -> parquetByTier(d).compressionFormat("GZIP"), "CompressionFormat must be UNCOMPRESSED when data format conversion");
+        refused(d -> parquetByTier(d).customTimeZone("Mars/Olympus"), "CustomTimeZone Mars/Olympus is not a time zone");
 
         assertThatThrownBy(() -> firehose.createDeliveryStream(r -> r.deliveryStreamName("bad name")
                 .extendedS3DestinationConfiguration(d -> parquetByTier(d))))
