@@ -82,10 +82,31 @@ public final class DeliveryStreams {
         return "firehose-" + deliveryStream;
     }
 
-    /** Creates a DirectPut delivery stream's internal stream (it is ACTIVE a moment later). Control thread only. */
-    public void createInternalStream(String name) {
-        ControlThread.await(streams.change(() -> streams.create(name, StreamMetadata.StreamMode.PROVISIONED, INTERNAL_SHARDS,
-                Map.of("runnel:firehose", "internal stream of a delivery stream"))));
+    /**
+     * Creates a DirectPut delivery stream's internal stream (it is ACTIVE a moment later), unless a stream of that
+     * name exists: checked on the streams' own thread, where a user's CreateStream of the same name is serialized.
+     * Control thread only.
+     *
+     * @return whether it was created
+     */
+    public boolean createInternalStream(String name) {
+        return ControlThread.await(streams.change(() -> {
+            if (streams.find(name).isPresent()) {
+                return false;
+            }
+            streams.create(name, StreamMetadata.StreamMode.PROVISIONED, INTERNAL_SHARDS,
+                    Map.of("runnel:firehose", "internal stream of a delivery stream"));
+            return true;
+        }));
+    }
+
+    /** Marks an internal stream DELETING, as DeleteStream does. Control thread only. */
+    public void deleteInternalStream(String name) {
+        ControlThread.await(streams.change(() -> {
+            streams.find(name).filter(s -> s.status() != StreamStatus.DELETING)
+                    .ifPresent(s -> streams.save(s.withStatus(StreamStatus.DELETING, System.currentTimeMillis())));
+            return null;
+        }));
     }
 
     /**
@@ -120,11 +141,7 @@ public final class DeliveryStreams {
     public void delete(DeliveryStream stream) {
         applications.find(stream.applicationName()).ifPresent(applications::remove);
         if (stream.internalStream() != null) {
-            ControlThread.await(streams.change(() -> {
-                streams.find(stream.internalStream()).filter(s -> s.status() != StreamStatus.DELETING)
-                        .ifPresent(s -> streams.save(s.withStatus(StreamStatus.DELETING, System.currentTimeMillis())));
-                return null;
-            }));
+            deleteInternalStream(stream.internalStream());
         }
         ControlThread.await(metadata.removeDocument(KIND, stream.name()));
     }

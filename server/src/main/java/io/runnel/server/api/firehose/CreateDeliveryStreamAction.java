@@ -110,15 +110,21 @@ final class CreateDeliveryStreamAction implements FirehoseAction {
                             throw ApiException.resourceInUse("Firehose " + name + " cannot be created: the application "
                                     + stream.applicationName() + " that would deliver it already exists.");
                         }
-                        if (internal != null && firehose.deliveryStreams.streams().find(internal).isPresent()) {
+                        if (internal != null && !firehose.deliveryStreams.createInternalStream(internal)) {
                             throw ApiException.resourceInUse("Firehose " + name + " cannot be created: the stream " + internal
                                     + " that would hold its records already exists.");
                         }
-                        if (internal != null) {
-                            firehose.deliveryStreams.createInternalStream(internal);
+                        try {
+                            firehose.deliveryStreams.save(stream);
+                            firehose.deliveryStreams.launch(stream, spec, DeliveryConfiguration.checkpointIntervalMs(destination));
+                        } catch (RuntimeException e) {
+                            // Half a delivery stream would keep its name taken: what was made goes.
+                            firehose.deliveryStreams.find(name).ifPresent(firehose.deliveryStreams::delete);
+                            if (internal != null) {
+                                firehose.deliveryStreams.deleteInternalStream(internal);
+                            }
+                            throw e;
                         }
-                        firehose.deliveryStreams.save(stream);
-                        firehose.deliveryStreams.launch(stream, spec, DeliveryConfiguration.checkpointIntervalMs(destination));
                         return (JsonNode) Firehose.object().put("DeliveryStreamARN", firehose.arn(name));
                     }))
                 // Answered once PutRecord can take records: when the internal stream that keeps them is ACTIVE.

@@ -21,6 +21,37 @@ final class GetTablesAction implements GlueAction {
                 Member.string("NextToken"), Member.integer("MaxResults").range(1, 100));
     }
 
+    /** How long an Expression may take over all of a database's tables: it runs on the event loop. */
+    private static final long MAX_MATCH_MILLIS = 200;
+    private static final long MATCH_BUDGET_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(MAX_MATCH_MILLIS);
+
+    /** A table name that stops a regular expression which backtracks past the deadline. */
+    private record Budgeted(String name, long deadline, String expression) implements CharSequence {
+        @Override
+        public char charAt(int index) {
+            if (System.nanoTime() > deadline) {
+                throw io.runnel.server.http.ApiException.badRequest("InvalidInputException", "Expression " + expression
+                        + " takes longer than " + MAX_MATCH_MILLIS + " ms to match the table names; simplify it.");
+            }
+            return name.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return name.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new Budgeted(name.substring(start, end), deadline, expression);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
     @Override
     public CompletableFuture<JsonNode> handle(Request request, Glue glue) {
         glue.checkCatalog(request.string("CatalogId"));
@@ -35,8 +66,10 @@ final class GetTablesAction implements GlueAction {
         }
         int from = Glue.offset(request.string("NextToken"));
         int limit = request.integer("MaxResults", 100);
+        long deadline = System.nanoTime() + MATCH_BUDGET_NANOS;
         List<GlueCatalog.Table> tables = glue.catalog.tables(databaseName).stream()
-                .filter(t -> expression == null || expression.matcher(t.name()).matches()).toList();
+                .filter(t -> expression == null || expression.matcher(new Budgeted(t.name(), deadline, request.string("Expression"))).matches())
+                .toList();
         ObjectNode response = Glue.object();
         var list = response.putArray("TableList");
         tables.stream().skip(from).limit(limit).forEach(t -> list.add(glue.describe(t)));

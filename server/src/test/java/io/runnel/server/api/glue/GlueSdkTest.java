@@ -124,5 +124,15 @@ class GlueSdkTest {
                 .isInstanceOf(EntityNotFoundException.class).hasMessageContaining("Catalog 123456789012 not found.");
         assertThat(glue.getDatabases(r -> r.catalogId("000000000000")).databaseList()).extracting(d -> d.name())
                 .doesNotContain("nowhere");
+
+        // An expression that backtracks without end is stopped, and the server goes on answering.
+        glue.createDatabase(r -> r.databaseInput(d -> d.name("slow")));
+        glue.createTable(r -> r.databaseName("slow").tableInput(t -> t.name("a".repeat(30))));
+        assertThatThrownBy(() -> glue.getTables(r -> r.databaseName("slow").expression("(.*a){20}b")))
+                .isInstanceOfSatisfying(GlueException.class, e -> {
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidInputException");
+                    assertThat(e.awsErrorDetails().errorMessage()).contains("Expression (.*a){20}b takes longer than");
+                });
+        assertThat(glue.getTables(r -> r.databaseName("slow").expression("a+")).tableList()).hasSize(1);
     }
 }
