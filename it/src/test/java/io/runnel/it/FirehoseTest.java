@@ -164,7 +164,7 @@ class FirehoseTest {
                 .map(e -> new String(Base64.getDecoder().decode(e.path("rawData").asText()), StandardCharsets.UTF_8)).toList();
         assertThat(setAside).containsExactlyInAnyOrderElementsOf(malformed);
         assertThat(errors.get("format-conversion-failed")).allSatisfy(e -> {
-            assertThat(e.path("errorCode").asText()).isEqualTo("DataFormatConversion.MalformedData");
+            assertThat(e.path("ErrorCode").asText()).isEqualTo("DataFormatConversion.MalformedData");
             assertThat(e.path("attemptsMade").asInt()).isEqualTo(1);
             assertThat(e.path("arrivalTimestamp").asLong()).isPositive();
         });

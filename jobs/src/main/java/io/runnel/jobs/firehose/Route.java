@@ -148,18 +148,25 @@ final class Route extends ProcessFunction<Arrival, Routed> {
         return values;
     }
 
-    /** Firehose's error record: the original bytes in base64 and why they were set aside. */
+    /**
+     * Firehose's error record: the original bytes in base64 and why they were set aside, in the shape Firehose
+     * documents for each output type (a format conversion error's code and message are capitalized).
+     */
     private Routed error(Arrival record, String outputType, String code, String message) {
+        boolean conversion = outputType.equals(CONVERSION_FAILED);
         ObjectNode e = json.createObjectNode();
         e.put("attemptsMade", 1);
         e.put("arrivalTimestamp", record.arrivalTime());
-        e.put("errorCode", code);
-        e.put("errorMessage", message);
+        e.put(conversion ? "ErrorCode" : "errorCode", code);
+        e.put(conversion ? "ErrorMessage" : "errorMessage", message);
         e.put("attemptEndingTimestamp", System.currentTimeMillis());
         e.put("rawData", Base64.getEncoder().encodeToString(record.data()));
         e.put("sequenceNumber", spec.source().stream() != null ? SequenceNumber.of(record.shard(), record.offset())
                 : record.shard() + ":" + record.offset());
-        if (outputType.equals(CONVERSION_FAILED) && spec.conversion().table() != null) {
+        if (conversion) {
+            e.putNull("subSequenceNumber"); // records are not de-aggregated
+        }
+        if (conversion && spec.conversion().table() != null) {
             DeliverySpec.CatalogTable t = spec.conversion().table();
             ObjectNode table = e.putObject("dataCatalogTable");
             table.put("catalogId", t.catalogId());
@@ -167,6 +174,7 @@ final class Route extends ProcessFunction<Arrival, Routed> {
             table.put("tableName", t.tableName());
             table.put("region", t.region());
             table.put("versionId", t.versionId());
+            table.put("catalogArn", "arn:aws:glue:" + t.region() + ":" + t.catalogId() + ":catalog");
         }
         byte[] line = (e.toString() + "\n").getBytes(StandardCharsets.UTF_8);
         return new Routed(bucket(errorPrefix.evaluate(record.arrivalTime(), outputType, Map.of(), randomString)), line);

@@ -121,8 +121,8 @@ class DeliveryJobTest {
         assertThat(errors.get("partitioning-failed")).extracting(e -> decode(e.path("rawData")))
                 .containsExactlyInAnyOrderElementsOf(notPartitionable);
         JsonNode conversionError = errors.get("format-conversion-failed").get(0);
-        assertThat(conversionError.path("errorCode").asText()).isEqualTo("DataFormatConversion.MalformedData");
-        assertThat(conversionError.path("errorMessage").asText()).contains("cannot be read as");
+        assertThat(conversionError.path("ErrorCode").asText()).isEqualTo("DataFormatConversion.MalformedData");
+        assertThat(conversionError.path("ErrorMessage").asText()).contains("cannot be read as");
         assertThat(conversionError.path("attemptsMade").asInt()).isEqualTo(1);
         assertThat(conversionError.path("arrivalTimestamp").asLong()).isPositive();
         assertThat(conversionError.path("dataCatalogTable").path("tableName").asText()).isEqualTo("orders");
