@@ -92,17 +92,26 @@ class FirehoseRecoveryTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(Commands.KEY, Commands.SECRET))).build();
     }
 
-    /** Puts lines {@code from..to-1} in batches of 500; a line is acknowledged once its batch reports no failure. */
+    /**
+     * Puts lines {@code from..to-1} in batches of 500; a line is acknowledged once its entry in a batch's answer
+     * reports no failure, and one that failed is sent again.
+     */
     private static void put(FirehoseClient firehose, int from, int to, List<String> acknowledged) {
         for (int start = from; start < to; start += 500) {
-            List<String> lines = new ArrayList<>();
+            List<String> pending = new ArrayList<>();
             for (int i = start; i < Math.min(to, start + 500); i++) {
-                lines.add("line " + i);
+                pending.add("line " + i);
             }
-            var response = firehose.putRecordBatch(r -> r.deliveryStreamName("lines").records(lines.stream()
-                    .map(l -> Record.builder().data(SdkBytes.fromUtf8String(l + "\n")).build()).toList()));
-            assertThat(response.failedPutCount()).isZero();
-            acknowledged.addAll(lines);
+            for (int attempt = 1; !pending.isEmpty(); attempt++) {
+                assertThat(attempt).as("attempts to put a batch").isLessThanOrEqualTo(10);
+                List<String> lines = pending;
+                var response = firehose.putRecordBatch(r -> r.deliveryStreamName("lines").records(lines.stream()
+                        .map(l -> Record.builder().data(SdkBytes.fromUtf8String(l + "\n")).build()).toList()));
+                pending = new ArrayList<>();
+                for (int i = 0; i < lines.size(); i++) {
+                    (response.requestResponses().get(i).errorCode() == null ? acknowledged : pending).add(lines.get(i));
+                }
+            }
         }
     }
 }

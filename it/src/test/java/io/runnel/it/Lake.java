@@ -11,6 +11,7 @@ import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.MessageType;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.ByteArrayInputStream;
@@ -52,20 +53,28 @@ final class Lake {
     }
 
     /**
-     * Every committed object under a prefix (S3 shows only completed uploads), by key. Skipped as Hive, Spark and
-     * Athena skip them: folder markers, and objects whose name starts with {@code _} — where a file being written
-     * keeps its unfinished tail until the checkpoint that commits it.
+     * Every committed object under a prefix (S3 shows only completed uploads), by key; folder markers aside. The
+     * embedded endpoint's store (S3Proxy's filesystem store) writes an object through a temporary one named
+     * {@code <key>-<uuid>}, which a listing can catch for a moment: those are left out, as is an object gone by the
+     * time it is read.
      */
     Map<String, byte[]> objects(String prefix) {
         Map<String, byte[]> objects = new java.util.TreeMap<>();
         for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents()) {
-            if (o.key().endsWith("/") || o.key().substring(o.key().lastIndexOf('/') + 1).startsWith("_")) {
+            if (o.key().endsWith("/") || STORE_TEMPORARY.matcher(o.key()).find()) {
                 continue;
             }
-            objects.put(o.key(), fetched.computeIfAbsent(o.key(), k -> s3.getObjectAsBytes(r -> r.bucket(bucket).key(k)).asByteArray()));
+            try {
+                objects.put(o.key(), fetched.computeIfAbsent(o.key(), k -> s3.getObjectAsBytes(r -> r.bucket(bucket).key(k)).asByteArray()));
+            } catch (NoSuchKeyException gone) {
+                // a temporary object after all
+            }
         }
         return objects;
     }
+
+    private static final java.util.regex.Pattern STORE_TEMPORARY =
+            java.util.regex.Pattern.compile("-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
 
     List<Row> parquetRows(String prefix) {
         List<Row> rows = new ArrayList<>();
@@ -89,6 +98,24 @@ final class Lake {
             }
         });
         return rows;
+    }
+
+    /** The compression codecs of every column chunk of the Parquet objects under a prefix. */
+    java.util.Set<String> parquetCodecs(String prefix) {
+        java.util.Set<String> codecs = new java.util.TreeSet<>();
+        objects(prefix).forEach((key, bytes) -> {
+            try {
+                Path file = Files.createTempFile(scratch, "object", ".parquet");
+                Files.write(file, bytes);
+                try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+                    reader.getFooter().getBlocks().forEach(block -> block.getColumns().forEach(c -> codecs.add(c.getCodec().name())));
+                }
+                Files.delete(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(key + " is not Parquet", e);
+            }
+        });
+        return codecs;
     }
 
     /** Error records, by the folder after the prefix (the error output type). */

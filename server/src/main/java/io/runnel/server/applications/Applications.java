@@ -59,6 +59,7 @@ public final class Applications implements AutoCloseable {
     private static final int SUBMIT_ATTEMPTS = 8;
     /** How long a Runnel job that failed for good waits before it starts again. */
     private static final long RELAUNCH_PAUSE_MS = 5_000;
+    private static final long MAX_RELAUNCH_PAUSE_MS = 60_000;
     private static final long HEALTH_CHECK_MS = 2_000;
     private static final String RESTARTED_AFTER = "The application's Flink job restarted after: ";
     private static final char[] ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
@@ -86,6 +87,8 @@ public final class Applications implements AutoCloseable {
 
     /** When each running application's health was last looked at (System.nanoTime). Control thread only. */
     private final Map<String, Long> healthChecked = new HashMap<>();
+    /** How many times in a row each Runnel job was started again without checkpointing. Control thread only. */
+    private final Map<String, Integer> relaunches = new HashMap<>();
 
     /** @param runtime where jobs run, or null when the server runs none ({@code --flink none}) */
     public Applications(MetadataLog metadata, FlinkRuntime runtime, FlinkRuntime.Context context, ObjectStore store) {
@@ -221,6 +224,7 @@ public final class Applications implements AutoCloseable {
     public void delete(String name) {
         ControlThread.await(metadata.removeDocument(KIND, name));
         healthChecked.remove(name);
+        relaunches.remove(name);
         retries.remove(name);
         if (runtime != null) {
             java.nio.file.Path files = runtime.workDir().resolve("applications").resolve(name);
@@ -383,7 +387,9 @@ public final class Applications implements AutoCloseable {
         } else if (seen.gone(job)) {
             recover(app, job);
         } else if ("RUNNING".equals(state)) {
-            save(app.withoutPrevious().withStatus(ApplicationStatus.RUNNING, now).withFailure(null).endingOperation("SUCCESSFUL", null, now));
+            // Runnel's own jobs keep showing why they were started again until they checkpoint (see checkHealth).
+            save(app.withoutPrevious().withStatus(ApplicationStatus.RUNNING, now)
+                    .withFailure(app.code().isRunnelJob() ? app.failure() : null).endingOperation("SUCCESSFUL", null, now));
             LOG.info("application {} runs as Flink job {}", app.name(), job.id());
         } else if (state != null && ENDED.contains(state)) {
             jobEnded(app, job, state);
@@ -411,7 +417,8 @@ public final class Applications implements AutoCloseable {
 
     /**
      * Shows a failure the running job restarted after until a checkpoint completes after it: a job that restarts
-     * again and again goes on showing why, one that recovered stops showing it. Looked at every few seconds.
+     * again and again goes on showing why, one that recovered (or a new job that checkpointed) stops showing it.
+     * Looked at every few seconds.
      */
     private void checkHealth(Application app, Application.Job job) {
         long now = System.nanoTime();
@@ -420,8 +427,16 @@ public final class Applications implements AutoCloseable {
             return;
         }
         healthChecked.put(app.name(), now);
-        track(app, runtime.rest().failureSinceCheckpoint(job.id()), failure -> change(() -> current(app, job).map(current -> {
-            String shown = failure.map(f -> trim(RESTARTED_AFTER + f)).orElse(null);
+        track(app, runtime.rest().health(job.id()), health -> change(() -> current(app, job).map(current -> {
+            String shown;
+            if (health.failure().isPresent()) {
+                shown = trim(RESTARTED_AFTER + health.failure().get());
+            } else if (health.checkpointed()) {
+                shown = null;
+                relaunches.remove(app.name());
+            } else {
+                shown = current.failure(); // not shown to work yet: what was said stands
+            }
             return Objects.equals(shown, current.failure()) ? null : save(current.withFailure(shown));
         }).orElse(null)));
     }
@@ -745,9 +760,12 @@ public final class Applications implements AutoCloseable {
             }
             String message = trim(found.getKey());
             String from = found.getValue().orElse(job.restoreFrom());
-            LOG.warn("application {}: {}; it starts again in {} ms from {}", app.name(), message, RELAUNCH_PAUSE_MS,
+            // Each relaunch in a row waits twice as long, up to a minute, until a job of it checkpoints.
+            int times = relaunches.merge(app.name(), 1, Integer::sum);
+            long pauseMs = Math.min(MAX_RELAUNCH_PAUSE_MS, RELAUNCH_PAUSE_MS << Math.min(times - 1, 4));
+            LOG.warn("application {}: {}; it starts again in {} ms from {}", app.name(), message, pauseMs,
                     from == null ? "scratch" : from);
-            retries.put(app.name(), new Retry(0, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RELAUNCH_PAUSE_MS)));
+            retries.put(app.name(), new Retry(0, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMs)));
             launch(current.withStatus(ApplicationStatus.STARTING, System.currentTimeMillis()).withFailure(message), from);
             return null;
         }));

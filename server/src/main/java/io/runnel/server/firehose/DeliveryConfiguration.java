@@ -133,12 +133,12 @@ public final class DeliveryConfiguration {
         if (zone.isEmpty()) {
             return null;
         }
-        try {
-            return java.time.ZoneId.of(zone).getId();
-        } catch (java.time.DateTimeException e) {
+        // Names from the time zone database only, as Firehose takes them: not offsets such as +05:30.
+        if (!java.time.ZoneId.getAvailableZoneIds().contains(zone)) {
             throw ApiException.invalidArgument("CustomTimeZone " + zone + " is not a time zone; use a name such as UTC or "
                     + "America/New_York.");
         }
+        return zone;
     }
 
     private static Prefix parse(String prefix, boolean error) {

@@ -14,9 +14,11 @@ import java.util.TreeMap;
  * @param destination    ExtendedS3DestinationConfiguration, with every update applied
  * @param version        VersionId: 1 at creation, one more at each UpdateDestination
  * @param internalStream for DirectPut, the Runnel stream PutRecord appends to before delivery; null otherwise
+ * @param previous       the delivery stream before its last UpdateDestination (what delivers if that update failed),
+ *                       or null
  */
 public record DeliveryStream(String name, String type, JsonNode source, JsonNode destination, long version, long createdAt,
-                             long updatedAt, Map<String, String> tags, String internalStream) {
+                             long updatedAt, Map<String, String> tags, String internalStream, DeliveryStream previous) {
 
     public DeliveryStream {
         tags = new TreeMap<>(tags);
@@ -31,11 +33,15 @@ public record DeliveryStream(String name, String type, JsonNode source, JsonNode
         return "firehose-" + deliveryStream;
     }
 
+    /** The next version, with a new destination; this one (without its own previous) is kept as its previous. */
     public DeliveryStream withDestination(JsonNode newDestination, long now) {
-        return new DeliveryStream(name, type, source, newDestination, version + 1, createdAt, now, tags, internalStream);
+        DeliveryStream before = new DeliveryStream(name, type, source, destination, version, createdAt, updatedAt, tags,
+                internalStream, null);
+        return new DeliveryStream(name, type, source, newDestination, version + 1, createdAt, now, tags, internalStream, before);
     }
 
     public DeliveryStream withTags(Map<String, String> newTags) {
-        return new DeliveryStream(name, type, source, destination, version, createdAt, updatedAt, newTags, internalStream);
+        return new DeliveryStream(name, type, source, destination, version, createdAt, updatedAt, newTags, internalStream,
+                previous == null ? null : previous.withTags(newTags));
     }
 }

@@ -146,6 +146,30 @@ public final class DeliveryStreams {
         ControlThread.await(metadata.removeDocument(KIND, stream.name()));
     }
 
+    /**
+     * A delivery stream as it delivers. An UpdateDestination takes effect through an update of its application,
+     * which is rolled back if the running job cannot be stopped with a snapshot or the new one cannot start: then the
+     * configuration before the update is the one that delivers, and {@code updateFailure} says why.
+     */
+    public record Delivering(DeliveryStream stream, String updateFailure) {
+    }
+
+    public Delivering delivering(DeliveryStream stream) {
+        Optional<Application> app = application(stream);
+        if (stream.previous() == null || app.isEmpty() || app.get().pendingOperation() != null || !app.get().code().isRunnelJob()) {
+            return new Delivering(stream, null);
+        }
+        List<String> lines = app.get().code().runnelJobLines(); // the entry class, --spec-base64, the spec
+        long running = DeliverySpec.fromBase64(lines.get(lines.size() - 1)).version();
+        if (running != stream.previous().version()) {
+            return new Delivering(stream, null);
+        }
+        String error = app.get().operations().stream().filter(o -> o.type().equals("UpdateApplication"))
+                .reduce((first, second) -> second).map(Application.Operation::error).orElse(null);
+        return new Delivering(stream.previous(), "UpdateDestination to version " + stream.version() + " could not take effect"
+                + (error == null ? "" : ": " + error) + "; delivery goes on with version " + running + ".");
+    }
+
     /** The application that delivers it, if it (still) exists. */
     public Optional<Application> application(DeliveryStream stream) {
         return applications.find(stream.applicationName());

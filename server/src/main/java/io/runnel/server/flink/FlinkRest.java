@@ -160,22 +160,28 @@ public final class FlinkRest implements AutoCloseable {
     }
 
     /**
-     * The newest failure of a job that no checkpoint has completed since, in short: what keeps it from making
-     * progress, if anything does. A job that checkpointed after its last failure has recovered from it.
+     * What a running job's exceptions and checkpoints say of it.
+     *
+     * @param failure      its newest failure if no checkpoint has completed since (what keeps it from progressing)
+     * @param checkpointed whether it has completed a checkpoint
      */
-    public CompletableFuture<Optional<String>> failureSinceCheckpoint(String jobId) {
-        return call(HttpMethod.GET, "/jobs/" + jobId + "/exceptions?maxExceptions=1", null, TIMEOUT_MS).thenCompose(exceptions -> {
-            JsonNode entries = exceptions.path("exceptionHistory").path("entries");
-            if (entries.isEmpty()) {
-                return CompletableFuture.completedFuture(Optional.<String>empty());
-            }
-            JsonNode latest = entries.get(0);
-            return call(HttpMethod.GET, "/jobs/" + jobId + "/checkpoints", null, TIMEOUT_MS).thenApply(checkpoints -> {
-                long checkpointed = checkpoints.path("latest").path("completed").path("latest_ack_timestamp").asLong(0);
-                return checkpointed > latest.path("timestamp").asLong(0) ? Optional.<String>empty()
-                        : Optional.of(shortMessage(latest.path("stacktrace").asText(latest.path("exceptionName").asText())));
-            });
-        });
+    public record Health(Optional<String> failure, boolean checkpointed) {
+    }
+
+    public CompletableFuture<Health> health(String jobId) {
+        return call(HttpMethod.GET, "/jobs/" + jobId + "/exceptions?maxExceptions=1", null, TIMEOUT_MS).thenCompose(exceptions ->
+                call(HttpMethod.GET, "/jobs/" + jobId + "/checkpoints", null, TIMEOUT_MS).thenApply(checkpoints -> {
+                    JsonNode entries = exceptions.path("exceptionHistory").path("entries");
+                    JsonNode completed = checkpoints.path("latest").path("completed");
+                    long checkpointedAt = completed.path("latest_ack_timestamp").asLong(0);
+                    boolean checkpointed = completed.isObject() && checkpointedAt > 0;
+                    if (entries.isEmpty() || checkpointedAt > entries.get(0).path("timestamp").asLong(0)) {
+                        return new Health(Optional.empty(), checkpointed);
+                    }
+                    JsonNode latest = entries.get(0);
+                    return new Health(Optional.of(shortMessage(latest.path("stacktrace").asText(latest.path("exceptionName").asText()))),
+                            checkpointed);
+                }));
     }
 
     private CompletableFuture<JsonNode> call(HttpMethod method, String path, JsonNode body, long timeoutMs) {

@@ -30,6 +30,11 @@ final class DeleteApplicationAction implements AnalyticsAction {
                 throw ApiException.invalidArgument("CreateTimestamp " + java.time.Instant.ofEpochMilli(createdAt)
                         + " is not the creation time of application " + name + ".");
             }
+            if (app.code().isRunnelJob()) {
+                // Deleting it would leave its service (a delivery stream) without a job, forever.
+                throw ApiException.resourceInUse("Application " + name + " is Runnel's own job for another service (" + app.description()
+                        + "); it is deleted with that service's resource, such as by aws firehose delete-delivery-stream.");
+            }
             analytics.applications.remove(app);
             return (JsonNode) Analytics.object();
         });

@@ -76,7 +76,7 @@ final class CreateDeliveryStreamAction implements FirehoseAction {
         Map<String, String> tags = Firehose.tags(request.node("Tags"));
         long now = System.currentTimeMillis();
         String internal = type.equals("DirectPut") ? DeliveryStreams.internalStreamName(name) : null;
-        DeliveryStream stream = new DeliveryStream(name, type, source, destination, 1, now, now, tags, internal);
+        DeliveryStream stream = new DeliveryStream(name, type, source, destination, 1, now, now, tags, internal, null);
         DeliverySpec spec = firehose.configuration.spec(stream);
         if (type.equals("KinesisStreamAsSource")) {
             String sourceStream = spec.source().stream();
@@ -118,10 +118,10 @@ final class CreateDeliveryStreamAction implements FirehoseAction {
                             firehose.deliveryStreams.save(stream);
                             firehose.deliveryStreams.launch(stream, spec, DeliveryConfiguration.checkpointIntervalMs(destination));
                         } catch (RuntimeException e) {
-                            // Half a delivery stream would keep its name taken: what was made goes.
-                            firehose.deliveryStreams.find(name).ifPresent(firehose.deliveryStreams::delete);
+                            // Half a delivery stream would keep its name taken: what was made goes, as far as it can.
+                            undo(() -> firehose.deliveryStreams.find(name).ifPresent(firehose.deliveryStreams::delete), e);
                             if (internal != null) {
-                                firehose.deliveryStreams.deleteInternalStream(internal);
+                                undo(() -> firehose.deliveryStreams.deleteInternalStream(internal), e);
                             }
                             throw e;
                         }
@@ -134,6 +134,14 @@ final class CreateDeliveryStreamAction implements FirehoseAction {
                     }
                     return response;
                 }, applications.io());
+    }
+
+    private static void undo(Runnable step, RuntimeException cause) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     private static final java.time.Duration INTERNAL_STREAM_WAIT = java.time.Duration.ofSeconds(30);

@@ -135,8 +135,8 @@ public final class Firehose {
     }
 
     /**
-     * Where a delivery stream is in its life: CREATING until its job first runs, ACTIVE from then on (with a
-     * FailureDescription while its job fails), CREATING_FAILED if its job failed before it ever ran.
+     * Where a delivery stream is in its life: CREATING until its job first runs, ACTIVE from then on; a job that
+     * fails is tried again and again, so it shows a FailureDescription rather than CREATING_FAILED, which is final.
      */
     static String status(Optional<Application> app) {
         if (app.isEmpty()) {
@@ -150,18 +150,34 @@ public final class Firehose {
         if (a.status() == ApplicationStatus.RUNNING || a.status() == ApplicationStatus.UPDATING || ranOnce) {
             return "ACTIVE";
         }
-        return a.failure() != null ? "CREATING_FAILED" : "CREATING";
+        return "CREATING";
     }
 
-    /** DeliveryStreamDescription. */
-    ObjectNode describe(DeliveryStream stream) {
+    /** Why a delivery stream is not delivering, if it is not: its job's failure, or its job being stopped. */
+    private static String failure(Application app) {
+        if (app.failure() != null) {
+            return app.failure();
+        }
+        if (app.status() == ApplicationStatus.READY && !status(Optional.of(app)).equals("CREATING")) {
+            return "Delivery is stopped: the delivery job was stopped outside the Firehose API. Records wait in their source; "
+                    + "start it again with ./runnel app start " + app.name() + ".";
+        }
+        return null;
+    }
+
+    /** DeliveryStreamDescription, of the configuration that delivers. */
+    ObjectNode describe(DeliveryStream stored) {
+        DeliveryStreams.Delivering delivering = deliveryStreams.delivering(stored);
+        DeliveryStream stream = delivering.stream();
         Optional<Application> app = deliveryStreams.application(stream);
         ObjectNode d = object();
         d.put("DeliveryStreamName", stream.name());
         d.put("DeliveryStreamARN", arn(stream.name()));
         d.put("DeliveryStreamStatus", status(app));
-        app.map(Application::failure).ifPresent(failure -> d.putObject("FailureDescription")
-                .put("Type", "UNKNOWN_ERROR").put("Details", failure));
+        String failure = delivering.updateFailure() != null ? delivering.updateFailure() : app.map(Firehose::failure).orElse(null);
+        if (failure != null) {
+            d.putObject("FailureDescription").put("Type", "UNKNOWN_ERROR").put("Details", failure);
+        }
         d.putObject("DeliveryStreamEncryptionConfiguration").put("Status", "DISABLED");
         d.put("DeliveryStreamType", stream.type());
         d.put("VersionId", Long.toString(stream.version()));

@@ -45,15 +45,22 @@ final class UpdateDestinationAction implements FirehoseAction {
             bucketChecked = firehose.requireBucket(update.path("BucketARN").asText());
         }
         return bucketChecked.thenCompose(checked -> firehose.deliveryStreams.change(() -> {
-            DeliveryStream current = firehose.require(name);
+            DeliveryStream current = firehose.deliveryStreams.delivering(firehose.require(name)).stream();
             if (!request.string("CurrentDeliveryStreamVersionId").equals(Long.toString(current.version()))) {
                 throw ApiException.badRequest("ConcurrentModificationException", "Firehose " + name + " has version "
                         + current.version() + ", not " + request.string("CurrentDeliveryStreamVersionId") + ".");
             }
-            String status = Firehose.status(firehose.deliveryStreams.application(current));
+            var app = firehose.deliveryStreams.application(current);
+            String status = Firehose.status(app);
             if (!status.equals("ACTIVE")) {
                 throw ApiException.resourceInUse("Firehose " + name + " is in " + status + " state; its destination can be "
                         + "updated once it is ACTIVE.");
+            }
+            var appStatus = app.get().status();
+            if (appStatus != io.runnel.server.applications.ApplicationStatus.RUNNING
+                    && appStatus != io.runnel.server.applications.ApplicationStatus.READY) {
+                throw ApiException.resourceInUse("Firehose " + name + " is being started again or changed ("
+                        + app.get().status() + "); its destination can be updated once that is done.");
             }
             ObjectNode merged = current.destination().deepCopy();
             merge(merged, update);

@@ -1,5 +1,6 @@
 package io.runnel.server.api.firehose;
 
+import io.runnel.core.delivery.DeliverySpec;
 import io.runnel.server.applications.Application;
 import io.runnel.server.testing.Clients;
 import io.runnel.server.testing.RunnelServerExtension;
@@ -161,8 +162,15 @@ class FirehoseSdkTest {
                 .kinesisStreamSourceConfiguration(k -> k.kinesisStreamARN("arn:aws:kinesis:us-east-1:000000000000:stream/clicks-for-lake")
                         .roleARN("arn:aws:iam::000000000000:role/firehose"))
                 .extendedS3DestinationConfiguration(d -> d.roleARN("arn:aws:iam::000000000000:role/firehose")
-                        .bucketARN("arn:aws:s3:::lake").compressionFormat("GZIP")));
+                        .bucketARN("arn:aws:s3:::lake").compressionFormat("GZIP").customTimeZone("America/New_York")
+                        .fileExtension(".json.gz")));
         DeliveryStreamDescription description = describe("clicks-lake");
+        Application app = RunnelServerExtension.server().server.applications().find("firehose-clicks-lake").orElseThrow();
+        DeliverySpec spec = DeliverySpec.fromBase64(app.code().runnelJobLines().get(2));
+        assertThat(spec.source().stream()).isEqualTo("clicks-for-lake");
+        assertThat(spec.timeZone()).isEqualTo("America/New_York");
+        assertThat(spec.fileExtension()).isEqualTo(".json.gz");
+        assertThat(spec.compression()).isEqualTo("GZIP");
         assertThat(description.source().kinesisStreamSourceDescription().kinesisStreamARN())
                 .isEqualTo("arn:aws:kinesis:us-east-1:000000000000:stream/clicks-for-lake");
         assertThat(description.destinations().get(0).extendedS3DestinationDescription().compressionFormatAsString()).isEqualTo("GZIP");
@@ -235,6 +243,7 @@ class FirehoseSdkTest {
         refused(d -> parquetByTier(d).prefix("x/!{partitionKeyFromLambda:id}/"), "Runnel runs no Lambda functions");
         refused(d -> parquetByTier(d).compressionFormat("GZIP"), "CompressionFormat must be UNCOMPRESSED when data format conversion");
         refused(d -> parquetByTier(d).customTimeZone("Mars/Olympus"), "CustomTimeZone Mars/Olympus is not a time zone");
+        refused(d -> parquetByTier(d).customTimeZone("+05:30"), "CustomTimeZone +05:30 is not a time zone");
 
         assertThatThrownBy(() -> firehose.createDeliveryStream(r -> r.deliveryStreamName("bad name")
                 .extendedS3DestinationConfiguration(d -> parquetByTier(d))))
