@@ -277,6 +277,14 @@ class FirehoseTest {
         }
         List<String> after = lines("after", 1_000);
         putLines("moving", after);
+        // The CLI puts a record and describes the delivery stream as it does on AWS.
+        aws(runnel.endpoint(), "firehose", "put-record", "--delivery-stream-name", "moving", "--cli-binary-format", "raw-in-base64-out",
+                "--record", "{\"Data\": \"from the cli\\n\"}");
+        after.add("from the cli");
+        JsonNode described = new ObjectMapper().readTree(aws(runnel.endpoint(), "firehose", "describe-delivery-stream",
+                "--delivery-stream-name", "moving")).path("DeliveryStreamDescription");
+        assertThat(described.path("DeliveryStreamStatus").asText()).isEqualTo("ACTIVE");
+        assertThat(described.path("VersionId").asText()).isEqualTo("2");
         DeliveryStreamDescription updated = describe("moving");
         assertThat(updated.versionId()).isEqualTo("2");
         assertThat(updated.destinations().get(0).extendedS3DestinationDescription().prefix()).isEqualTo("v2/");
