@@ -1,0 +1,81 @@
+package io.runnel.sql.functions;
+
+import com.amazon.randomcutforest.RandomCutForest;
+import io.runnel.sql.RunnelFunctions;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * RANDOM_CUT_FOREST in Flink SQL on a metric series with planted anomalies: it finds them, and its scores are the
+ * library's own, called directly on the same series.
+ */
+class RandomCutForestTest {
+
+    private static final int POINTS = 50_000;
+    private static final int WARM_UP = 1_000;
+    private static final int ANOMALIES = 20;
+
+    @Test
+    void scoresAreTheLibrarysAndRankThePlantedAnomaliesFirst() throws Exception {
+        Random random = new Random(7);
+        double[] values = new double[POINTS];
+        for (int i = 0; i < POINTS; i++) {
+            values[i] = 10 * Math.sin(i * 2 * Math.PI / 100) + random.nextGaussian();
+        }
+        Set<Integer> planted = new HashSet<>();
+        while (planted.size() < ANOMALIES) {
+            planted.add(WARM_UP + random.nextInt(POINTS - WARM_UP));
+        }
+        planted.forEach(i -> values[i] += 25);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
+        tables.loadModule(RunnelFunctions.MODULE, new RunnelFunctions());
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < POINTS; i++) {
+            rows.add(Row.of("s1", i, values[i]));
+        }
+        tables.createTemporaryView("metrics", tables.fromDataStream(env.fromData(rows).returns(
+                Types.ROW_NAMED(new String[] {"sensor", "seq", "reading"}, Types.STRING, Types.INT, Types.DOUBLE))));
+
+        double[] scores = new double[POINTS];
+        try (CloseableIterator<Row> results = tables.executeSql("SELECT seq, anomaly_score FROM RANDOM_CUT_FOREST("
+                + "input => TABLE metrics PARTITION BY sensor, columns => DESCRIPTOR(reading))").collect()) {
+            int seen = 0;
+            while (results.hasNext()) {
+                Row row = results.next();
+                scores[(Integer) row.getField("seq")] = (Double) row.getField("anomaly_score");
+                seen++;
+            }
+            assertThat(seen).isEqualTo(POINTS);
+        }
+
+        RandomCutForest forest = RandomCutForest.builder().dimensions(1).shingleSize(1).internalShinglingEnabled(true)
+                .numberOfTrees(100).sampleSize(256).timeDecay(1.0 / 100_000).randomSeed(ForestParameters.SEED).build();
+        for (int i = 0; i < POINTS; i++) {
+            double[] point = {values[i]};
+            assertThat(scores[i]).as("score of point %d", i).isCloseTo(forest.getAnomalyScore(point), within(1e-9));
+            forest.update(point);
+        }
+
+        List<Integer> highest = IntStream.range(WARM_UP, POINTS).boxed()
+                .sorted(Comparator.comparingDouble((Integer i) -> scores[i]).reversed()).limit(ANOMALIES).toList();
+        assertThat(highest.stream().filter(planted::contains).count()).isGreaterThanOrEqualTo(18);
+    }
+}
