@@ -87,6 +87,22 @@ class SqlClientTest {
     }
 
     @Test
+    void runnelsFunctionsAreThereWithoutCreateFunction() throws Exception {
+        Path script = dir.resolve("forest.sql");
+        Files.writeString(script, """
+                CREATE TEMPORARY VIEW readings AS SELECT * FROM (VALUES ('s1', 1, 10.0), ('s1', 2, 10.5), ('s1', 3, 9.5),
+                  ('s2', 1, 3.0), ('s2', 2, 3.5)) AS t(sensor, seq, reading);
+                SELECT sensor, seq, anomaly_score FROM RANDOM_CUT_FOREST(
+                  input => TABLE readings PARTITION BY sensor, columns => DESCRIPTOR(reading), number_of_trees => 50);
+                """);
+
+        Commands.Result result = Commands.runnel("sql", "--endpoint", runnel.endpoint().toString(), "-f", script.toString());
+
+        assertThat(result.exit()).as(result.output()).isZero();
+        assertThat(result.output()).contains("anomaly_score").contains("Received a total of 5 rows");
+    }
+
+    @Test
     void aScriptWithAFailingStatementEndsWithAnErrorStatus() throws Exception {
         Path script = dir.resolve("broken.sql");
         Files.writeString(script, "SHOW TABLES;\nSELECT * FROM no_such_table;\nSHOW TABLES;\n");

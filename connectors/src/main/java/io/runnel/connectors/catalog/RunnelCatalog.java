@@ -56,6 +56,9 @@ public final class RunnelCatalog extends GenericInMemoryCatalog {
     private MetadataLog metadata;
 
     /** A catalog with the options of {@link RunnelCatalogOptions}; {@code flinkConfiguration} may name the server. */
+    /** The Flink module of Runnel's SQL functions (in runnel-sql). */
+    static final String FUNCTIONS_MODULE = "runnel";
+
     public RunnelCatalog(String name, ReadableConfig options, ReadableConfig flinkConfiguration) {
         super(name, options.get(RunnelCatalogOptions.DEFAULT_DATABASE));
         this.api = RunnelApiClient.of(options, flinkConfiguration);
@@ -66,6 +69,7 @@ public final class RunnelCatalog extends GenericInMemoryCatalog {
     @Override
     public void open() {
         super.open();
+        addRunnelFunctions();
         metadata = new MetadataLog(bootstrapServers, metadataTopic);
         try {
             metadata.startReading(STATE_CHANGE_TIMEOUT);
@@ -74,6 +78,33 @@ public final class RunnelCatalog extends GenericInMemoryCatalog {
             throw new CatalogException("interrupted while reading Runnel's stream metadata", e);
         } catch (TimeoutException | RuntimeException e) {
             throw new CatalogException("cannot read Runnel's stream metadata from Kafka at " + bootstrapServers + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes Runnel's SQL functions (the {@code runnel} module, where the class path has it, as the runtime's does)
+     * functions of this catalog, so that every session and application in it calls them without CREATE FUNCTION.
+     */
+    private void addRunnelFunctions() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader() != null ? Thread.currentThread().getContextClassLoader()
+                : RunnelCatalog.class.getClassLoader();
+        org.apache.flink.table.module.Module module;
+        try {
+            module = org.apache.flink.table.factories.FactoryUtil.createModule(FUNCTIONS_MODULE, Map.of(),
+                    new org.apache.flink.configuration.Configuration(), loader);
+        } catch (org.apache.flink.table.api.ValidationException e) {
+            return; // Runnel's functions are not on this class path
+        }
+        for (String name : module.listFunctions()) {
+            module.getFunctionDefinition(name).ifPresent(function -> {
+                try {
+                    createFunction(new ObjectPath(getDefaultDatabase(), name), new org.apache.flink.table.catalog.CatalogFunctionImpl(
+                            function.getClass().getName(), org.apache.flink.table.catalog.FunctionLanguage.JAVA), true);
+                } catch (org.apache.flink.table.catalog.exceptions.FunctionAlreadyExistException
+                         | org.apache.flink.table.catalog.exceptions.DatabaseNotExistException e) {
+                    throw new CatalogException("cannot add function " + name + " to the Runnel catalog", e);
+                }
+            });
         }
     }
 
