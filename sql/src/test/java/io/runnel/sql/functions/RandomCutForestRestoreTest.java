@@ -1,0 +1,125 @@
+package io.runnel.sql.functions;
+
+import io.runnel.sql.RunnelFunctions;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.types.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A forest lives in Flink state: a job stopped with a savepoint past the forest's first snapshot and started
+ * again from it scores every later point exactly as a job that never stopped.
+ */
+class RandomCutForestRestoreTest {
+
+    private static final int POINTS = ForestState.SNAPSHOT_EVERY + 20_000;
+    private static final int STOP_AFTER = ForestState.SNAPSHOT_EVERY + 5_000;
+    /** Scores each run saw, by sequence number. */
+    private static final Map<String, Map<Integer, List<Double>>> SCORES = new ConcurrentHashMap<>();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void scoresAfterAStopWithSavepointAndAStartEqualThoseOfAnUninterruptedRun() throws Exception {
+        run("uninterrupted", null, Double.MAX_VALUE).getJobExecutionResult().get(5, TimeUnit.MINUTES);
+        assertThat(SCORES.get("uninterrupted")).hasSize(POINTS);
+
+        JobClient first = run("restarted", null, 20_000);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (scores("restarted").size() < STOP_AFTER) {
+            assertThat(System.nanoTime()).as("points scored before the stop").isLessThan(deadline);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        String savepoint = first.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL).get(5, TimeUnit.MINUTES);
+        assertThat(scores("restarted").size()).isLessThan(POINTS);
+        run("restarted", savepoint, Double.MAX_VALUE).getJobExecutionResult().get(5, TimeUnit.MINUTES);
+
+        Map<Integer, List<Double>> uninterrupted = SCORES.get("uninterrupted");
+        Map<Integer, List<Double>> restarted = SCORES.get("restarted");
+        assertThat(restarted).hasSize(POINTS);
+        // Each point scored once: the second job went on from the savepoint rather than from the beginning.
+        for (int seq = 0; seq < POINTS; seq++) {
+            assertThat(restarted.get(seq)).as("scores of point %d", seq).containsExactly(uninterrupted.get(seq).get(0));
+        }
+    }
+
+    private static Map<Integer, List<Double>> scores(String run) {
+        return SCORES.computeIfAbsent(run, r -> new ConcurrentHashMap<>());
+    }
+
+    private static JobClient run(String name, String savepoint, double pointsPerSecond) throws Exception {
+        Configuration conf = new Configuration();
+        if (savepoint != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(1);
+        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
+        tables.loadModule(RunnelFunctions.MODULE, new RunnelFunctions());
+        TypeInformation<Row> type = Types.ROW_NAMED(new String[] {"sensor", "seq", "reading"}, Types.STRING, Types.INT, Types.DOUBLE);
+        DataGeneratorSource<Row> source = new DataGeneratorSource<>(RandomCutForestRestoreTest::point, POINTS,
+                pointsPerSecond == Double.MAX_VALUE ? RateLimiterStrategy.noOp() : RateLimiterStrategy.perSecond(pointsPerSecond), type);
+        tables.createTemporaryView("metrics", tables.fromDataStream(
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "metrics").uid("metrics").returns(type)));
+        Table scored = tables.sqlQuery("SELECT seq, anomaly_score FROM RANDOM_CUT_FOREST("
+                + "input => TABLE metrics PARTITION BY sensor, columns => DESCRIPTOR(reading), number_of_trees => 30)");
+        tables.toDataStream(scored).sinkTo(new Collect(name)).uid("collect");
+        return env.executeAsync(name);
+    }
+
+    /** A point of a noisy sine wave with a spike now and then; the same for the same index. */
+    private static Row point(long index) {
+        Random random = new Random(index);
+        double value = 10 * Math.sin(index * 2 * Math.PI / 100) + random.nextGaussian() + (index % 997 == 0 ? 25 : 0);
+        return Row.of("s1", (int) index, value);
+    }
+
+    private record Collect(String run) implements Sink<Row> {
+        @Override
+        public SinkWriter<Row> createWriter(WriterInitContext context) {
+            Map<Integer, List<Double>> scores = scores(run);
+            return new SinkWriter<>() {
+                @Override
+                public void write(Row row, Context context) {
+                    scores.computeIfAbsent((Integer) row.getField("seq"), s -> new CopyOnWriteArrayList<>())
+                            .add((Double) row.getField("anomaly_score"));
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+}
