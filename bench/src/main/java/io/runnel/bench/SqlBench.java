@@ -45,6 +45,16 @@ final class SqlBench {
     }
 
     static void run(String[] args) throws Exception {
+        String part = args.length == 0 ? "" : args[0];
+        if (!part.equals("forest")) {
+            tumble();
+        }
+        if (!part.equals("tumble")) {
+            ForestBench.run();
+        }
+    }
+
+    private static void tumble() throws Exception {
         Path dir = Files.createTempDirectory("runnel-bench");
         System.out.println("Runnel bench: sql (" + Runtime.getRuntime().availableProcessors() + " cores; Kafka, Runnel and Flink on this machine)");
         try (ServerProcess server = ServerProcess.start(dir.resolve("data"));

@@ -1,6 +1,7 @@
 package io.runnel.sql;
 
 import io.runnel.sql.functions.RandomCutForestFunction;
+import io.runnel.sql.functions.RandomCutForestWithExplanationFunction;
 import org.apache.flink.table.functions.FunctionDefinition;
 import org.apache.flink.table.module.Module;
 
@@ -18,7 +19,8 @@ public final class RunnelFunctions implements Module {
     public static final String MODULE = "runnel";
 
     private static final Map<String, FunctionDefinition> FUNCTIONS = Map.of(
-            RandomCutForestFunction.NAME.toLowerCase(Locale.ROOT), new RandomCutForestFunction());
+            RandomCutForestFunction.NAME.toLowerCase(Locale.ROOT), new RandomCutForestFunction(),
+            RandomCutForestWithExplanationFunction.NAME.toLowerCase(Locale.ROOT), new RandomCutForestWithExplanationFunction());
 
     @Override
     public Set<String> listFunctions() {

@@ -55,10 +55,10 @@ public final class RunnelCatalog extends GenericInMemoryCatalog {
     private final RunnelApiClient api;
     private MetadataLog metadata;
 
-    /** A catalog with the options of {@link RunnelCatalogOptions}; {@code flinkConfiguration} may name the server. */
     /** The Flink module of Runnel's SQL functions (in runnel-sql). */
     static final String FUNCTIONS_MODULE = "runnel";
 
+    /** A catalog with the options of {@link RunnelCatalogOptions}; {@code flinkConfiguration} may name the server. */
     public RunnelCatalog(String name, ReadableConfig options, ReadableConfig flinkConfiguration) {
         super(name, options.get(RunnelCatalogOptions.DEFAULT_DATABASE));
         this.api = RunnelApiClient.of(options, flinkConfiguration);

@@ -1,6 +1,7 @@
 package io.runnel.sql.functions;
 
 import com.amazon.randomcutforest.RandomCutForest;
+import com.amazon.randomcutforest.returntypes.DiVector;
 import com.amazon.randomcutforest.state.RandomCutForestMapper;
 import com.amazon.randomcutforest.state.RandomCutForestState;
 import org.apache.flink.table.api.dataview.ListView;
@@ -46,10 +47,19 @@ final class ForestState {
         return new ForestState(forest);
     }
 
-    /** The point's anomaly score, before the point joins the forest. */
-    double scoreAndUpdate(double[] point, RandomCutForestFunction.Progress progress, ListView<byte[]> snapshot,
-                          ListView<double[]> sinceSnapshot) throws Exception {
-        double score = forest.getAnomalyScore(point);
+    /** The point's anomaly score (before the point joins the forest). */
+    double score(double[] point) {
+        return forest.getAnomalyScore(point);
+    }
+
+    /** How much each dimension of the point adds to its anomaly score, above and below (before it joins the forest). */
+    DiVector attribution(double[] point) {
+        return forest.getAnomalyAttribution(point);
+    }
+
+    /** Adds the point to the forest, and to the state that keeps the forest. */
+    void update(double[] point, RandomCutForestFunction.Progress progress, ListView<byte[]> snapshot,
+                ListView<double[]> sinceSnapshot) throws Exception {
         forest.update(point);
         if (++progress.sinceSnapshot < SNAPSHOT_EVERY) {
             sinceSnapshot.add(point);
@@ -61,7 +71,6 @@ final class ForestState {
             sinceSnapshot.clear();
             progress.sinceSnapshot = 0;
         }
-        return score;
     }
 
     private static RandomCutForestMapper mapper() {

@@ -8,6 +8,7 @@ import org.apache.flink.table.annotation.StateHint;
 import org.apache.flink.table.api.dataview.ListView;
 import org.apache.flink.table.functions.ProcessTableFunction;
 import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.LogicalTypeFamily;
 import org.apache.flink.types.ColumnList;
 import org.apache.flink.types.Row;
 
@@ -33,6 +34,7 @@ public class RandomCutForestFunction extends ProcessTableFunction<Row> {
     public static final String NAME = "RANDOM_CUT_FOREST";
 
     private transient Map<Row, ForestState> forests;
+    private transient Points points;
 
     public void eval(Context ctx,
                      @StateHint Progress progress,
@@ -47,17 +49,30 @@ public class RandomCutForestFunction extends ProcessTableFunction<Row> {
                      @ArgumentHint(name = "shingle_size", isOptional = true) Integer shingleSize) throws Exception {
         ForestParameters parameters = ForestParameters.of(columns.getNames().size(), numberOfTrees, subSampleSize, timeDecay,
                 shingleSize);
-        ForestState forest = forest(ctx, input, parameters, snapshot, sinceSnapshot);
-        double[] point = Points.of(input, columns, ctx.tableSemanticsFor("input").dataType());
-        double score = forest.scoreAndUpdate(point, progress, snapshot, sinceSnapshot);
+        if (points == null) {
+            points = new Points(columns, ctx.tableSemanticsFor("input").dataType());
+        }
+        double[] point = points.of(input);
+        if (point == null) {
+            collect(Row.of((Double) null));
+            return;
+        }
+        ForestState forest = forest(forests(), ctx, input, parameters, snapshot, sinceSnapshot);
+        double score = forest.score(point);
+        forest.update(point, progress, snapshot, sinceSnapshot);
         collect(Row.of(score));
     }
 
-    private ForestState forest(Context ctx, Row input, ForestParameters parameters, ListView<byte[]> snapshot,
-                               ListView<double[]> sinceSnapshot) throws Exception {
+    private Map<Row, ForestState> forests() {
         if (forests == null) {
             forests = new HashMap<>();
         }
+        return forests;
+    }
+
+    /** The forest of the input row's partition key: in memory, or rebuilt from its state after a restart. */
+    static ForestState forest(Map<Row, ForestState> forests, Context ctx, Row input, ForestParameters parameters,
+                              ListView<byte[]> snapshot, ListView<double[]> sinceSnapshot) throws Exception {
         Row key = Points.key(input, ctx.tableSemanticsFor("input").partitionByColumns());
         ForestState forest = forests.get(key);
         if (forest == null) {
@@ -73,10 +88,41 @@ public class RandomCutForestFunction extends ProcessTableFunction<Row> {
         public long sinceSnapshot;
     }
 
-    /** Reading the numbers a row gives a forest. */
+    /** Reading the numbers a row gives a forest: the DESCRIPTOR's columns, found once. */
     static final class Points {
 
-        private Points() {
+        private final int[] indices;
+
+        Points(ColumnList columns, DataType inputType) {
+            List<String> fields = DataType.getFieldNames(inputType);
+            List<DataType> types = DataType.getFieldDataTypes(inputType);
+            List<String> names = columns.getNames();
+            indices = new int[names.size()];
+            for (int i = 0; i < names.size(); i++) {
+                int index = fields.indexOf(names.get(i));
+                if (index < 0) {
+                    throw new IllegalArgumentException(NAME + ": the DESCRIPTOR names column " + names.get(i)
+                            + ", which the input table does not have (it has " + String.join(", ", fields) + ").");
+                }
+                if (!types.get(index).getLogicalType().is(LogicalTypeFamily.NUMERIC)) {
+                    throw new IllegalArgumentException(NAME + ": column " + names.get(i) + " is " + types.get(index)
+                            + ", not a number; the DESCRIPTOR names the numeric columns to score.");
+                }
+                indices[i] = index;
+            }
+        }
+
+        /** The row's point, or null if one of its columns is null (such a row is not scored). */
+        double[] of(Row input) {
+            double[] point = new double[indices.length];
+            for (int i = 0; i < indices.length; i++) {
+                Object value = input.getField(indices[i]);
+                if (value == null) {
+                    return null;
+                }
+                point[i] = ((Number) value).doubleValue();
+            }
+            return point;
         }
 
         static Row key(Row input, int[] partitionBy) {
@@ -85,26 +131,6 @@ public class RandomCutForestFunction extends ProcessTableFunction<Row> {
                 key.setField(i, input.getField(partitionBy[i]));
             }
             return key;
-        }
-
-        static double[] of(Row input, ColumnList columns, DataType inputType) {
-            List<String> names = columns.getNames();
-            List<String> fields = DataType.getFieldNames(inputType);
-            double[] point = new double[names.size()];
-            for (int i = 0; i < names.size(); i++) {
-                int index = fields.indexOf(names.get(i));
-                if (index < 0) {
-                    throw new IllegalArgumentException(NAME + ": the DESCRIPTOR names column " + names.get(i)
-                            + ", which the input table does not have (it has " + String.join(", ", fields) + ").");
-                }
-                Object value = input.getField(index);
-                if (value != null && !(value instanceof Number)) {
-                    throw new IllegalArgumentException(NAME + ": column " + names.get(i) + " is not numeric ("
-                            + DataType.getFieldDataTypes(inputType).get(index) + "); the DESCRIPTOR names the columns to score.");
-                }
-                point[i] = value == null ? 0.0 : ((Number) value).doubleValue();
-            }
-            return point;
         }
     }
 }

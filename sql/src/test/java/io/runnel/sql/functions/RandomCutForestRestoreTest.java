@@ -6,6 +6,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiter;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -21,10 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -48,10 +50,10 @@ class RandomCutForestRestoreTest {
 
     @Test
     void scoresAfterAStopWithSavepointAndAStartEqualThoseOfAnUninterruptedRun() throws Exception {
-        run("uninterrupted", null, Double.MAX_VALUE).getJobExecutionResult().get(5, TimeUnit.MINUTES);
+        run("uninterrupted", null, POINTS).getJobExecutionResult().get(5, TimeUnit.MINUTES);
         assertThat(SCORES.get("uninterrupted")).hasSize(POINTS);
 
-        JobClient first = run("restarted", null, 20_000);
+        JobClient first = run("restarted", null, STOP_AFTER);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (scores("restarted").size() < STOP_AFTER) {
             assertThat(System.nanoTime()).as("points scored before the stop").isLessThan(deadline);
@@ -59,7 +61,7 @@ class RandomCutForestRestoreTest {
         }
         String savepoint = first.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL).get(5, TimeUnit.MINUTES);
         assertThat(scores("restarted").size()).isLessThan(POINTS);
-        run("restarted", savepoint, Double.MAX_VALUE).getJobExecutionResult().get(5, TimeUnit.MINUTES);
+        run("restarted", savepoint, POINTS).getJobExecutionResult().get(5, TimeUnit.MINUTES);
 
         Map<Integer, List<Double>> uninterrupted = SCORES.get("uninterrupted");
         Map<Integer, List<Double>> restarted = SCORES.get("restarted");
@@ -74,7 +76,8 @@ class RandomCutForestRestoreTest {
         return SCORES.computeIfAbsent(run, r -> new ConcurrentHashMap<>());
     }
 
-    private static JobClient run(String name, String savepoint, double pointsPerSecond) throws Exception {
+    /** @param fastPoints how many points the source emits at full speed before it slows to a trickle (or all) */
+    private static JobClient run(String name, String savepoint, long fastPoints) throws Exception {
         Configuration conf = new Configuration();
         if (savepoint != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
@@ -85,13 +88,30 @@ class RandomCutForestRestoreTest {
         tables.loadModule(RunnelFunctions.MODULE, new RunnelFunctions());
         TypeInformation<Row> type = Types.ROW_NAMED(new String[] {"sensor", "seq", "reading"}, Types.STRING, Types.INT, Types.DOUBLE);
         DataGeneratorSource<Row> source = new DataGeneratorSource<>(RandomCutForestRestoreTest::point, POINTS,
-                pointsPerSecond == Double.MAX_VALUE ? RateLimiterStrategy.noOp() : RateLimiterStrategy.perSecond(pointsPerSecond), type);
+                slowAfter(fastPoints), type);
         tables.createTemporaryView("metrics", tables.fromDataStream(
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "metrics").uid("metrics").returns(type)));
         Table scored = tables.sqlQuery("SELECT seq, anomaly_score FROM RANDOM_CUT_FOREST("
                 + "input => TABLE metrics PARTITION BY sensor, columns => DESCRIPTOR(reading), number_of_trees => 30)");
         tables.toDataStream(scored).sinkTo(new Collect(name)).uid("collect");
         return env.executeAsync(name);
+    }
+
+    /**
+     * Full speed for the first {@code fast} points, then 20 points a second: the stop with savepoint finds the
+     * job running however slow the machine.
+     */
+    private static RateLimiterStrategy<?> slowAfter(long fast) {
+        return parallelism -> new RateLimiter<>() {
+            private long emitted;
+
+            @Override
+            public CompletionStage<Void> acquire(int permits) {
+                emitted += permits;
+                return emitted <= fast ? CompletableFuture.completedFuture(null)
+                        : CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS));
+            }
+        };
     }
 
     /** A point of a noisy sine wave with a spike now and then; the same for the same index. */

@@ -78,4 +78,53 @@ class RandomCutForestTest {
                 .sorted(Comparator.comparingDouble((Integer i) -> scores[i]).reversed()).limit(ANOMALIES).toList();
         assertThat(highest.stream().filter(planted::contains).count()).isGreaterThanOrEqualTo(18);
     }
+
+    @Test
+    void anExplanationNamesTheColumnThatMadeAPointUnusualAndWhichWay() throws Exception {
+        Random random = new Random(11);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            rows.add(Row.of("s1", i, random.nextGaussian(), i == 2_500 ? 15.0 : random.nextGaussian()));
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
+        tables.loadModule(RunnelFunctions.MODULE, new RunnelFunctions());
+        tables.createTemporaryView("pairs", tables.fromDataStream(env.fromData(rows).returns(
+                Types.ROW_NAMED(new String[] {"sensor", "seq", "a", "b"}, Types.STRING, Types.INT, Types.DOUBLE, Types.DOUBLE))));
+
+        Row explained = null;
+        double plainScore = Double.NaN;
+        try (CloseableIterator<Row> results = tables.executeSql("SELECT seq, anomaly_score, explanation FROM "
+                + "RANDOM_CUT_FOREST_WITH_EXPLANATION(input => TABLE pairs PARTITION BY sensor, columns => DESCRIPTOR(a, b))").collect()) {
+            while (results.hasNext()) {
+                Row row = results.next();
+                if ((Integer) row.getField("seq") == 2_500) {
+                    explained = row;
+                }
+            }
+        }
+        try (CloseableIterator<Row> results = tables.executeSql("SELECT seq, anomaly_score FROM "
+                + "RANDOM_CUT_FOREST(input => TABLE pairs PARTITION BY sensor, columns => DESCRIPTOR(a, b))").collect()) {
+            while (results.hasNext()) {
+                Row row = results.next();
+                if ((Integer) row.getField("seq") == 2_500) {
+                    plainScore = (Double) row.getField("anomaly_score");
+                }
+            }
+        }
+
+        assertThat(explained).isNotNull();
+        double score = (Double) explained.getField("anomaly_score");
+        assertThat(score).isEqualTo(plainScore).isGreaterThan(2.0);
+        String explanation = (String) explained.getField("explanation");
+        java.util.regex.Matcher b = java.util.regex.Pattern.compile(
+                "\"b\":\\{\"DIRECTION\":\"(\\w+)\",\"STRENGTH\":\"([0-9.]+)\",\"ATTRIBUTION_SCORE\":\"([0-9.]+)\"}").matcher(explanation);
+        java.util.regex.Matcher a = java.util.regex.Pattern.compile("\"a\":\\{.*?\"ATTRIBUTION_SCORE\":\"([0-9.]+)\"}").matcher(explanation);
+        assertThat(b.find()).as(explanation).isTrue();
+        assertThat(a.find()).as(explanation).isTrue();
+        assertThat(b.group(1)).isEqualTo("HIGH");
+        assertThat(Double.parseDouble(b.group(3))).isGreaterThan(4 * Double.parseDouble(a.group(1)));
+        assertThat(Double.parseDouble(a.group(1)) + Double.parseDouble(b.group(3))).isCloseTo(score, within(0.01 * score));
+    }
 }

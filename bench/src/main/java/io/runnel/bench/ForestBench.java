@@ -1,0 +1,96 @@
+package io.runnel.bench;
+
+import com.amazon.randomcutforest.RandomCutForest;
+import io.runnel.sql.RunnelFunctions;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.TableResult;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.types.Row;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * RANDOM_CUT_FOREST in Flink SQL (100 trees, a sample of 256, 4 numeric columns, 4 keys), against a plain Java
+ * loop that feeds the library's forests the same rows, in the same run. Both on one thread: Flink at parallelism 1.
+ */
+final class ForestBench {
+
+    private static final int ROWS = 100_000;
+    private static final int KEYS = 4;
+    private static final int ROUNDS = 3;
+
+    private ForestBench() {
+    }
+
+    static void run() throws Exception {
+        System.out.println("Runnel bench: sql forest (" + Runtime.getRuntime().availableProcessors() + " cores; Flink in this JVM)");
+        double[] sqlRates = new double[ROUNDS];
+        double[] loopRates = new double[ROUNDS];
+        double[] ratios = new double[ROUNDS];
+        for (int round = 0; round < ROUNDS; round++) {
+            sqlRates[round] = sql();
+            loopRates[round] = loop();
+            ratios[round] = sqlRates[round] / loopRates[round];
+            System.out.printf("  round %d: RANDOM_CUT_FOREST %,.0f rows/s, the library in a loop %,.0f rows/s, ratio %.2f%n", round + 1,
+                    sqlRates[round], loopRates[round], ratios[round]);
+        }
+        double ratio = ConnectorBench.median(ratios);
+        System.out.println();
+        System.out.printf("RANDOM_CUT_FOREST, 100 trees, sample 256, 4 columns, 4 keys, parallelism 1:  %,.0f rows/s (median of %d)%n",
+                ConnectorBench.median(sqlRates), ROUNDS);
+        System.out.printf("the library's RandomCutForest called in a Java loop on the same rows:       %,.0f rows/s (median of %d)%n",
+                ConnectorBench.median(loopRates), ROUNDS);
+        System.out.printf("ratio SQL / loop, median of the rounds' ratios:                             %.2f   (floor 0.70: %s)%n", ratio,
+                ratio >= 0.7 ? "met" : "NOT met");
+    }
+
+    /** Row {@code index}: a key and four readings, the same every time. */
+    static Row row(long index) {
+        double t = index / (double) KEYS;
+        return Row.of("sensor-" + index % KEYS, Math.sin(t / 50), Math.cos(t / 70) * 3, (index * 7919 % 101) / 10.0,
+                index % 1000 == 0 ? 40.0 : Math.sin(t / 20) * 2);
+    }
+
+    private static double sql() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
+        tables.loadModule(RunnelFunctions.MODULE, new RunnelFunctions());
+        TypeInformation<Row> type = Types.ROW_NAMED(new String[] {"sensor", "a", "b", "c", "d"}, Types.STRING, Types.DOUBLE,
+                Types.DOUBLE, Types.DOUBLE, Types.DOUBLE);
+        DataGeneratorSource<Row> source = new DataGeneratorSource<>(ForestBench::row, ROWS, RateLimiterStrategy.noOp(), type);
+        tables.createTemporaryView("metrics", tables.fromDataStream(env.fromSource(source, WatermarkStrategy.noWatermarks(), "metrics")
+                .returns(type)));
+        tables.executeSql("CREATE TEMPORARY TABLE scores (sensor STRING, anomaly_score DOUBLE) WITH ('connector' = 'blackhole')");
+        TableResult result = tables.executeSql("INSERT INTO scores SELECT sensor, anomaly_score FROM RANDOM_CUT_FOREST("
+                + "input => TABLE metrics PARTITION BY sensor, columns => DESCRIPTOR(a, b, c, d))");
+        long runtime = result.getJobClient().orElseThrow().getJobExecutionResult().get().getNetRuntime(TimeUnit.MILLISECONDS);
+        return ROWS / (runtime / 1000.0);
+    }
+
+    private static double loop() {
+        RandomCutForest[] forests = new RandomCutForest[KEYS];
+        for (int k = 0; k < KEYS; k++) {
+            forests[k] = RandomCutForest.builder().dimensions(4).shingleSize(1).internalShinglingEnabled(true).numberOfTrees(100)
+                    .sampleSize(256).timeDecay(1.0 / 100_000).randomSeed(42).build();
+        }
+        double sum = 0;
+        long start = System.nanoTime();
+        for (long i = 0; i < ROWS; i++) {
+            Row row = row(i);
+            double[] point = {(Double) row.getField(1), (Double) row.getField(2), (Double) row.getField(3), (Double) row.getField(4)};
+            RandomCutForest forest = forests[(int) (i % KEYS)];
+            sum += forest.getAnomalyScore(point);
+            forest.update(point);
+        }
+        long nanos = System.nanoTime() - start;
+        if (Double.isNaN(sum)) {
+            throw new IllegalStateException("NaN scores");
+        }
+        return ROWS / (nanos / 1e9);
+    }
+}
