@@ -103,6 +103,21 @@ class SqlClientTest {
     }
 
     @Test
+    void aForestOverAColumnThatIsNoNumberSaysSo() throws Exception {
+        Path script = dir.resolve("bad-forest.sql");
+        Files.writeString(script, """
+                CREATE TEMPORARY VIEW named AS SELECT * FROM (VALUES ('s1', 'ten'), ('s1', 'eleven')) AS t(sensor, label);
+                SELECT * FROM RANDOM_CUT_FOREST(input => TABLE named PARTITION BY sensor, columns => DESCRIPTOR(label));
+                """);
+
+        Commands.Result result = Commands.runnel("sql", "--endpoint", runnel.endpoint().toString(), "-f", script.toString());
+
+        assertThat(result.exit()).as(result.output()).isNotZero();
+        assertThat(result.output()).contains("RANDOM_CUT_FOREST: column label is", "not a number");
+        assertThat(runnel.alive()).isTrue();
+    }
+
+    @Test
     void aScriptWithAFailingStatementEndsWithAnErrorStatus() throws Exception {
         Path script = dir.resolve("broken.sql");
         Files.writeString(script, "SHOW TABLES;\nSELECT * FROM no_such_table;\nSHOW TABLES;\n");
