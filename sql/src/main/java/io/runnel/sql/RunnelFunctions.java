@@ -1,5 +1,6 @@
 package io.runnel.sql;
 
+import io.runnel.sql.functions.HotspotsFunction;
 import io.runnel.sql.functions.RandomCutForestFunction;
 import io.runnel.sql.functions.RandomCutForestWithExplanationFunction;
 import org.apache.flink.table.functions.FunctionDefinition;
@@ -20,7 +21,8 @@ public final class RunnelFunctions implements Module {
 
     private static final Map<String, FunctionDefinition> FUNCTIONS = Map.of(
             RandomCutForestFunction.NAME.toLowerCase(Locale.ROOT), new RandomCutForestFunction(),
-            RandomCutForestWithExplanationFunction.NAME.toLowerCase(Locale.ROOT), new RandomCutForestWithExplanationFunction());
+            RandomCutForestWithExplanationFunction.NAME.toLowerCase(Locale.ROOT), new RandomCutForestWithExplanationFunction(),
+            HotspotsFunction.NAME.toLowerCase(Locale.ROOT), new HotspotsFunction());
 
     @Override
     public Set<String> listFunctions() {

@@ -94,6 +94,11 @@ public class RandomCutForestFunction extends ProcessTableFunction<Row> {
         private final int[] indices;
 
         Points(ColumnList columns, DataType inputType) {
+            this(columns, inputType, NAME);
+        }
+
+        /** @param function the function's name, which starts every message */
+        Points(ColumnList columns, DataType inputType, String function) {
             List<String> fields = DataType.getFieldNames(inputType);
             List<DataType> types = DataType.getFieldDataTypes(inputType);
             List<String> names = columns.getNames();
@@ -101,11 +106,11 @@ public class RandomCutForestFunction extends ProcessTableFunction<Row> {
             for (int i = 0; i < names.size(); i++) {
                 int index = fields.indexOf(names.get(i));
                 if (index < 0) {
-                    throw new IllegalArgumentException(NAME + ": the DESCRIPTOR names column " + names.get(i)
+                    throw new IllegalArgumentException(function + ": the DESCRIPTOR names column " + names.get(i)
                             + ", which the input table does not have (it has " + String.join(", ", fields) + ").");
                 }
                 if (!types.get(index).getLogicalType().is(LogicalTypeFamily.NUMERIC)) {
-                    throw new IllegalArgumentException(NAME + ": column " + names.get(i) + " is " + types.get(index)
+                    throw new IllegalArgumentException(function + ": column " + names.get(i) + " is " + types.get(index)
                             + ", not a number; the DESCRIPTOR names the numeric columns to score.");
                 }
                 indices[i] = index;

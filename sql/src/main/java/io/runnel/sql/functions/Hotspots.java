@@ -1,0 +1,168 @@
+package io.runnel.sql.functions;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Dense regions among a window of points: a point with at least {@code minimumPoints} points (itself included)
+ * within {@code scanRadius} is dense, and dense points within {@code scanRadius} of each other make one hotspot.
+ * A hotspot's density is how much denser its bounding box is than the window's bounding box.
+ */
+final class Hotspots {
+
+    private Hotspots() {
+    }
+
+    /** One hotspot: its density relative to the window, and the bounds of its points. */
+    record Hotspot(double density, double[] minValues, double[] maxValues) {
+    }
+
+    static List<Hotspot> find(List<double[]> points, double scanRadius, int minimumPoints) {
+        int n = points.size();
+        if (n == 0) {
+            return List.of();
+        }
+        int dimensions = points.get(0).length;
+        Map<List<Long>, List<Integer>> cells = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            cells.computeIfAbsent(cell(points.get(i), scanRadius), c -> new ArrayList<>()).add(i);
+        }
+        List<List<Integer>> neighbours = new ArrayList<>(n);
+        boolean[] dense = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            List<Integer> near = near(points, cells, i, scanRadius);
+            neighbours.add(near);
+            dense[i] = near.size() >= minimumPoints;
+        }
+        double[] windowMin = new double[dimensions];
+        double[] windowMax = new double[dimensions];
+        bounds(points, allOf(n), windowMin, windowMax);
+        double windowVolume = volume(windowMin, windowMax, scanRadius);
+
+        int[] component = new int[n];
+        java.util.Arrays.fill(component, -1);
+        List<Hotspot> hotspots = new ArrayList<>();
+        for (int start = 0; start < n; start++) {
+            if (!dense[start] || component[start] >= 0) {
+                continue;
+            }
+            List<Integer> members = new ArrayList<>();
+            java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>(List.of(start));
+            component[start] = hotspots.size();
+            while (!todo.isEmpty()) {
+                int p = todo.poll();
+                members.add(p);
+                for (int q : neighbours.get(p)) {
+                    if (dense[q] && component[q] < 0) {
+                        component[q] = hotspots.size();
+                        todo.add(q);
+                    }
+                }
+            }
+            double[] min = new double[dimensions];
+            double[] max = new double[dimensions];
+            bounds(points, members, min, max);
+            double density = (members.size() / (double) n) / (volume(min, max, scanRadius) / windowVolume);
+            hotspots.add(new Hotspot(density, min, max));
+        }
+        hotspots.sort(Comparator.comparingDouble(Hotspot::density).reversed());
+        return hotspots;
+    }
+
+    /** The result as Kinesis Data Analytics wrote it: {"hotspots":[{"density":..,"minValues":[..],"maxValues":[..]}]}. */
+    static String json(List<Hotspot> hotspots) {
+        StringBuilder json = new StringBuilder("{\"hotspots\":[");
+        for (int h = 0; h < hotspots.size(); h++) {
+            Hotspot hotspot = hotspots.get(h);
+            json.append(h == 0 ? "" : ",").append("{\"density\":").append(number(hotspot.density()))
+                    .append(",\"minValues\":").append(array(hotspot.minValues()))
+                    .append(",\"maxValues\":").append(array(hotspot.maxValues())).append('}');
+        }
+        return json.append("]}").toString();
+    }
+
+    private static String array(double[] values) {
+        StringBuilder out = new StringBuilder("[");
+        for (int i = 0; i < values.length; i++) {
+            out.append(i == 0 ? "" : ",").append(number(values[i]));
+        }
+        return out.append(']').toString();
+    }
+
+    private static String number(double value) {
+        return String.format(Locale.ROOT, "%.6g", value);
+    }
+
+    private static List<Long> cell(double[] point, double size) {
+        List<Long> cell = new ArrayList<>(point.length);
+        for (double v : point) {
+            cell.add((long) Math.floor(v / size));
+        }
+        return cell;
+    }
+
+    /** The points within the radius of point i (itself included), from its cell and the cells around it. */
+    private static List<Integer> near(List<double[]> points, Map<List<Long>, List<Integer>> cells, int i, double radius) {
+        double[] p = points.get(i);
+        List<Long> home = cell(p, radius);
+        List<Integer> near = new ArrayList<>();
+        int dimensions = p.length;
+        int around = (int) Math.pow(3, dimensions);
+        for (int offset = 0; offset < around; offset++) {
+            List<Long> c = new ArrayList<>(home);
+            int rest = offset;
+            for (int d = 0; d < dimensions; d++) {
+                c.set(d, home.get(d) + (rest % 3) - 1);
+                rest /= 3;
+            }
+            for (int q : cells.getOrDefault(c, List.of())) {
+                if (distanceSquared(p, points.get(q)) <= radius * radius) {
+                    near.add(q);
+                }
+            }
+        }
+        return near;
+    }
+
+    private static double distanceSquared(double[] a, double[] b) {
+        double sum = 0;
+        for (int d = 0; d < a.length; d++) {
+            double diff = a[d] - b[d];
+            sum += diff * diff;
+        }
+        return sum;
+    }
+
+    private static List<Integer> allOf(int n) {
+        List<Integer> all = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            all.add(i);
+        }
+        return all;
+    }
+
+    private static void bounds(List<double[]> points, List<Integer> members, double[] min, double[] max) {
+        java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
+        java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        for (int i : members) {
+            double[] p = points.get(i);
+            for (int d = 0; d < p.length; d++) {
+                min[d] = Math.min(min[d], p[d]);
+                max[d] = Math.max(max[d], p[d]);
+            }
+        }
+    }
+
+    /** The volume of a box, each side at least the scan radius (so that a flat box has one). */
+    private static double volume(double[] min, double[] max, double radius) {
+        double volume = 1;
+        for (int d = 0; d < min.length; d++) {
+            volume *= Math.max(max[d] - min[d], radius);
+        }
+        return volume;
+    }
+}

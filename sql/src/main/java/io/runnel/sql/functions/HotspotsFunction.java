@@ -1,0 +1,116 @@
+package io.runnel.sql.functions;
+
+import org.apache.flink.table.annotation.ArgumentHint;
+import org.apache.flink.table.annotation.ArgumentTrait;
+import org.apache.flink.table.annotation.DataTypeHint;
+import org.apache.flink.table.annotation.StateHint;
+import org.apache.flink.table.api.dataview.MapView;
+import org.apache.flink.table.functions.ProcessTableFunction;
+import org.apache.flink.types.ColumnList;
+import org.apache.flink.types.Row;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * HOTSPOTS: after each row, the dense regions among the last {@code window_size} rows of its partition key, in
+ * the numeric columns the DESCRIPTOR names, as Kinesis Data Analytics reported them.
+ *
+ * <pre>
+ * SELECT * FROM HOTSPOTS(input => TABLE points PARTITION BY region, columns => DESCRIPTOR(x, y),
+ *     window_size => 1000, scan_radius => 0.2, minimum_number_of_points => 17)
+ * </pre>
+ *
+ * <p>The window lives in Flink state, a slot per row of the window; the copy in memory is rebuilt from it after a
+ * restart.
+ */
+@DataTypeHint("ROW<hotspots_result STRING>")
+public class HotspotsFunction extends ProcessTableFunction<Row> {
+
+    public static final String NAME = "HOTSPOTS";
+
+    private transient Map<Row, Window> windows;
+    private transient RandomCutForestFunction.Points points;
+
+    public void eval(Context ctx,
+                     @StateHint Position position,
+                     @StateHint MapView<Integer, double[]> slots,
+                     @ArgumentHint(value = {ArgumentTrait.SET_SEMANTIC_TABLE, ArgumentTrait.PASS_COLUMNS_THROUGH}, name = "input")
+                     Row input,
+                     @ArgumentHint(name = "columns", type = @DataTypeHint("DESCRIPTOR NOT NULL")) ColumnList columns,
+                     @ArgumentHint(name = "window_size") Integer windowSize,
+                     // A DECIMAL, as a literal such as 0.2 is in SQL (Flink 2.3 does not cast one to a DOUBLE argument here).
+                     @ArgumentHint(name = "scan_radius", type = @DataTypeHint("DECIMAL(38, 18)")) java.math.BigDecimal scanRadiusArgument,
+                     @ArgumentHint(name = "minimum_number_of_points") Integer minimumPoints) throws Exception {
+        if (windowSize == null || windowSize < 1 || windowSize > 100_000) {
+            throw new IllegalArgumentException(NAME + ": window_size must be between 1 and 100000, not " + windowSize + ".");
+        }
+        Double scanRadius = scanRadiusArgument == null ? null : scanRadiusArgument.doubleValue();
+        if (scanRadius == null || !(scanRadius > 0) || Double.isInfinite(scanRadius)) {
+            throw new IllegalArgumentException(NAME + ": scan_radius must be a positive number, not " + scanRadiusArgument + ".");
+        }
+        if (minimumPoints == null || minimumPoints < 1) {
+            throw new IllegalArgumentException(NAME + ": minimum_number_of_points must be at least 1, not " + minimumPoints + ".");
+        }
+        if (points == null) {
+            points = new RandomCutForestFunction.Points(columns, ctx.tableSemanticsFor("input").dataType(), NAME);
+            windows = new HashMap<>();
+        }
+        double[] point = points.of(input);
+        if (point == null) {
+            collect(Row.of((String) null));
+            return;
+        }
+        Row key = RandomCutForestFunction.Points.key(input, ctx.tableSemanticsFor("input").partitionByColumns());
+        Window window = windows.get(key);
+        if (window == null) {
+            window = Window.restore(windowSize, slots);
+            windows.put(key, window);
+        }
+        int slot = (int) (position.rows % windowSize);
+        window.put(slot, point);
+        slots.put(slot, point);
+        position.rows++;
+        collect(Row.of(Hotspots.json(Hotspots.find(window.points(), scanRadius, minimumPoints))));
+    }
+
+    /** How many rows of its key the window has taken: the next one goes to slot rows % window_size. */
+    public static class Position {
+        public long rows;
+    }
+
+    /** The last rows of a key, slot by slot. */
+    private static final class Window {
+        private final double[][] slots;
+
+        private Window(int size) {
+            slots = new double[size][];
+        }
+
+        static Window restore(int size, MapView<Integer, double[]> state) throws Exception {
+            Window window = new Window(size);
+            for (Map.Entry<Integer, double[]> e : state.entries()) {
+                if (e.getKey() < size) {
+                    window.slots[e.getKey()] = e.getValue();
+                }
+            }
+            return window;
+        }
+
+        void put(int slot, double[] point) {
+            slots[slot] = point;
+        }
+
+        List<double[]> points() {
+            List<double[]> all = new ArrayList<>(slots.length);
+            for (double[] p : slots) {
+                if (p != null) {
+                    all.add(p);
+                }
+            }
+            return all;
+        }
+    }
+}
