@@ -2,6 +2,7 @@ package io.runnel.bench;
 
 import com.amazon.randomcutforest.RandomCutForest;
 import io.runnel.sql.RunnelFunctions;
+import io.runnel.sql.functions.Hotspots;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -16,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * RANDOM_CUT_FOREST in Flink SQL (100 trees, a sample of 256, 4 numeric columns, 4 keys), against a plain Java
- * loop that feeds the library's forests the same rows, in the same run. Both on one thread: Flink at parallelism 1.
+ * loop that feeds the library's forests the same rows, in the same run; then HOTSPOTS on 2-D points with a window
+ * of 1,000 against the same search called in a loop. Both sides on one thread: Flink at parallelism 1.
  */
 final class ForestBench {
 
@@ -53,6 +55,68 @@ final class ForestBench {
                 ConnectorBench.median(loopRates), ROUNDS);
         System.out.printf("ratio SQL / loop, median of the rounds' ratios:                             %.2f   (floor 0.70: %s)%n", ratio,
                 ratio >= 0.7 ? "met" : "NOT met");
+
+        double[] hotspotRates = new double[ROUNDS];
+        double[] hotspotLoopRates = new double[ROUNDS];
+        for (int round = 0; round < ROUNDS; round++) {
+            hotspotRates[round] = hotspotsSql();
+            hotspotLoopRates[round] = hotspotsLoop();
+            System.out.printf("  round %d: HOTSPOTS %,.0f rows/s, the same search in a loop %,.0f rows/s%n", round + 1,
+                    hotspotRates[round], hotspotLoopRates[round]);
+        }
+        System.out.println();
+        System.out.printf("HOTSPOTS, 2-D points, window 1,000, parallelism 1:              %,.0f rows/s (median of %d)%n",
+                ConnectorBench.median(hotspotRates), ROUNDS);
+        System.out.printf("the same window search called in a Java loop on the same rows:  %,.0f rows/s (median of %d)%n",
+                ConnectorBench.median(hotspotLoopRates), ROUNDS);
+    }
+
+    private static final int HOTSPOT_ROWS = 4_000;
+
+    /** A 2-D point, the same for the same index: scattered, and one in three in a small square. */
+    static Row point(long index) {
+        java.util.Random random = new java.util.Random(index);
+        boolean dense = index % 3 == 0;
+        return Row.of("r1", dense ? 2 + random.nextDouble() * 0.5 : random.nextDouble() * 10,
+                dense ? 2 + random.nextDouble() * 0.5 : random.nextDouble() * 10);
+    }
+
+    private static double hotspotsSql() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
+        tables.loadModule(RunnelFunctions.MODULE, new RunnelFunctions());
+        TypeInformation<Row> type = Types.ROW_NAMED(new String[] {"region", "x", "y"}, Types.STRING, Types.DOUBLE, Types.DOUBLE);
+        DataGeneratorSource<Row> source = new DataGeneratorSource<>(ForestBench::point, HOTSPOT_ROWS, RateLimiterStrategy.noOp(), type);
+        tables.createTemporaryView("points", tables.fromDataStream(env.fromSource(source, WatermarkStrategy.noWatermarks(), "points")
+                .returns(type)));
+        tables.executeSql("CREATE TEMPORARY TABLE found (region STRING, hotspots_result STRING) WITH ('connector' = 'blackhole')");
+        TableResult result = tables.executeSql("INSERT INTO found SELECT region, hotspots_result FROM HOTSPOTS(input => TABLE points "
+                + "PARTITION BY region, columns => DESCRIPTOR(x, y), window_size => 1000, scan_radius => 0.2, "
+                + "minimum_number_of_points => 17)");
+        long runtime = result.getJobClient().orElseThrow().getJobExecutionResult().get().getNetRuntime(TimeUnit.MILLISECONDS);
+        return HOTSPOT_ROWS / (runtime / 1000.0);
+    }
+
+    private static double hotspotsLoop() {
+        double[][] window = new double[1000][];
+        long length = 0;
+        long start = System.nanoTime();
+        for (long i = 0; i < HOTSPOT_ROWS; i++) {
+            Row row = point(i);
+            window[(int) (i % window.length)] = new double[] {(Double) row.getField(1), (Double) row.getField(2)};
+            java.util.List<double[]> points = new java.util.ArrayList<>();
+            for (double[] p : window) {
+                if (p != null) {
+                    points.add(p);
+                }
+            }
+            length += Hotspots.json(Hotspots.find(points, 0.2, 17)).length();
+        }
+        long nanos = System.nanoTime() - start;
+        if (length == 0) {
+            throw new IllegalStateException("no results");
+        }
+        return HOTSPOT_ROWS / (nanos / 1e9);
     }
 
     /** Row {@code index}: a key and four readings, the same every time. */

@@ -12,31 +12,33 @@ import java.util.Map;
  * within {@code scanRadius} is dense, and dense points within {@code scanRadius} of each other make one hotspot.
  * A hotspot's density is how much denser its bounding box is than the window's bounding box.
  */
-final class Hotspots {
+public final class Hotspots {
 
     private Hotspots() {
     }
 
     /** One hotspot: its density relative to the window, and the bounds of its points. */
-    record Hotspot(double density, double[] minValues, double[] maxValues) {
+    public record Hotspot(double density, double[] minValues, double[] maxValues) {
     }
 
-    static List<Hotspot> find(List<double[]> points, double scanRadius, int minimumPoints) {
+    public static List<Hotspot> find(List<double[]> points, double scanRadius, int minimumPoints) {
         int n = points.size();
         if (n == 0) {
             return List.of();
         }
         int dimensions = points.get(0).length;
-        Map<List<Long>, List<Integer>> cells = new HashMap<>();
+        long[][] cellOf = new long[n][];
+        Map<Long, List<Integer>> cells = new HashMap<>();
         for (int i = 0; i < n; i++) {
-            cells.computeIfAbsent(cell(points.get(i), scanRadius), c -> new ArrayList<>()).add(i);
+            cellOf[i] = cell(points.get(i), scanRadius);
+            cells.computeIfAbsent(hash(cellOf[i]), c -> new ArrayList<>()).add(i);
         }
-        List<List<Integer>> neighbours = new ArrayList<>(n);
+        List<int[]> neighbours = new ArrayList<>(n);
         boolean[] dense = new boolean[n];
         for (int i = 0; i < n; i++) {
-            List<Integer> near = near(points, cells, i, scanRadius);
+            int[] near = near(points, cells, cellOf[i], i, scanRadius);
             neighbours.add(near);
-            dense[i] = near.size() >= minimumPoints;
+            dense[i] = near.length >= minimumPoints;
         }
         double[] windowMin = new double[dimensions];
         double[] windowMax = new double[dimensions];
@@ -74,7 +76,7 @@ final class Hotspots {
     }
 
     /** The result as Kinesis Data Analytics wrote it: {"hotspots":[{"density":..,"minValues":[..],"maxValues":[..]}]}. */
-    static String json(List<Hotspot> hotspots) {
+    public static String json(List<Hotspot> hotspots) {
         StringBuilder json = new StringBuilder("{\"hotspots\":[");
         for (int h = 0; h < hotspots.size(); h++) {
             Hotspot hotspot = hotspots.get(h);
@@ -97,35 +99,53 @@ final class Hotspots {
         return String.format(Locale.ROOT, "%.6g", value);
     }
 
-    private static List<Long> cell(double[] point, double size) {
-        List<Long> cell = new ArrayList<>(point.length);
-        for (double v : point) {
-            cell.add((long) Math.floor(v / size));
+    private static long[] cell(double[] point, double size) {
+        long[] cell = new long[point.length];
+        for (int d = 0; d < point.length; d++) {
+            cell[d] = (long) Math.floor(point[d] / size);
         }
         return cell;
     }
 
+    /** A cell's key; two cells may share one, which only adds points that the distance check then leaves out. */
+    private static long hash(long[] cell) {
+        long h = 1125899906842597L;
+        for (long c : cell) {
+            h = 31 * h + c;
+        }
+        return h;
+    }
+
     /** The points within the radius of point i (itself included), from its cell and the cells around it. */
-    private static List<Integer> near(List<double[]> points, Map<List<Long>, List<Integer>> cells, int i, double radius) {
+    private static int[] near(List<double[]> points, Map<Long, List<Integer>> cells, long[] home, int i, double radius) {
         double[] p = points.get(i);
-        List<Long> home = cell(p, radius);
-        List<Integer> near = new ArrayList<>();
+        double limit = radius * radius;
         int dimensions = p.length;
         int around = (int) Math.pow(3, dimensions);
+        long[] c = new long[dimensions];
+        java.util.Set<Long> visited = new java.util.HashSet<>();
+        int[] near = new int[8];
+        int count = 0;
         for (int offset = 0; offset < around; offset++) {
-            List<Long> c = new ArrayList<>(home);
             int rest = offset;
             for (int d = 0; d < dimensions; d++) {
-                c.set(d, home.get(d) + (rest % 3) - 1);
+                c[d] = home[d] + (rest % 3) - 1;
                 rest /= 3;
             }
-            for (int q : cells.getOrDefault(c, List.of())) {
-                if (distanceSquared(p, points.get(q)) <= radius * radius) {
-                    near.add(q);
+            long key = hash(c);
+            if (!visited.add(key)) {
+                continue;
+            }
+            for (int q : cells.getOrDefault(key, List.of())) {
+                if (distanceSquared(p, points.get(q)) <= limit) {
+                    if (count == near.length) {
+                        near = java.util.Arrays.copyOf(near, count * 2);
+                    }
+                    near[count++] = q;
                 }
             }
         }
-        return near;
+        return java.util.Arrays.copyOf(near, count);
     }
 
     private static double distanceSquared(double[] a, double[] b) {
