@@ -78,23 +78,14 @@ final class Lake {
 
     List<Row> parquetRows(String prefix) {
         List<Row> rows = new ArrayList<>();
-        objects(prefix).forEach((key, bytes) -> {
-            try {
-                Path file = Files.createTempFile(scratch, "object", ".parquet");
-                Files.write(file, bytes);
-                try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
-                    MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-                    for (PageReadStore pages = reader.readNextRowGroup(); pages != null; pages = reader.readNextRowGroup()) {
-                        RecordReader<Group> records = new ColumnIOFactory().getColumnIO(schema).getRecordReader(pages,
-                                new GroupRecordConverter(schema));
-                        for (long i = 0; i < pages.getRowCount(); i++) {
-                            rows.add(new Row(key, records.read()));
-                        }
-                    }
+        eachParquet(prefix, (key, reader) -> {
+            MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+            for (PageReadStore pages = reader.readNextRowGroup(); pages != null; pages = reader.readNextRowGroup()) {
+                RecordReader<Group> records = new ColumnIOFactory().getColumnIO(schema).getRecordReader(pages,
+                        new GroupRecordConverter(schema));
+                for (long i = 0; i < pages.getRowCount(); i++) {
+                    rows.add(new Row(key, records.read()));
                 }
-                Files.delete(file);
-            } catch (IOException e) {
-                throw new UncheckedIOException(key + " is not Parquet", e);
             }
         });
         return rows;
@@ -103,19 +94,29 @@ final class Lake {
     /** The compression codecs of every column chunk of the Parquet objects under a prefix. */
     java.util.Set<String> parquetCodecs(String prefix) {
         java.util.Set<String> codecs = new java.util.TreeSet<>();
+        eachParquet(prefix, (key, reader) ->
+                reader.getFooter().getBlocks().forEach(block -> block.getColumns().forEach(c -> codecs.add(c.getCodec().name()))));
+        return codecs;
+    }
+
+    private interface ParquetVisitor {
+        void visit(String key, ParquetFileReader reader) throws IOException;
+    }
+
+    /** Opens each Parquet object under a prefix with parquet-hadoop (from a scratch file, as it reads files). */
+    private void eachParquet(String prefix, ParquetVisitor visitor) {
         objects(prefix).forEach((key, bytes) -> {
             try {
                 Path file = Files.createTempFile(scratch, "object", ".parquet");
                 Files.write(file, bytes);
                 try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
-                    reader.getFooter().getBlocks().forEach(block -> block.getColumns().forEach(c -> codecs.add(c.getCodec().name())));
+                    visitor.visit(key, reader);
                 }
                 Files.delete(file);
             } catch (IOException e) {
                 throw new UncheckedIOException(key + " is not Parquet", e);
             }
         });
-        return codecs;
     }
 
     /** Error records, by the folder after the prefix (the error output type). */

@@ -155,7 +155,7 @@ public final class FlinkRest implements AutoCloseable {
             if (entries.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(shortMessage(entries.get(0).path("stacktrace").asText(entries.get(0).path("exceptionName").asText())));
+            return Optional.of(failure(entries.get(0)));
         });
     }
 
@@ -178,9 +178,7 @@ public final class FlinkRest implements AutoCloseable {
                     if (entries.isEmpty() || checkpointedAt > entries.get(0).path("timestamp").asLong(0)) {
                         return new Health(Optional.empty(), checkpointed);
                     }
-                    JsonNode latest = entries.get(0);
-                    return new Health(Optional.of(shortMessage(latest.path("stacktrace").asText(latest.path("exceptionName").asText()))),
-                            checkpointed);
+                    return new Health(Optional.of(failure(entries.get(0))), checkpointed);
                 }));
     }
 
@@ -229,6 +227,11 @@ public final class FlinkRest implements AutoCloseable {
      * The line of a Flink error that says what went wrong: the program's own error when a main() failed, the
      * innermost cause otherwise.
      */
+    /** An entry of a job's exception history, in short. */
+    private static String failure(JsonNode entry) {
+        return shortMessage(entry.path("stacktrace").asText(entry.path("exceptionName").asText()));
+    }
+
     static String shortMessage(String detail) {
         String last = null;
         Matcher cause = CAUSE.matcher(detail);

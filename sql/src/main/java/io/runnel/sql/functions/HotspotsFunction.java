@@ -32,7 +32,7 @@ public class HotspotsFunction extends ProcessTableFunction<Row> {
     public static final String NAME = "HOTSPOTS";
 
     private transient Map<Row, Window> windows;
-    private transient RandomCutForestFunction.Points points;
+    private transient Points points;
 
     public void eval(Context ctx,
                      @StateHint Position position,
@@ -55,7 +55,7 @@ public class HotspotsFunction extends ProcessTableFunction<Row> {
             throw new IllegalArgumentException(NAME + ": minimum_number_of_points must be at least 1, not " + minimumPoints + ".");
         }
         if (points == null) {
-            points = new RandomCutForestFunction.Points(columns, ctx.tableSemanticsFor("input").dataType(), NAME);
+            points = new Points(columns, ctx.tableSemanticsFor("input").dataType(), NAME);
             windows = new HashMap<>();
         }
         double[] point = points.of(input);
@@ -63,7 +63,7 @@ public class HotspotsFunction extends ProcessTableFunction<Row> {
             collect(Row.of((String) null));
             return;
         }
-        Row key = RandomCutForestFunction.Points.key(input, ctx.tableSemanticsFor("input").partitionByColumns());
+        Row key = Points.key(input, ctx.tableSemanticsFor("input").partitionByColumns());
         Window window = windows.get(key);
         if (window == null) {
             window = Window.restore(windowSize, slots);

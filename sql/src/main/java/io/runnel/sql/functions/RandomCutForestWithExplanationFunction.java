@@ -10,10 +10,8 @@ import org.apache.flink.table.functions.ProcessTableFunction;
 import org.apache.flink.types.ColumnList;
 import org.apache.flink.types.Row;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * RANDOM_CUT_FOREST_WITH_EXPLANATION: RANDOM_CUT_FOREST's score, and for each scored column how much it adds to
@@ -27,8 +25,7 @@ public class RandomCutForestWithExplanationFunction extends ProcessTableFunction
 
     public static final String NAME = "RANDOM_CUT_FOREST_WITH_EXPLANATION";
 
-    private transient Map<Row, ForestState> forests;
-    private transient RandomCutForestFunction.Points points;
+    private transient Forests forests;
 
     public void eval(Context ctx,
                      @StateHint RandomCutForestFunction.Progress progress,
@@ -42,20 +39,16 @@ public class RandomCutForestWithExplanationFunction extends ProcessTableFunction
                      @ArgumentHint(name = "time_decay", isOptional = true) Integer timeDecay,
                      @ArgumentHint(name = "shingle_size", isOptional = true) Integer shingleSize,
                      @ArgumentHint(name = "with_directionality", isOptional = true) Boolean withDirectionality) throws Exception {
-        ForestParameters parameters = ForestParameters.of(columns.getNames().size(), numberOfTrees, subSampleSize, timeDecay,
-                shingleSize);
         if (forests == null) {
-            forests = new HashMap<>();
+            forests = new Forests(ctx, columns, ForestParameters.of(columns.getNames().size(), numberOfTrees, subSampleSize,
+                    timeDecay, shingleSize), NAME);
         }
-        if (points == null) {
-            points = new RandomCutForestFunction.Points(columns, ctx.tableSemanticsFor("input").dataType());
-        }
-        double[] point = points.of(input);
+        double[] point = forests.point(input);
         if (point == null) {
             collect(Row.of(null, null));
             return;
         }
-        ForestState forest = RandomCutForestFunction.forest(forests, ctx, input, parameters, snapshot, sinceSnapshot);
+        ForestState forest = forests.of(ctx, input, snapshot, sinceSnapshot);
         double score = forest.score(point);
         String explanation = explain(columns.getNames(), forest.attribution(point), withDirectionality == null || withDirectionality);
         forest.update(point, progress, snapshot, sinceSnapshot);

@@ -1,8 +1,5 @@
 package io.runnel.sql.functions;
 
-import io.runnel.sql.RunnelFunctions;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
@@ -37,12 +34,7 @@ class HotspotsTest {
             rows.add(Row.of("r1", i, planted.get(i)[0], planted.get(i)[1]));
         }
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
-        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
-        tables.loadModule(RunnelFunctions.MODULE, new RunnelFunctions());
-        tables.createTemporaryView("points", tables.fromDataStream(env.fromData(rows).returns(
-                Types.ROW_NAMED(new String[] {"region", "seq", "x", "y"}, Types.STRING, Types.INT, Types.DOUBLE, Types.DOUBLE))));
+        StreamTableEnvironment tables = Tables.withView("points", rows, "region", "seq", "x", "y");
         String last = null;
         int seen = 0;
         try (CloseableIterator<Row> results = tables.executeSql("SELECT seq, hotspots_result FROM HOTSPOTS(input => TABLE points "

@@ -1,6 +1,5 @@
 package io.runnel.sql.functions;
 
-import io.runnel.sql.RunnelFunctions;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -83,9 +82,7 @@ class RandomCutForestRestoreTest {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(1);
-        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
-        tables.loadModule(RunnelFunctions.MODULE, new RunnelFunctions());
+        StreamTableEnvironment tables = Tables.withRunnelFunctions(env);
         TypeInformation<Row> type = Types.ROW_NAMED(new String[] {"sensor", "seq", "reading"}, Types.STRING, Types.INT, Types.DOUBLE);
         DataGeneratorSource<Row> source = new DataGeneratorSource<>(RandomCutForestRestoreTest::point, POINTS,
                 slowAfter(fastPoints), type);

@@ -1,9 +1,6 @@
 package io.runnel.sql.functions;
 
 import com.amazon.randomcutforest.RandomCutForest;
-import io.runnel.sql.RunnelFunctions;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
@@ -43,16 +40,11 @@ class RandomCutForestTest {
         }
         planted.forEach(i -> values[i] += 25);
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
-        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
-        tables.loadModule(RunnelFunctions.MODULE, new RunnelFunctions());
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < POINTS; i++) {
             rows.add(Row.of("s1", i, values[i]));
         }
-        tables.createTemporaryView("metrics", tables.fromDataStream(env.fromData(rows).returns(
-                Types.ROW_NAMED(new String[] {"sensor", "seq", "reading"}, Types.STRING, Types.INT, Types.DOUBLE))));
+        StreamTableEnvironment tables = Tables.withView("metrics", rows, "sensor", "seq", "reading");
 
         double[] scores = new double[POINTS];
         try (CloseableIterator<Row> results = tables.executeSql("SELECT seq, anomaly_score FROM RANDOM_CUT_FOREST("
@@ -86,12 +78,7 @@ class RandomCutForestTest {
         for (int i = 0; i < 3_000; i++) {
             rows.add(Row.of("s1", i, random.nextGaussian(), i == 2_500 ? 15.0 : random.nextGaussian()));
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
-        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
-        tables.loadModule(RunnelFunctions.MODULE, new RunnelFunctions());
-        tables.createTemporaryView("pairs", tables.fromDataStream(env.fromData(rows).returns(
-                Types.ROW_NAMED(new String[] {"sensor", "seq", "a", "b"}, Types.STRING, Types.INT, Types.DOUBLE, Types.DOUBLE))));
+        StreamTableEnvironment tables = Tables.withView("pairs", rows, "sensor", "seq", "a", "b");
 
         Row explained = null;
         double plainScore = Double.NaN;

@@ -1,0 +1,42 @@
+package io.runnel.sql.functions;
+
+import org.apache.flink.table.api.dataview.ListView;
+import org.apache.flink.table.functions.ProcessTableFunction;
+import org.apache.flink.types.ColumnList;
+import org.apache.flink.types.Row;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The forests of one forest function's instance: its DESCRIPTOR's columns and its parameters, read at its first
+ * row (they are the same for every row of a call), and a forest per partition key in memory.
+ */
+final class Forests {
+
+    private final Points points;
+    private final ForestParameters parameters;
+    private final Map<Row, ForestState> byKey = new HashMap<>();
+
+    Forests(ProcessTableFunction.Context ctx, ColumnList columns, ForestParameters parameters, String function) {
+        this.points = new Points(columns, ctx.tableSemanticsFor("input").dataType(), function);
+        this.parameters = parameters;
+    }
+
+    /** The row's point, or null if one of its columns is null (such a row is not scored). */
+    double[] point(Row input) {
+        return points.of(input);
+    }
+
+    /** The forest of the row's partition key: in memory, or rebuilt from its state after a restart. */
+    ForestState of(ProcessTableFunction.Context ctx, Row input, ListView<byte[]> snapshot, ListView<double[]> sinceSnapshot)
+            throws Exception {
+        Row key = Points.key(input, ctx.tableSemanticsFor("input").partitionByColumns());
+        ForestState forest = byKey.get(key);
+        if (forest == null) {
+            forest = ForestState.restore(parameters, snapshot, sinceSnapshot);
+            byKey.put(key, forest);
+        }
+        return forest;
+    }
+}
