@@ -37,7 +37,8 @@ public class HotspotsFunction extends ProcessTableFunction<Row> {
     public void eval(Context ctx,
                      @StateHint Position position,
                      @StateHint MapView<Integer, double[]> slots,
-                     @ArgumentHint(value = {ArgumentTrait.SET_SEMANTIC_TABLE, ArgumentTrait.PASS_COLUMNS_THROUGH}, name = "input")
+                     @ArgumentHint(value = {ArgumentTrait.SET_SEMANTIC_TABLE, ArgumentTrait.OPTIONAL_PARTITION_BY,
+                             ArgumentTrait.PASS_COLUMNS_THROUGH}, name = "input")
                      Row input,
                      @ArgumentHint(name = "columns", type = @DataTypeHint("DESCRIPTOR NOT NULL")) ColumnList columns,
                      @ArgumentHint(name = "window_size") Integer windowSize,

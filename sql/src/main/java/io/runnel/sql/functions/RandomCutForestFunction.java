@@ -33,7 +33,8 @@ public class RandomCutForestFunction extends ProcessTableFunction<Row> {
                      @StateHint Progress progress,
                      @StateHint ListView<byte[]> snapshot,
                      @StateHint ListView<double[]> sinceSnapshot,
-                     @ArgumentHint(value = {ArgumentTrait.SET_SEMANTIC_TABLE, ArgumentTrait.PASS_COLUMNS_THROUGH}, name = "input")
+                     @ArgumentHint(value = {ArgumentTrait.SET_SEMANTIC_TABLE, ArgumentTrait.OPTIONAL_PARTITION_BY,
+                             ArgumentTrait.PASS_COLUMNS_THROUGH}, name = "input")
                      Row input,
                      @ArgumentHint(name = "columns", type = @DataTypeHint("DESCRIPTOR NOT NULL")) ColumnList columns,
                      @ArgumentHint(name = "number_of_trees", isOptional = true) Integer numberOfTrees,

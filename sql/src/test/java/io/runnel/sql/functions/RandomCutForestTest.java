@@ -72,6 +72,30 @@ class RandomCutForestTest {
     }
 
     @Test
+    void withoutPartitionByOneForestScoresEveryRowAsKinesisSqlDid() throws Exception {
+        Random random = new Random(3);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            rows.add(Row.of(i % 2 == 0 ? "s1" : "s2", i, random.nextGaussian()));
+        }
+        StreamTableEnvironment tables = Tables.withView("mixed", rows, "sensor", "seq", "reading");
+
+        double[] scores = new double[rows.size()];
+        try (CloseableIterator<Row> results = tables.executeSql("SELECT seq, anomaly_score FROM RANDOM_CUT_FOREST("
+                + "input => TABLE mixed, columns => DESCRIPTOR(reading))").collect()) {
+            results.forEachRemaining(row -> scores[(Integer) row.getField("seq")] = (Double) row.getField("anomaly_score"));
+        }
+
+        RandomCutForest forest = RandomCutForest.builder().dimensions(1).shingleSize(1).internalShinglingEnabled(true)
+                .numberOfTrees(100).sampleSize(256).timeDecay(1.0 / 100_000).randomSeed(ForestParameters.SEED).build();
+        for (Row row : rows) {
+            double[] point = {(Double) row.getField(2)};
+            assertThat(scores[(Integer) row.getField(1)]).as("score of row %s", row).isCloseTo(forest.getAnomalyScore(point), within(1e-9));
+            forest.update(point);
+        }
+    }
+
+    @Test
     void anExplanationNamesTheColumnThatMadeAPointUnusualAndWhichWay() throws Exception {
         Random random = new Random(11);
         List<Row> rows = new ArrayList<>();
