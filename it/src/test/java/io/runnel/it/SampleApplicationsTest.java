@@ -1,0 +1,147 @@
+package io.runnel.it;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample applications of {@code sql/examples/}, each deployed with {@code ./runnel app deploy} as a user
+ * deploys it, on its input from {@code sql/examples/testdata/} in event time: what it writes to its output
+ * stream is exactly its file in {@code sql/examples/expected/}, line for line (in any order).
+ *
+ * <p>Each input stream has two shards. Every line but the last is put with its first field as partition key; the
+ * last line of each input file is hours later than the rest and is put on every shard, as live traffic on every
+ * shard would be, so that the watermark passes every window of the data.
+ */
+class SampleApplicationsTest {
+
+    private static final Path EXAMPLES = RunnelProcess.ROOT.resolve("sql/examples");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    private static RunnelProcess runnel;
+    private static KinesisClient kinesis;
+    private static final Set<String> filled = new HashSet<>();
+
+    @BeforeAll
+    static void up() throws Exception {
+        runnel = RunnelProcess.up(Path.of("target/runnel-sample-applications.log"), "--flink", "embedded",
+                "--data-dir", dir.resolve("data").toString(), "--create-stream-ms", "100");
+        kinesis = runnel.client();
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (kinesis != null) {
+            kinesis.close();
+        }
+        if (runnel != null) {
+            runnel.close();
+        }
+    }
+
+    @Test
+    void topPagesPerMinuteWithATumbleWindow() throws Exception {
+        assertSampleWrites("top-pages", "top_pages", "pageviews");
+    }
+
+    @Test
+    void userSessionsWithASessionWindow() throws Exception {
+        assertSampleWrites("user-sessions", "user_sessions", "pageviews");
+    }
+
+    @Test
+    void anomaliesInAMetricStreamWithRandomCutForest() throws Exception {
+        assertSampleWrites("sensor-anomalies", "sensor_anomalies", "metrics");
+    }
+
+    @Test
+    void ordersJoinedWithShipmentsByAnIntervalJoin() throws Exception {
+        assertSampleWrites("orders-shipments", "shipped_orders", "orders", "shipments");
+    }
+
+    @Test
+    void aKinesisSqlApplicationMigrated() throws Exception {
+        assertSampleWrites("stock-anomalies", "stock_anomalies", "stock-trades");
+    }
+
+    private static void assertSampleWrites(String sample, String output, String... inputs) throws Exception {
+        for (String input : inputs) {
+            fill(input);
+        }
+        List<String> expected = Files.readAllLines(EXAMPLES.resolve("expected").resolve(sample + ".jsonl")).stream().sorted().toList();
+        assertThat(expected).as("expected output of %s", sample).isNotEmpty();
+
+        app("deploy", EXAMPLES.resolve(sample + ".sql").toString());
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).ignoreException(ResourceNotFoundException.class)
+                .until(() -> StreamData.readAll(kinesis, output).size() >= expected.size());
+        app("stop", sample);
+
+        List<String> written = StreamData.readAll(kinesis, output).stream().sorted().toList();
+        Path actual = Path.of("target/sample-applications").resolve(sample + ".jsonl");
+        Files.createDirectories(actual.getParent());
+        Files.write(actual, written);
+        assertThat(written).as("%s's output (in %s)", sample, actual.toAbsolutePath()).containsExactlyElementsOf(expected);
+    }
+
+    /** Creates the stream and puts its test data, once per stream (two samples read pageviews). */
+    private static void fill(String stream) throws Exception {
+        if (!filled.add(stream)) {
+            return;
+        }
+        List<String> lines = Files.readAllLines(EXAMPLES.resolve("testdata").resolve(stream + ".jsonl"));
+        StreamData.create(kinesis, stream, 2);
+        List<PutRecordsRequestEntry> batch = new ArrayList<>();
+        for (String line : lines.subList(0, lines.size() - 1)) {
+            String key = JSON.readTree(line).elements().next().asText();
+            batch.add(PutRecordsRequestEntry.builder().partitionKey(key).data(SdkBytes.fromUtf8String(line)).build());
+            if (batch.size() == 500) {
+                put(stream, batch);
+            }
+        }
+        put(stream, batch);
+        String last = lines.get(lines.size() - 1);
+        for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
+            batch.add(PutRecordsRequestEntry.builder().partitionKey("tick").explicitHashKey(shard.hashKeyRange().startingHashKey())
+                    .data(SdkBytes.fromUtf8String(last)).build());
+        }
+        put(stream, batch);
+    }
+
+    private static void put(String stream, List<PutRecordsRequestEntry> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<PutRecordsRequestEntry> records = List.copyOf(batch);
+        assertThat(kinesis.putRecords(b -> b.streamName(stream).records(records)).failedRecordCount()).isZero();
+        batch.clear();
+    }
+
+    private static String app(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("app"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--endpoint", runnel.endpoint().toString()));
+        Commands.Result r = Commands.runnel(command.toArray(String[]::new));
+        assertThat(r.exit()).as("./runnel %s: %s", String.join(" ", command), r.output()).isZero();
+        return r.output();
+    }
+}
