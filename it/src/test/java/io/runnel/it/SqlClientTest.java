@@ -1,25 +1,18 @@
 package io.runnel.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,9 +22,6 @@ import static org.awaitility.Awaitility.await;
  * and the gateway's own REST API, as a remote client or a notebook uses it.
  */
 class SqlClientTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     static Path dir;
@@ -130,39 +120,12 @@ class SqlClientTest {
 
     @Test
     void aStatementOverTheGatewaysRestApiReturnsRows() throws Exception {
-        URI gateway = URI.create(runnel.endpoints().path("SqlGatewayUrl").asText());
-        ObjectNode session = JSON.createObjectNode();
-        session.putObject("properties").put("execution.runtime-mode", "batch");
-        String handle = post(gateway.resolve("/v1/sessions"), session).path("sessionHandle").asText();
-        ObjectNode statement = JSON.createObjectNode().put("statement",
-                "SELECT COUNT(*) AS clicks FROM `gw-clicks` /*+ OPTIONS('scan.bounded' = 'true') */");
-        String operation = post(gateway.resolve("/v1/sessions/" + handle + "/statements"), statement).path("operationHandle").asText();
+        SqlGateway gateway = SqlGateway.open(URI.create(runnel.endpoints().path("SqlGatewayUrl").asText()),
+                Map.of("execution.runtime-mode", "batch"));
 
-        List<JsonNode> rows = new ArrayList<>();
-        AtomicReference<String> next = new AtomicReference<>("/v1/sessions/" + handle + "/operations/" + operation + "/result/0?rowFormat=JSON");
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            JsonNode page = get(gateway.resolve(next.get()));
-            page.path("results").path("data").forEach(rows::add);
-            if (page.path("resultType").asText().equals("EOS")) {
-                return true;
-            }
-            next.set(page.path("nextResultUri").asText(next.get()));
-            return false;
-        });
+        List<JsonNode> rows = gateway.run("SELECT COUNT(*) AS clicks FROM `gw-clicks` /*+ OPTIONS('scan.bounded' = 'true') */");
+
         assertThat(rows).singleElement().satisfies(row -> assertThat(row.at("/fields/0").asLong())
                 .isEqualTo(Clicks.all().size()));
-    }
-
-    private static JsonNode post(URI uri, JsonNode body) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("POST %s: %s", uri, response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
-    }
-
-    private static JsonNode get(URI uri) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("GET %s: %s", uri, response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
     }
 }
