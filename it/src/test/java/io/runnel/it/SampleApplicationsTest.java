@@ -1,5 +1,6 @@
 package io.runnel.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,6 +12,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +33,9 @@ import static org.awaitility.Awaitility.await;
  * <p>Each input stream has two shards. Every line but the last is put with its first field as partition key; the
  * last line of each input file is hours later than the rest and is put on every shard, as live traffic on every
  * shard would be, so that the watermark passes every window of the data.
+ *
+ * <p>And a SQL application with a mistake (an unknown table, a wrong argument type, a DESCRIPTOR naming a text
+ * column) fails to start with a message that says so, while the server and the other applications run on.
  */
 class SampleApplicationsTest {
 
@@ -82,6 +88,59 @@ class SampleApplicationsTest {
     @Test
     void aKinesisSqlApplicationMigrated() throws Exception {
         assertSampleWrites("stock-anomalies", "stock_anomalies", "stock-trades");
+    }
+
+    @Test
+    void mistakesInSqlApplicationsSayWhatIsWrongAndTheOthersRunOn() throws Exception {
+        StreamData.create(kinesis, "steady-views", 1);
+        Path steady = dir.resolve("steady.sql");
+        Files.writeString(steady, """
+                CREATE TEMPORARY TABLE views_in (user_id STRING, url STRING, ts TIMESTAMP(3))
+                  WITH ('connector' = 'runnel', 'stream' = 'steady-views', 'format' = 'json');
+                CREATE TABLE steady_copies (user_id STRING, url STRING, ts TIMESTAMP(3)) WITH ('format' = 'json');
+                INSERT INTO steady_copies SELECT * FROM views_in;
+                """);
+        app("deploy", steady.toString());
+
+        String table = "CREATE TEMPORARY TABLE readings (sensor STRING, reading DOUBLE) "
+                + "WITH ('connector' = 'runnel', 'stream' = 'steady-views', 'format' = 'json');\n"
+                + "CREATE TABLE scores (sensor STRING, reading DOUBLE, anomaly_score DOUBLE) WITH ('format' = 'json');\n";
+        assertThat(failedDeploy("unknown-table", table + "INSERT INTO scores SELECT sensor, reading, 0.0 FROM no_such_stream;"))
+                .contains("Object 'no_such_stream' not found");
+        assertThat(failedDeploy("wrong-argument-type", table + "INSERT INTO scores SELECT * FROM RANDOM_CUT_FOREST("
+                + "input => TABLE readings PARTITION BY sensor, columns => DESCRIPTOR(reading), number_of_trees => 'many');"))
+                .contains("No match found for function signature RANDOM_CUT_FOREST", "<COLUMN_LIST>, <CHARACTER>");
+        assertThat(failedDeploy("text-column", table + "INSERT INTO scores SELECT * FROM RANDOM_CUT_FOREST("
+                + "input => TABLE readings PARTITION BY sensor, columns => DESCRIPTOR(sensor));"))
+                .contains("RANDOM_CUT_FOREST: column sensor is STRING, not a number");
+
+        assertThat(app("status", "steady")).contains("steady: RUNNING");
+        List<String> views = Files.readAllLines(EXAMPLES.resolve("testdata/pageviews.jsonl")).subList(0, 100);
+        Clicks.put(kinesis, "steady-views", views);
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).ignoreException(ResourceNotFoundException.class)
+                .until(() -> StreamData.readAll(kinesis, "steady_copies").size() >= views.size());
+        app("stop", "steady");
+        assertThat(StreamData.readAll(kinesis, "steady_copies").stream().map(SampleApplicationsTest::viewOf))
+                .containsExactlyInAnyOrderElementsOf(views.stream().map(SampleApplicationsTest::viewOf).toList());
+    }
+
+    /** Deploys a SQL application that cannot start, and returns what {@code ./runnel app deploy} said. */
+    private static String failedDeploy(String name, String script) throws Exception {
+        Path file = dir.resolve(name + ".sql");
+        Files.writeString(file, script);
+        Commands.Result r = Commands.runnel("app", "deploy", file.toString(), "--endpoint", runnel.endpoint().toString());
+        assertThat(r.exit()).as(r.output()).isNotZero();
+        assertThat(runnel.alive()).isTrue();
+        return r.output();
+    }
+
+    private static String viewOf(String json) {
+        try {
+            JsonNode view = JSON.readTree(json);
+            return view.path("user_id").asText() + "," + view.path("url").asText() + "," + view.path("ts").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void assertSampleWrites(String sample, String output, String... inputs) throws Exception {

@@ -1,6 +1,7 @@
 package io.runnel.sql.functions;
 
 import com.amazon.randomcutforest.RandomCutForest;
+import org.apache.flink.types.ColumnList;
 
 /**
  * A forest's parameters as Kinesis Data Analytics took them, with its defaults: 100 trees, a sample of 256 points,
@@ -28,6 +29,13 @@ record ForestParameters(int dimensions, int numberOfTrees, int subSampleSize, in
             throw new IllegalArgumentException(RandomCutForestFunction.NAME + ": the DESCRIPTOR must name at least one column.");
         }
         return p;
+    }
+
+    /** The checks of {@link #of} on a call's literal arguments, when its statement is planned. */
+    static void check(PlanningChecks.Arguments call) {
+        ColumnList columns = call.get("columns", ColumnList.class);
+        of(columns == null ? 0 : columns.getNames().size(), call.get("number_of_trees", Integer.class),
+                call.get("sub_sample_size", Integer.class), call.get("time_decay", Integer.class), call.get("shingle_size", Integer.class));
     }
 
     RandomCutForest build() {

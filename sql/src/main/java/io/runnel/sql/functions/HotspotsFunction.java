@@ -5,10 +5,13 @@ import org.apache.flink.table.annotation.ArgumentTrait;
 import org.apache.flink.table.annotation.DataTypeHint;
 import org.apache.flink.table.annotation.StateHint;
 import org.apache.flink.table.api.dataview.MapView;
+import org.apache.flink.table.catalog.DataTypeFactory;
 import org.apache.flink.table.functions.ProcessTableFunction;
+import org.apache.flink.table.types.inference.TypeInference;
 import org.apache.flink.types.ColumnList;
 import org.apache.flink.types.Row;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +37,12 @@ public class HotspotsFunction extends ProcessTableFunction<Row> {
     private transient Map<Row, Window> windows;
     private transient Points points;
 
+    @Override
+    public TypeInference getTypeInference(DataTypeFactory typeFactory) {
+        return PlanningChecks.of(super.getTypeInference(typeFactory), NAME, call -> check(call.get("window_size", Integer.class),
+                call.get("scan_radius", BigDecimal.class), call.get("minimum_number_of_points", Integer.class)));
+    }
+
     public void eval(Context ctx,
                      @StateHint Position position,
                      @StateHint MapView<Integer, double[]> slots,
@@ -43,19 +52,10 @@ public class HotspotsFunction extends ProcessTableFunction<Row> {
                      @ArgumentHint(name = "columns", type = @DataTypeHint("DESCRIPTOR NOT NULL")) ColumnList columns,
                      @ArgumentHint(name = "window_size") Integer windowSize,
                      // A DECIMAL, as a literal such as 0.2 is in SQL (Flink 2.3 does not cast one to a DOUBLE argument here).
-                     @ArgumentHint(name = "scan_radius", type = @DataTypeHint("DECIMAL(38, 18)")) java.math.BigDecimal scanRadiusArgument,
+                     @ArgumentHint(name = "scan_radius", type = @DataTypeHint("DECIMAL(38, 18)")) BigDecimal scanRadius,
                      @ArgumentHint(name = "minimum_number_of_points") Integer minimumPoints) throws Exception {
-        if (windowSize == null || windowSize < 1 || windowSize > 100_000) {
-            throw new IllegalArgumentException(NAME + ": window_size must be between 1 and 100000, not " + windowSize + ".");
-        }
-        Double scanRadius = scanRadiusArgument == null ? null : scanRadiusArgument.doubleValue();
-        if (scanRadius == null || !(scanRadius > 0) || Double.isInfinite(scanRadius)) {
-            throw new IllegalArgumentException(NAME + ": scan_radius must be a positive number, not " + scanRadiusArgument + ".");
-        }
-        if (minimumPoints == null || minimumPoints < 1) {
-            throw new IllegalArgumentException(NAME + ": minimum_number_of_points must be at least 1, not " + minimumPoints + ".");
-        }
         if (points == null) {
+            check(windowSize, scanRadius, minimumPoints);
             points = new Points(columns, ctx.tableSemanticsFor("input").dataType(), NAME);
             windows = new HashMap<>();
         }
@@ -74,7 +74,19 @@ public class HotspotsFunction extends ProcessTableFunction<Row> {
         window.put(slot, point);
         slots.put(slot, point);
         position.rows++;
-        collect(Row.of(Hotspots.json(Hotspots.find(window.points(), scanRadius, minimumPoints))));
+        collect(Row.of(Hotspots.json(Hotspots.find(window.points(), scanRadius.doubleValue(), minimumPoints))));
+    }
+
+    private static void check(Integer windowSize, BigDecimal scanRadius, Integer minimumPoints) {
+        if (windowSize == null || windowSize < 1 || windowSize > 100_000) {
+            throw new IllegalArgumentException(NAME + ": window_size must be between 1 and 100000, not " + windowSize + ".");
+        }
+        if (scanRadius == null || scanRadius.signum() <= 0) {
+            throw new IllegalArgumentException(NAME + ": scan_radius must be a positive number, not " + scanRadius + ".");
+        }
+        if (minimumPoints == null || minimumPoints < 1) {
+            throw new IllegalArgumentException(NAME + ": minimum_number_of_points must be at least 1, not " + minimumPoints + ".");
+        }
     }
 
     /** How many rows of its key the window has taken: the next one goes to slot rows % window_size. */

@@ -6,7 +6,9 @@ import org.apache.flink.table.annotation.ArgumentTrait;
 import org.apache.flink.table.annotation.DataTypeHint;
 import org.apache.flink.table.annotation.StateHint;
 import org.apache.flink.table.api.dataview.ListView;
+import org.apache.flink.table.catalog.DataTypeFactory;
 import org.apache.flink.table.functions.ProcessTableFunction;
+import org.apache.flink.table.types.inference.TypeInference;
 import org.apache.flink.types.ColumnList;
 import org.apache.flink.types.Row;
 
@@ -26,6 +28,11 @@ public class RandomCutForestWithExplanationFunction extends ProcessTableFunction
     public static final String NAME = "RANDOM_CUT_FOREST_WITH_EXPLANATION";
 
     private transient Forests forests;
+
+    @Override
+    public TypeInference getTypeInference(DataTypeFactory typeFactory) {
+        return PlanningChecks.of(super.getTypeInference(typeFactory), NAME, ForestParameters::check);
+    }
 
     public void eval(Context ctx,
                      @StateHint RandomCutForestFunction.Progress progress,
