@@ -38,6 +38,11 @@ record ForestParameters(int dimensions, int numberOfTrees, int subSampleSize, in
                 call.get("sub_sample_size", Integer.class), call.get("time_decay", Integer.class), call.get("shingle_size", Integer.class));
     }
 
+    /** About how much heap a forest takes: some 1.5 MB with 100 trees of 256 points. */
+    long bytesInMemory() {
+        return (long) numberOfTrees * subSampleSize * (56 + 2L * dimensions * shingleSize);
+    }
+
     RandomCutForest build() {
         return RandomCutForest.builder()
                 .dimensions(dimensions * shingleSize)

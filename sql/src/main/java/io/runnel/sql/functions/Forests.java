@@ -5,22 +5,20 @@ import org.apache.flink.table.functions.ProcessTableFunction;
 import org.apache.flink.types.ColumnList;
 import org.apache.flink.types.Row;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * The forests of one forest function's instance: its DESCRIPTOR's columns and its parameters, read at its first
- * row (they are the same for every row of a call), and a forest per partition key in memory.
+ * row (they are the same for every row of a call), and the forests of the partition keys in memory.
  */
 final class Forests {
 
     private final Points points;
     private final ForestParameters parameters;
-    private final Map<Row, ForestState> byKey = new HashMap<>();
+    private final KeyCache<ForestState> byKey;
 
     Forests(ProcessTableFunction.Context ctx, ColumnList columns, ForestParameters parameters, String function) {
         this.points = new Points(columns, ctx.tableSemanticsFor("input").dataType(), function);
         this.parameters = parameters;
+        this.byKey = new KeyCache<>(function, parameters.bytesInMemory());
     }
 
     /** The row's point, or null if one of its columns is null (such a row is not scored). */

@@ -13,7 +13,6 @@ import org.apache.flink.types.Row;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,7 +33,7 @@ public class HotspotsFunction extends ProcessTableFunction<Row> {
 
     public static final String NAME = "HOTSPOTS";
 
-    private transient Map<Row, Window> windows;
+    private transient KeyCache<Window> windows;
     private transient Points points;
 
     @Override
@@ -57,7 +56,7 @@ public class HotspotsFunction extends ProcessTableFunction<Row> {
         if (points == null) {
             check(windowSize, scanRadius, minimumPoints);
             points = new Points(columns, ctx.tableSemanticsFor("input").dataType(), NAME);
-            windows = new HashMap<>();
+            windows = new KeyCache<>(NAME, 64L + windowSize * (32L + 8L * columns.getNames().size()));
         }
         double[] point = points.of(input);
         if (point == null) {
