@@ -46,6 +46,9 @@ final class SqlBench {
 
     static void run(String[] args) throws Exception {
         String part = args.length == 0 ? "" : args[0];
+        if (!part.isEmpty() && !part.equals("tumble") && !part.equals("forest")) {
+            throw new IllegalArgumentException("./runnel bench sql [tumble|forest]: no part named " + part);
+        }
         if (!part.equals("forest")) {
             tumble();
         }

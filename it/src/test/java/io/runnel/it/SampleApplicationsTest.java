@@ -31,8 +31,8 @@ import static org.awaitility.Awaitility.await;
  * stream is exactly its file in {@code sql/examples/expected/}, line for line (in any order).
  *
  * <p>Each input stream has two shards. Every line but the last is put with its first field as partition key; the
- * last line of each input file is hours later than the rest and is put on every shard, as live traffic on every
- * shard would be, so that the watermark passes every window of the data.
+ * last line of each input file is later than the data's last window and is put on every shard, as live traffic on
+ * every shard would be, so that the watermark passes every window of the data.
  *
  * <p>And a SQL application with a mistake (an unknown table, a wrong argument type, a DESCRIPTOR naming a text
  * column) fails to start with a message that says so, while the server and the other applications run on.
@@ -88,6 +88,33 @@ class SampleApplicationsTest {
     @Test
     void aKinesisSqlApplicationMigrated() throws Exception {
         assertSampleWrites("stock-anomalies", "stock_anomalies", "stock-trades");
+    }
+
+    @Test
+    void theAnomalySampleKeepsItsForestsAcrossAStopWithSnapshotAndAStart() throws Exception {
+        Path app = dir.resolve("restart-anomalies.sql");
+        Files.writeString(app, Files.readString(EXAMPLES.resolve("sensor-anomalies.sql"))
+                .replace("'stream' = 'metrics'", "'stream' = 'restart-metrics'").replace("sensor_anomalies", "restart_anomalies"));
+        List<String> lines = Files.readAllLines(EXAMPLES.resolve("testdata/metrics.jsonl"));
+        StreamData.create(kinesis, "restart-metrics", 2);
+        // Three sensors, a reading each per second: up to second 420, past sensor s1's anomaly at second 400.
+        int firstPart = 3 * 420;
+        putKeyedByFirstField("restart-metrics", lines.subList(0, firstPart));
+        app("deploy", app.toString());
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).ignoreException(ResourceNotFoundException.class)
+                .until(() -> StreamData.readAll(kinesis, "restart_anomalies").size() >= 1);
+
+        app("stop", "restart-anomalies");
+        app("start", "restart-anomalies");
+        // The anomalies of s2 and s3 come after the restart; forests that forgot their first 420 readings would be
+        // warming up again and score them 0.
+        putKeyedByFirstField("restart-metrics", lines.subList(firstPart, lines.size()));
+        List<String> expected = Files.readAllLines(EXAMPLES.resolve("expected/sensor-anomalies.jsonl")).stream().sorted().toList();
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                .until(() -> StreamData.readAll(kinesis, "restart_anomalies").size() >= expected.size());
+        app("stop", "restart-anomalies");
+
+        assertThat(StreamData.readAll(kinesis, "restart_anomalies").stream().sorted().toList()).containsExactlyElementsOf(expected);
     }
 
     @Test
@@ -169,19 +196,24 @@ class SampleApplicationsTest {
         }
         List<String> lines = Files.readAllLines(EXAMPLES.resolve("testdata").resolve(stream + ".jsonl"));
         StreamData.create(kinesis, stream, 2);
+        putKeyedByFirstField(stream, lines.subList(0, lines.size() - 1));
         List<PutRecordsRequestEntry> batch = new ArrayList<>();
-        for (String line : lines.subList(0, lines.size() - 1)) {
+        String last = lines.get(lines.size() - 1);
+        for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
+            batch.add(PutRecordsRequestEntry.builder().partitionKey("tick").explicitHashKey(shard.hashKeyRange().startingHashKey())
+                    .data(SdkBytes.fromUtf8String(last)).build());
+        }
+        put(stream, batch);
+    }
+
+    private static void putKeyedByFirstField(String stream, List<String> lines) throws IOException {
+        List<PutRecordsRequestEntry> batch = new ArrayList<>();
+        for (String line : lines) {
             String key = JSON.readTree(line).elements().next().asText();
             batch.add(PutRecordsRequestEntry.builder().partitionKey(key).data(SdkBytes.fromUtf8String(line)).build());
             if (batch.size() == 500) {
                 put(stream, batch);
             }
-        }
-        put(stream, batch);
-        String last = lines.get(lines.size() - 1);
-        for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
-            batch.add(PutRecordsRequestEntry.builder().partitionKey("tick").explicitHashKey(shard.hashKeyRange().startingHashKey())
-                    .data(SdkBytes.fromUtf8String(last)).build());
         }
         put(stream, batch);
     }

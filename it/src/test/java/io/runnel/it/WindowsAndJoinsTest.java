@@ -15,7 +15,9 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -47,6 +49,9 @@ class WindowsAndJoinsTest {
     private static KinesisClient kinesis;
     private static SqlGateway sql;
     private static List<Click> clicks;
+    /** When the test began and finished putting the clicks. */
+    private static Instant putFrom;
+    private static Instant putUntil;
 
     record Click(String user, String url, LocalDateTime ts) {
     }
@@ -58,10 +63,12 @@ class WindowsAndJoinsTest {
         kinesis = runnel.client();
         StreamData.create(kinesis, "wj-clicks", 2);
         List<String> lines = Clicks.all();
+        putFrom = Instant.now();
         Clicks.put(kinesis, "wj-clicks", lines);
+        putUntil = Instant.now();
         clicks = lines.stream().map(WindowsAndJoinsTest::click).toList();
 
-        sql = SqlGateway.open(URI.create(runnel.endpoints().path("SqlGatewayUrl").asText()), Map.of("execution.runtime-mode", "streaming"));
+        sql = SqlGateway.open(URI.create(runnel.endpoints().path("SqlGatewayUrl").asText()), Map.of("execution.runtime-mode", "streaming", "table.local-time-zone", "UTC"));
         sql.run("""
                 CREATE TEMPORARY TABLE clicks (
                   user_id STRING, url STRING, ts TIMESTAMP(3),
@@ -168,7 +175,8 @@ class WindowsAndJoinsTest {
     @Test
     void windowsOverArrivalTimeHoldEveryClick() throws Exception {
         List<String> tumbling = sql.lines("""
-                SELECT COUNT(*) FROM TABLE(TUMBLE(TABLE clicks_as_they_arrived, DESCRIPTOR(arrived), INTERVAL '1' HOUR))
+                SELECT DATE_FORMAT(window_start, 'yyyy-MM-dd HH:mm'), COUNT(*)
+                FROM TABLE(TUMBLE(TABLE clicks_as_they_arrived, DESCRIPTOR(arrived), INTERVAL '1' MINUTE))
                 GROUP BY window_start, window_end""");
         // The clicks were put within seconds: each user's make one session of arrival, whenever their event times.
         List<String> sessions = sql.lines("""
@@ -176,7 +184,11 @@ class WindowsAndJoinsTest {
                 FROM TABLE(SESSION(TABLE clicks_as_they_arrived PARTITION BY user_id, DESCRIPTOR(arrived), INTERVAL '10' MINUTE))
                 GROUP BY user_id, window_start, window_end""");
 
-        assertThat(tumbling.stream().mapToLong(Long::parseLong).sum()).isEqualTo(clicks.size());
+        DateTimeFormatter minute = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+        String first = minute.format(putFrom);
+        String last = minute.format(putUntil);
+        assertThat(tumbling).allSatisfy(row -> assertThat(row.split(",")[0]).as("the minute of a window").isBetween(first, last));
+        assertThat(tumbling.stream().mapToLong(row -> Long.parseLong(row.split(",")[1])).sum()).isEqualTo(clicks.size());
         Map<String, Long> perUser = clicks.stream().collect(Collectors.groupingBy(Click::user, Collectors.counting()));
         assertThat(sessions).containsExactlyInAnyOrderElementsOf(
                 perUser.entrySet().stream().map(e -> e.getKey() + "," + e.getValue()).toList());

@@ -5,22 +5,30 @@ import io.runnel.connectors.table.RunnelDynamicTableFactory;
 import io.runnel.core.MetadataLog;
 import io.runnel.core.StreamMetadata;
 import io.runnel.core.StreamStatus;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.catalog.CatalogBaseTable;
 import org.apache.flink.table.catalog.CatalogDatabase;
+import org.apache.flink.table.catalog.CatalogFunctionImpl;
 import org.apache.flink.table.catalog.CatalogPropertiesUtil;
 import org.apache.flink.table.catalog.CatalogTable;
+import org.apache.flink.table.catalog.FunctionLanguage;
 import org.apache.flink.table.catalog.GenericInMemoryCatalog;
 import org.apache.flink.table.catalog.ObjectPath;
 import org.apache.flink.table.catalog.ResolvedCatalogTable;
 import org.apache.flink.table.catalog.exceptions.CatalogException;
 import org.apache.flink.table.catalog.exceptions.DatabaseNotExistException;
+import org.apache.flink.table.catalog.exceptions.FunctionAlreadyExistException;
 import org.apache.flink.table.catalog.exceptions.TableAlreadyExistException;
 import org.apache.flink.table.catalog.exceptions.TableNotExistException;
 import org.apache.flink.table.expressions.DefaultSqlFactory;
 import org.apache.flink.table.factories.FactoryUtil;
+import org.apache.flink.table.module.Module;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +52,7 @@ import java.util.function.Supplier;
  */
 public final class RunnelCatalog extends GenericInMemoryCatalog {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RunnelCatalog.class);
     private static final Duration STATE_CHANGE_TIMEOUT = Duration.ofSeconds(60);
     /** Options a stream's table always gets from the catalog rather than from what was stored. */
     private static final List<String> CONNECTION_OPTIONS = List.of(FactoryUtil.CONNECTOR.key(),
@@ -88,20 +97,20 @@ public final class RunnelCatalog extends GenericInMemoryCatalog {
     private void addRunnelFunctions() {
         ClassLoader loader = Thread.currentThread().getContextClassLoader() != null ? Thread.currentThread().getContextClassLoader()
                 : RunnelCatalog.class.getClassLoader();
-        org.apache.flink.table.module.Module module;
+        Module module;
         try {
-            module = org.apache.flink.table.factories.FactoryUtil.createModule(FUNCTIONS_MODULE, Map.of(),
-                    new org.apache.flink.configuration.Configuration(), loader);
-        } catch (org.apache.flink.table.api.ValidationException e) {
-            return; // Runnel's functions are not on this class path
+            module = FactoryUtil.createModule(FUNCTIONS_MODULE, Map.of(), new Configuration(), loader);
+        } catch (ValidationException e) {
+            LOG.info("Runnel's SQL functions (module '{}') are not on this class path; the catalog has none: {}",
+                    FUNCTIONS_MODULE, e.getMessage());
+            return;
         }
         for (String name : module.listFunctions()) {
             module.getFunctionDefinition(name).ifPresent(function -> {
                 try {
-                    createFunction(new ObjectPath(getDefaultDatabase(), name), new org.apache.flink.table.catalog.CatalogFunctionImpl(
-                            function.getClass().getName(), org.apache.flink.table.catalog.FunctionLanguage.JAVA), true);
-                } catch (org.apache.flink.table.catalog.exceptions.FunctionAlreadyExistException
-                         | org.apache.flink.table.catalog.exceptions.DatabaseNotExistException e) {
+                    createFunction(new ObjectPath(getDefaultDatabase(), name),
+                            new CatalogFunctionImpl(function.getClass().getName(), FunctionLanguage.JAVA), true);
+                } catch (FunctionAlreadyExistException | DatabaseNotExistException e) {
                     throw new CatalogException("cannot add function " + name + " to the Runnel catalog", e);
                 }
             });

@@ -223,15 +223,15 @@ public final class FlinkRest implements AutoCloseable {
         return result;
     }
 
-    /**
-     * The line of a Flink error that says what went wrong: the program's own error when a main() failed, the
-     * innermost cause otherwise.
-     */
     /** An entry of a job's exception history, in short. */
     private static String failure(JsonNode entry) {
         return shortMessage(entry.path("stacktrace").asText(entry.path("exceptionName").asText()));
     }
 
+    /**
+     * The line of a Flink error that says what went wrong: the program's own error when a main() failed, the
+     * innermost cause otherwise.
+     */
     static String shortMessage(String detail) {
         String last = null;
         Matcher cause = CAUSE.matcher(detail);

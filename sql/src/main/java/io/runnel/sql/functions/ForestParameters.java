@@ -17,30 +17,25 @@ record ForestParameters(int dimensions, int numberOfTrees, int subSampleSize, in
     /** The seed of every forest, so that a score depends on the rows alone. */
     static final long SEED = 42;
 
-    static ForestParameters of(int dimensions, Integer numberOfTrees, Integer subSampleSize, Integer timeDecay, Integer shingleSize) {
+    static ForestParameters of(String function, int dimensions, Integer numberOfTrees, Integer subSampleSize, Integer timeDecay, Integer shingleSize) {
         ForestParameters p = new ForestParameters(dimensions, orDefault(numberOfTrees, DEFAULT_TREES),
                 orDefault(subSampleSize, DEFAULT_SAMPLE_SIZE), orDefault(timeDecay, DEFAULT_TIME_DECAY),
                 orDefault(shingleSize, DEFAULT_SHINGLE_SIZE));
-        check(p.numberOfTrees, 1, 1000, "number_of_trees");
-        check(p.subSampleSize, 10, 1000, "sub_sample_size");
-        check(p.timeDecay, 1, Integer.MAX_VALUE, "time_decay");
-        check(p.shingleSize, 1, 30, "shingle_size");
+        check(function, p.numberOfTrees, 1, 1000, "number_of_trees");
+        check(function, p.subSampleSize, 10, 1000, "sub_sample_size");
+        check(function, p.timeDecay, 1, Integer.MAX_VALUE, "time_decay");
+        check(function, p.shingleSize, 1, 30, "shingle_size");
         if (dimensions < 1) {
-            throw new IllegalArgumentException(RandomCutForestFunction.NAME + ": the DESCRIPTOR must name at least one column.");
+            throw new IllegalArgumentException(function + ": the DESCRIPTOR must name at least one column.");
         }
         return p;
     }
 
     /** The checks of {@link #of} on a call's literal arguments, when its statement is planned. */
-    static void check(PlanningChecks.Arguments call) {
+    static void check(String function, PlanningChecks.Arguments call) {
         ColumnList columns = call.get("columns", ColumnList.class);
-        of(columns == null ? 0 : columns.getNames().size(), call.get("number_of_trees", Integer.class),
+        of(function, columns == null ? 0 : columns.getNames().size(), call.get("number_of_trees", Integer.class),
                 call.get("sub_sample_size", Integer.class), call.get("time_decay", Integer.class), call.get("shingle_size", Integer.class));
-    }
-
-    /** About how much heap a forest takes: some 1.5 MB with 100 trees of 256 points. */
-    long bytesInMemory() {
-        return (long) numberOfTrees * subSampleSize * (56 + 2L * dimensions * shingleSize);
     }
 
     RandomCutForest build() {
@@ -59,9 +54,9 @@ record ForestParameters(int dimensions, int numberOfTrees, int subSampleSize, in
         return value == null ? fallback : value;
     }
 
-    private static void check(int value, int min, int max, String name) {
+    private static void check(String function, int value, int min, int max, String name) {
         if (value < min || value > max) {
-            throw new IllegalArgumentException(RandomCutForestFunction.NAME + ": " + name + " must be between " + min + " and "
+            throw new IllegalArgumentException(function + ": " + name + " must be between " + min + " and "
                     + max + ", not " + value + ".");
         }
     }

@@ -18,7 +18,7 @@ final class Forests {
     Forests(ProcessTableFunction.Context ctx, ColumnList columns, ForestParameters parameters, String function) {
         this.points = new Points(columns, ctx.tableSemanticsFor("input").dataType(), function);
         this.parameters = parameters;
-        this.byKey = new KeyCache<>(function, parameters.bytesInMemory());
+        this.byKey = new KeyCache<>(function);
     }
 
     /** The row's point, or null if one of its columns is null (such a row is not scored). */

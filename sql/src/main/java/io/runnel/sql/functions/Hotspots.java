@@ -1,10 +1,11 @@
 package io.runnel.sql.functions;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -95,8 +96,9 @@ public final class Hotspots {
         return out.append(']').toString();
     }
 
+    /** Six significant digits, written plainly and without trailing zeros (41.2, 2.01, 1234570). */
     private static String number(double value) {
-        return String.format(Locale.ROOT, "%.6g", value);
+        return new BigDecimal(value).round(new MathContext(6)).stripTrailingZeros().toPlainString();
     }
 
     private static long[] cell(double[] point, double size) {

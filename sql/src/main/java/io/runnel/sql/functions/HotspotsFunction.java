@@ -32,13 +32,15 @@ import java.util.Map;
 public class HotspotsFunction extends ProcessTableFunction<Row> {
 
     public static final String NAME = "HOTSPOTS";
+    static final int MAX_COLUMNS = 4;
 
     private transient KeyCache<Window> windows;
     private transient Points points;
 
     @Override
     public TypeInference getTypeInference(DataTypeFactory typeFactory) {
-        return PlanningChecks.of(super.getTypeInference(typeFactory), NAME, call -> check(call.get("window_size", Integer.class),
+        return PlanningChecks.of(super.getTypeInference(typeFactory), NAME, call -> check(call.get("columns", ColumnList.class),
+                call.get("window_size", Integer.class),
                 call.get("scan_radius", BigDecimal.class), call.get("minimum_number_of_points", Integer.class)));
     }
 
@@ -54,9 +56,9 @@ public class HotspotsFunction extends ProcessTableFunction<Row> {
                      @ArgumentHint(name = "scan_radius", type = @DataTypeHint("DECIMAL(38, 18)")) BigDecimal scanRadius,
                      @ArgumentHint(name = "minimum_number_of_points") Integer minimumPoints) throws Exception {
         if (points == null) {
-            check(windowSize, scanRadius, minimumPoints);
+            check(columns, windowSize, scanRadius, minimumPoints);
             points = new Points(columns, ctx.tableSemanticsFor("input").dataType(), NAME);
-            windows = new KeyCache<>(NAME, 64L + windowSize * (32L + 8L * columns.getNames().size()));
+            windows = new KeyCache<>(NAME);
         }
         double[] point = points.of(input);
         if (point == null) {
@@ -76,9 +78,14 @@ public class HotspotsFunction extends ProcessTableFunction<Row> {
         collect(Row.of(Hotspots.json(Hotspots.find(window.points(), scanRadius.doubleValue(), minimumPoints))));
     }
 
-    private static void check(Integer windowSize, BigDecimal scanRadius, Integer minimumPoints) {
-        if (windowSize == null || windowSize < 1 || windowSize > 100_000) {
-            throw new IllegalArgumentException(NAME + ": window_size must be between 1 and 100000, not " + windowSize + ".");
+    /** Kinesis SQL's bounds; each row searches its whole window, among 3^columns cells around each point. */
+    private static void check(ColumnList columns, Integer windowSize, BigDecimal scanRadius, Integer minimumPoints) {
+        if (columns != null && columns.getNames().size() > MAX_COLUMNS) {
+            throw new IllegalArgumentException(NAME + ": the DESCRIPTOR names " + columns.getNames().size() + " columns; HOTSPOTS "
+                    + "takes at most " + MAX_COLUMNS + ".");
+        }
+        if (windowSize == null || windowSize < 1 || windowSize > 1_000) {
+            throw new IllegalArgumentException(NAME + ": window_size must be between 1 and 1000, not " + windowSize + ".");
         }
         if (scanRadius == null || scanRadius.signum() <= 0) {
             throw new IllegalArgumentException(NAME + ": scan_radius must be a positive number, not " + scanRadius + ".");

@@ -4,47 +4,62 @@ import org.apache.flink.types.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.LinkedHashMap;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.SoftReference;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The in-memory copies of what a function keeps per partition key in Flink state (a forest, a window), as many as
- * fit in an eighth of the heap; the least recently used goes first and is rebuilt from its state when its key
- * comes back. Without a bound, a table with many keys would fill the TaskManager's heap.
+ * The in-memory copies of what a function keeps per partition key in Flink state (a forest, a window), held softly:
+ * they stay while the heap has room, and when the JVM needs the memory it drops some (whichever task they belong to),
+ * and each is rebuilt from its state when its key's next row comes. Without that, a table with many keys would
+ * fill the TaskManager's heap.
  */
 final class KeyCache<V> {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyCache.class);
 
-    private final Map<Row, V> byKey;
+    private final String function;
+    private final Map<Row, Held<V>> byKey = new HashMap<>();
+    private final ReferenceQueue<V> dropped = new ReferenceQueue<>();
     private boolean warned;
 
-    /** @param bytesEach about how much memory one value takes */
-    KeyCache(String function, long bytesEach) {
-        long fit = Runtime.getRuntime().maxMemory() / 8 / Math.max(1, bytesEach);
-        int capacity = (int) Math.max(1, Math.min(1_000_000, fit));
-        byKey = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Row, V> eldest) {
-                if (size() <= capacity) {
-                    return false;
-                }
-                if (!warned) {
-                    warned = true;
-                    LOG.warn("{}: more partition keys in this task than the {} whose state fits in memory; the others are rebuilt "
-                            + "from Flink state when their rows come, which is slow. A higher parallelism spreads the keys.",
-                            function, capacity);
-                }
-                return true;
-            }
-        };
+    private static final class Held<V> extends SoftReference<V> {
+        final Row key;
+
+        Held(Row key, V value, ReferenceQueue<V> queue) {
+            super(value, queue);
+            this.key = key;
+        }
     }
 
+    KeyCache(String function) {
+        this.function = function;
+    }
+
+    /** The key's value, or null if there is none in memory (never made, or dropped by the JVM). */
     V get(Row key) {
-        return byKey.get(key);
+        forgetDropped();
+        Held<V> held = byKey.get(key);
+        return held == null ? null : held.get();
     }
 
     void put(Row key, V value) {
-        byKey.put(key, value);
+        byKey.put(key, new Held<>(key, value, dropped));
+    }
+
+    @SuppressWarnings("unchecked")
+    private void forgetDropped() {
+        for (Reference<? extends V> ref; (ref = dropped.poll()) != null; ) {
+            Held<V> held = (Held<V>) ref;
+            byKey.remove(held.key, held);
+            if (!warned) {
+                warned = true;
+                LOG.warn("{}: the heap is too small for the state of every partition key of this task; what the JVM dropped "
+                        + "is rebuilt from Flink state when its key's rows come, which is slow. A higher parallelism or "
+                        + "more TaskManager memory keeps it all in memory.", function);
+            }
+        }
     }
 }

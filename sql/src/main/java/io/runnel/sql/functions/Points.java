@@ -32,7 +32,10 @@ final class Points {
         }
     }
 
-    /** The row's point, or null if one of its columns is null (such a row is not scored). */
+    /**
+     * The row's point, or null if one of its columns is null, NaN or infinite: such a row is not scored, and does not
+     * join a forest or a window, where one such value would spoil every later result.
+     */
     double[] of(Row input) {
         double[] point = new double[indices.length];
         for (int i = 0; i < indices.length; i++) {
@@ -41,6 +44,9 @@ final class Points {
                 return null;
             }
             point[i] = ((Number) value).doubleValue();
+            if (!Double.isFinite(point[i])) {
+                return null;
+            }
         }
         return point;
     }

@@ -33,7 +33,7 @@ public class RandomCutForestFunction extends ProcessTableFunction<Row> {
 
     @Override
     public TypeInference getTypeInference(DataTypeFactory typeFactory) {
-        return PlanningChecks.of(super.getTypeInference(typeFactory), NAME, ForestParameters::check);
+        return PlanningChecks.of(super.getTypeInference(typeFactory), NAME, call -> ForestParameters.check(NAME, call));
     }
 
     public void eval(Context ctx,
@@ -49,7 +49,7 @@ public class RandomCutForestFunction extends ProcessTableFunction<Row> {
                      @ArgumentHint(name = "time_decay", isOptional = true) Integer timeDecay,
                      @ArgumentHint(name = "shingle_size", isOptional = true) Integer shingleSize) throws Exception {
         if (forests == null) {
-            forests = new Forests(ctx, columns, ForestParameters.of(columns.getNames().size(), numberOfTrees, subSampleSize,
+            forests = new Forests(ctx, columns, ForestParameters.of(NAME, columns.getNames().size(), numberOfTrees, subSampleSize,
                     timeDecay, shingleSize), NAME);
         }
         double[] point = forests.point(input);

@@ -31,7 +31,7 @@ public class RandomCutForestWithExplanationFunction extends ProcessTableFunction
 
     @Override
     public TypeInference getTypeInference(DataTypeFactory typeFactory) {
-        return PlanningChecks.of(super.getTypeInference(typeFactory), NAME, ForestParameters::check);
+        return PlanningChecks.of(super.getTypeInference(typeFactory), NAME, call -> ForestParameters.check(NAME, call));
     }
 
     public void eval(Context ctx,
@@ -48,7 +48,7 @@ public class RandomCutForestWithExplanationFunction extends ProcessTableFunction
                      @ArgumentHint(name = "shingle_size", isOptional = true) Integer shingleSize,
                      @ArgumentHint(name = "with_directionality", isOptional = true) Boolean withDirectionality) throws Exception {
         if (forests == null) {
-            forests = new Forests(ctx, columns, ForestParameters.of(columns.getNames().size(), numberOfTrees, subSampleSize,
+            forests = new Forests(ctx, columns, ForestParameters.of(NAME, columns.getNames().size(), numberOfTrees, subSampleSize,
                     timeDecay, shingleSize), NAME);
         }
         double[] point = forests.point(input);

@@ -17,7 +17,7 @@ class ForestStateTest {
 
     @Test
     void aForestRebuiltFromItsStateAtAnyRowScoresAsIfNeverDropped() throws Exception {
-        ForestParameters parameters = ForestParameters.of(2, 30, 64, 100_000, 1);
+        ForestParameters parameters = ForestParameters.of(RandomCutForestFunction.NAME, 2, 30, 64, 100_000, 1);
         Kept steady = new Kept(parameters);
         Kept dropped = new Kept(parameters);
         Set<Integer> dropsBefore = Set.of(1, 700, 99_999, 100_000, 100_001, 150_000, 200_000, 230_000);

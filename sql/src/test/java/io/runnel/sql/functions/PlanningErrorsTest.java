@@ -41,7 +41,7 @@ class PlanningErrorsTest {
         assertThatThrownBy(() -> tables.explainSql("SELECT * FROM RANDOM_CUT_FOREST_WITH_EXPLANATION(input => TABLE readings, "
                 + "columns => DESCRIPTOR(reading), number_of_trees => 0)"))
                 .isInstanceOf(ValidationException.class)
-                .hasStackTraceContaining("RANDOM_CUT_FOREST: number_of_trees must be between 1 and 1000, not 0.");
+                .hasStackTraceContaining("RANDOM_CUT_FOREST_WITH_EXPLANATION: number_of_trees must be between 1 and 1000, not 0.");
         assertThatThrownBy(() -> tables.explainSql("SELECT * FROM HOTSPOTS(input => TABLE readings, columns => DESCRIPTOR(reading), "
                 + "window_size => 10, scan_radius => -0.5, minimum_number_of_points => 2)"))
                 .isInstanceOf(ValidationException.class)
@@ -53,6 +53,7 @@ class PlanningErrorsTest {
         assertThatThrownBy(() -> tables.explainSql("SELECT * FROM RANDOM_CUT_FOREST(input => TABLE readings, "
                 + "columns => DESCRIPTOR(reading), number_of_trees => 'many')"))
                 .isInstanceOf(ValidationException.class)
-                .hasStackTraceContaining("number_of_trees");
+                .hasStackTraceContaining("No match found for function signature RANDOM_CUT_FOREST(")
+                .hasStackTraceContaining("number_of_trees => INT");
     }
 }

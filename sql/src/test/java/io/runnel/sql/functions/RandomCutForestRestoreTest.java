@@ -34,63 +34,78 @@ import java.util.concurrent.locks.LockSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A forest lives in Flink state: a job stopped with a savepoint past the forest's first snapshot and started
- * again from it scores every later point exactly as a job that never stopped.
+ * What the functions keep lives in Flink state: a job stopped with a savepoint (for a forest, past its first
+ * snapshot) and started again from it gives every later point exactly the result of a job that never stopped.
  */
 class RandomCutForestRestoreTest {
 
-    private static final int POINTS = ForestState.SNAPSHOT_EVERY + 20_000;
-    private static final int STOP_AFTER = ForestState.SNAPSHOT_EVERY + 5_000;
-    /** Scores each run saw, by sequence number. */
-    private static final Map<String, Map<Integer, List<Double>>> SCORES = new ConcurrentHashMap<>();
+    /** Results each run saw, by sequence number. */
+    private static final Map<String, Map<Integer, List<Object>>> RESULTS = new ConcurrentHashMap<>();
 
     @TempDir
     Path dir;
 
     @Test
     void scoresAfterAStopWithSavepointAndAStartEqualThoseOfAnUninterruptedRun() throws Exception {
-        run("uninterrupted", null, POINTS).getJobExecutionResult().get(5, TimeUnit.MINUTES);
-        assertThat(SCORES.get("uninterrupted")).hasSize(POINTS);
+        assertRestartChangesNothing("forest", ForestState.SNAPSHOT_EVERY + 20_000, ForestState.SNAPSHOT_EVERY + 5_000,
+                "SELECT seq, anomaly_score AS outcome FROM RANDOM_CUT_FOREST(input => TABLE metrics PARTITION BY sensor, "
+                        + "columns => DESCRIPTOR(reading), number_of_trees => 30)");
+    }
 
-        JobClient first = run("restarted", null, STOP_AFTER);
+    @Test
+    void hotspotsAfterAStopWithSavepointAndAStartEqualThoseOfAnUninterruptedRun() throws Exception {
+        assertRestartChangesNothing("hotspots", 3_000, 1_500,
+                "SELECT seq, hotspots_result AS outcome FROM HOTSPOTS(input => TABLE metrics PARTITION BY sensor, "
+                        + "columns => DESCRIPTOR(reading, other), window_size => 200, scan_radius => 1.0, minimum_number_of_points => 8)");
+        assertThat(results("hotspots-uninterrupted").values()).as("results that found a hotspot")
+                .anySatisfy(result -> assertThat(result.get(0).toString()).contains("density"));
+    }
+
+    private void assertRestartChangesNothing(String name, int points, int stopAfter, String query) throws Exception {
+        String uninterruptedRun = name + "-uninterrupted";
+        String restartedRun = name + "-restarted";
+        run(uninterruptedRun, null, points, points, query).getJobExecutionResult().get(5, TimeUnit.MINUTES);
+        assertThat(results(uninterruptedRun)).hasSize(points);
+
+        JobClient first = run(restartedRun, null, stopAfter, points, query);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (scores("restarted").size() < STOP_AFTER) {
-            assertThat(System.nanoTime()).as("points scored before the stop").isLessThan(deadline);
+        while (results(restartedRun).size() < stopAfter) {
+            assertThat(System.nanoTime()).as("points seen before the stop").isLessThan(deadline);
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
         String savepoint = first.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL).get(5, TimeUnit.MINUTES);
-        assertThat(scores("restarted").size()).isLessThan(POINTS);
-        run("restarted", savepoint, POINTS).getJobExecutionResult().get(5, TimeUnit.MINUTES);
+        assertThat(results(restartedRun).size()).isLessThan(points);
+        run(restartedRun, savepoint, points, points, query).getJobExecutionResult().get(5, TimeUnit.MINUTES);
 
-        Map<Integer, List<Double>> uninterrupted = SCORES.get("uninterrupted");
-        Map<Integer, List<Double>> restarted = SCORES.get("restarted");
-        assertThat(restarted).hasSize(POINTS);
-        // Each point scored once: the second job went on from the savepoint rather than from the beginning.
-        for (int seq = 0; seq < POINTS; seq++) {
-            assertThat(restarted.get(seq)).as("scores of point %d", seq).containsExactly(uninterrupted.get(seq).get(0));
+        Map<Integer, List<Object>> uninterrupted = results(uninterruptedRun);
+        Map<Integer, List<Object>> restarted = results(restartedRun);
+        assertThat(restarted).hasSize(points);
+        // Each point seen once: the second job went on from the savepoint rather than from the beginning.
+        for (int seq = 0; seq < points; seq++) {
+            assertThat(restarted.get(seq)).as("results of point %d", seq).containsExactly(uninterrupted.get(seq).get(0));
         }
     }
 
-    private static Map<Integer, List<Double>> scores(String run) {
-        return SCORES.computeIfAbsent(run, r -> new ConcurrentHashMap<>());
+    private static Map<Integer, List<Object>> results(String run) {
+        return RESULTS.computeIfAbsent(run, r -> new ConcurrentHashMap<>());
     }
 
     /** @param fastPoints how many points the source emits at full speed before it slows to a trickle (or all) */
-    private static JobClient run(String name, String savepoint, long fastPoints) throws Exception {
+    private static JobClient run(String name, String savepoint, long fastPoints, int points, String query) throws Exception {
         Configuration conf = new Configuration();
         if (savepoint != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         StreamTableEnvironment tables = Tables.withRunnelFunctions(env);
-        TypeInformation<Row> type = Types.ROW_NAMED(new String[] {"sensor", "seq", "reading"}, Types.STRING, Types.INT, Types.DOUBLE);
-        DataGeneratorSource<Row> source = new DataGeneratorSource<>(RandomCutForestRestoreTest::point, POINTS,
+        TypeInformation<Row> type = Types.ROW_NAMED(new String[] {"sensor", "seq", "reading", "other"}, Types.STRING, Types.INT,
+                Types.DOUBLE, Types.DOUBLE);
+        DataGeneratorSource<Row> source = new DataGeneratorSource<>(RandomCutForestRestoreTest::point, points,
                 slowAfter(fastPoints), type);
         tables.createTemporaryView("metrics", tables.fromDataStream(
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "metrics").uid("metrics").returns(type)));
-        Table scored = tables.sqlQuery("SELECT seq, anomaly_score FROM RANDOM_CUT_FOREST("
-                + "input => TABLE metrics PARTITION BY sensor, columns => DESCRIPTOR(reading), number_of_trees => 30)");
-        tables.toDataStream(scored).sinkTo(new Collect(name)).uid("collect");
+        Table results = tables.sqlQuery(query);
+        tables.toDataStream(results).sinkTo(new Collect(name)).uid("collect");
         return env.executeAsync(name);
     }
 
@@ -111,22 +126,22 @@ class RandomCutForestRestoreTest {
         };
     }
 
-    /** A point of a noisy sine wave with a spike now and then; the same for the same index. */
+    /** A point of a noisy sine wave with a spike now and then, and a second reading; the same for the same index. */
     private static Row point(long index) {
         Random random = new Random(index);
         double value = 10 * Math.sin(index * 2 * Math.PI / 100) + random.nextGaussian() + (index % 997 == 0 ? 25 : 0);
-        return Row.of("s1", (int) index, value);
+        return Row.of("s1", (int) index, value, random.nextGaussian());
     }
 
     private record Collect(String run) implements Sink<Row> {
         @Override
         public SinkWriter<Row> createWriter(WriterInitContext context) {
-            Map<Integer, List<Double>> scores = scores(run);
+            Map<Integer, List<Object>> results = results(run);
             return new SinkWriter<>() {
                 @Override
                 public void write(Row row, Context context) {
-                    scores.computeIfAbsent((Integer) row.getField("seq"), s -> new CopyOnWriteArrayList<>())
-                            .add((Double) row.getField("anomaly_score"));
+                    results.computeIfAbsent((Integer) row.getField("seq"), s -> new CopyOnWriteArrayList<>())
+                            .add(row.getField("outcome"));
                 }
 
                 @Override
