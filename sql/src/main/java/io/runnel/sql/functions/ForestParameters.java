@@ -17,7 +17,9 @@ record ForestParameters(int dimensions, int numberOfTrees, int subSampleSize, in
     /** The seed of every forest, so that a score depends on the rows alone. */
     static final long SEED = 42;
 
-    static ForestParameters of(String function, int dimensions, Integer numberOfTrees, Integer subSampleSize, Integer timeDecay, Integer shingleSize) {
+    /** @param function the function's name, which starts every message */
+    static ForestParameters of(String function, int dimensions, Integer numberOfTrees, Integer subSampleSize, Integer timeDecay,
+                               Integer shingleSize) {
         ForestParameters p = new ForestParameters(dimensions, orDefault(numberOfTrees, DEFAULT_TREES),
                 orDefault(subSampleSize, DEFAULT_SAMPLE_SIZE), orDefault(timeDecay, DEFAULT_TIME_DECAY),
                 orDefault(shingleSize, DEFAULT_SHINGLE_SIZE));
@@ -35,7 +37,8 @@ record ForestParameters(int dimensions, int numberOfTrees, int subSampleSize, in
     static void check(String function, PlanningChecks.Arguments call) {
         ColumnList columns = call.get("columns", ColumnList.class);
         of(function, columns == null ? 0 : columns.getNames().size(), call.get("number_of_trees", Integer.class),
-                call.get("sub_sample_size", Integer.class), call.get("time_decay", Integer.class), call.get("shingle_size", Integer.class));
+                call.get("sub_sample_size", Integer.class), call.get("time_decay", Integer.class),
+                call.get("shingle_size", Integer.class));
     }
 
     RandomCutForest build() {

@@ -21,7 +21,7 @@ final class Forests {
         this.byKey = new KeyCache<>(function);
     }
 
-    /** The row's point, or null if one of its columns is null (such a row is not scored). */
+    /** The row's point, or null if one of its columns is null, NaN or infinite (such a row is not scored). */
     double[] point(Row input) {
         return points.of(input);
     }
