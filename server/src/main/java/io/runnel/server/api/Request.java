@@ -6,6 +6,7 @@ import io.runnel.server.http.WireFormat;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
@@ -39,11 +40,27 @@ public final class Request {
     }
 
     public Integer integer(String member) {
-        return has(member) ? body.get(member).asInt() : null;
+        return has(member) ? saturatedInt(body.get(member)) : null;
     }
 
     public int integer(String member, int defaultValue) {
-        return has(member) ? body.get(member).asInt() : defaultValue;
+        return has(member) ? saturatedInt(body.get(member)) : defaultValue;
+    }
+
+    private static final BigDecimal INT_MIN = BigDecimal.valueOf(Integer.MIN_VALUE);
+    private static final BigDecimal INT_MAX = BigDecimal.valueOf(Integer.MAX_VALUE);
+
+    /**
+     * A number as an AWS service reads an Integer member: without its fraction, and a number beyond the range held
+     * at its end (a ShardCount of 4294967297 is 2147483647, which the limits then refuse) rather than wrapped around.
+     */
+    public static int saturatedInt(JsonNode number) {
+        if (number.isFloatingPointNumber() && !Double.isFinite(number.doubleValue())) {
+            // CBOR carries infinities and NaN, which have no decimal value; Java's own cast gives their ends and 0.
+            return (int) number.doubleValue();
+        }
+        BigDecimal value = number.decimalValue().setScale(0, RoundingMode.FLOOR);
+        return value.max(INT_MIN).min(INT_MAX).intValueExact();
     }
 
     public JsonNode node(String member) {

@@ -145,7 +145,7 @@ public final class Kinesis {
 
     void checkShardLimit(int additionalShards) {
         int open = streams.openShardCount();
-        if (open + additionalShards > config.shardLimit) {
+        if ((long) open + additionalShards > config.shardLimit) {
             throw ApiException.limitExceeded("This request would exceed the shard limit for the account "
                     + config.accountId + " in " + config.region + ". Current shard count for the account: " + open
                     + ". Limit: " + config.shardLimit + ". Number of additional shards that would have resulted from this request: "

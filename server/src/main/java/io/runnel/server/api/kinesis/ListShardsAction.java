@@ -87,6 +87,9 @@ final class ListShardsAction implements KinesisAction {
             }
             after = token.lastShardIndex();
         } else {
+            if (!request.has("StreamName") && !request.has("StreamARN")) {
+                throw ApiException.invalidArgument("Either NextToken or StreamName should be provided.");
+            }
             stream = kinesis.require(kinesis.streamName(request));
             String exclusiveStart = request.string("ExclusiveStartShardId");
             if (exclusiveStart != null) {

@@ -35,7 +35,7 @@ final class UpdateShardCountAction implements KinesisAction {
             StreamMetadata stream = kinesis.requireActive(name);
             List<Shard> open = new ArrayList<>(stream.openShards());
             int current = open.size();
-            if (target > current * 2 || target * 2 < current) {
+            if (target > 2L * current || 2L * target < current) {
                 throw ApiException.limitExceeded("UpdateShardCount can scale stream " + name + " under account "
                         + kinesis.config.accountId + " only between half and double its current " + current
                         + " open shards; requested " + target + ".");

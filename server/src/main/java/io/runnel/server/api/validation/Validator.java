@@ -1,6 +1,7 @@
 package io.runnel.server.api.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.runnel.server.api.Request;
 import io.runnel.server.http.ApiException;
 
 import java.util.ArrayList;
@@ -158,10 +159,11 @@ public final class Validator {
             }
             return;
         }
-        if (m.min != null && v.asLong() < m.min) {
+        long number = m.type == Member.Type.INTEGER ? Request.saturatedInt(v) : 0;
+        if (m.min != null && number < m.min) {
             add(errors, show(v, m), path, "Member must have value greater than or equal to " + m.min);
         }
-        if (m.max != null && v.asLong() > m.max) {
+        if (m.max != null && number > m.max) {
             add(errors, show(v, m), path, "Member must have value less than or equal to " + m.max);
         }
         long length = length(v, m);
@@ -237,6 +239,7 @@ public final class Validator {
                 v.fields().forEachRemaining(e -> items.add(e.getKey() + "=" + e.getValue().asText()));
                 yield "{" + String.join(", ", items) + "}";
             }
+            case INTEGER -> Integer.toString(Request.saturatedInt(v));
             default -> v.isTextual() ? v.asText() : v.toString();
         };
         return "'" + text + "'";

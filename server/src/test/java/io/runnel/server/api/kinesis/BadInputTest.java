@@ -120,6 +120,12 @@ class BadInputTest {
                 "Start of structure or map found where not expected."));
         c.add(validation("create with zero shards", "CreateStream", "{\"StreamName\":\"x\",\"ShardCount\":0}",
                 "1 validation error detected: Value '0' at 'shardCount' failed to satisfy constraint: Member must have value greater than or equal to 1"));
+        // An Integer member holds a number beyond its range at the range's end, as Kinesis does, never wrapped around.
+        c.add(error("create with more shards than an Integer holds", "CreateStream",
+                "{\"StreamName\":\"x\",\"ShardCount\":4294967297}", 400, "LimitExceededException",
+                "Number of additional shards that would have resulted from this request: 2147483647."));
+        c.add(validation("create with half a shard", "CreateStream", "{\"StreamName\":\"x\",\"ShardCount\":0.5}",
+                "1 validation error detected: Value '0' at 'shardCount' failed to satisfy constraint: Member must have value greater than or equal to 1"));
         c.add(serialization("create with a text shard count", "CreateStream", "{\"StreamName\":\"x\",\"ShardCount\":\"2\"}",
                 "class java.lang.String can not be converted to an Integer"));
         c.add(validation("create provisioned without a shard count", "CreateStream", "{\"StreamName\":\"x\"}",
@@ -286,12 +292,16 @@ class BadInputTest {
                 "Value '51' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 50"));
         c.add(error("list shards by token and name", "ListShards", stream("\"NextToken\":\"abcd\""),
                 400, "InvalidArgumentException", "NextToken and StreamName cannot be provided together."));
+        c.add(error("list shards of no stream", "ListShards", "{}",
+                400, "InvalidArgumentException", "Either NextToken or StreamName should be provided."));
         c.add(error("list shards by a made-up token", "ListShards", "{\"NextToken\":\"x\"}",
                 400, "InvalidArgumentException", "Invalid NextToken."));
         c.add(error("list shards after no shard", "ListShards", stream("\"ShardFilter\":{\"Type\":\"AFTER_SHARD_ID\"}"),
                 400, "InvalidArgumentException", "Must specify ShardId in ShardFilter when ShardFilter type is AFTER_SHARD_ID."));
         c.add(validation("list shards with a typeless filter", "ListShards", stream("\"ShardFilter\":{}"),
                 "Value null at 'shardFilter.type' failed to satisfy constraint: Member must not be null"));
+        c.add(validation("list more streams than an Integer holds", "ListStreams", "{\"Limit\":123456789012345678901234567890}",
+                "Value '2147483647' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 10000"));
         c.add(validation("list zero streams", "ListStreams", "{\"Limit\":0}",
                 "Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"));
         c.add(validation("describe zero shards", "DescribeStream", stream("\"Limit\":0"),
