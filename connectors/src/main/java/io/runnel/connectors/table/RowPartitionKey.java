@@ -4,6 +4,7 @@ import io.runnel.connectors.sink.PartitionKeyGenerator;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.StringJoiner;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,7 +35,9 @@ final class RowPartitionKey implements PartitionKeyGenerator<RowData> {
         }
         StringJoiner key = new StringJoiner("|");
         for (RowData.FieldGetter column : columns) {
-            key.add(String.valueOf(column.getFieldOrNull(row)));
+            Object value = column.getFieldOrNull(row);
+            // A BYTES column's key is the text its bytes spell, as a producer's would be; not the array's identity.
+            key.add(value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value));
         }
         return key.toString();
     }
