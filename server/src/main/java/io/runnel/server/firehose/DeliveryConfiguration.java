@@ -26,6 +26,8 @@ public final class DeliveryConfiguration {
     /** Firehose's defaults for an S3 destination, and for one that converts records (which buffers 128 MB). */
     static final int DEFAULT_SIZE_MB = 5;
     static final int DEFAULT_CONVERTING_SIZE_MB = 128;
+    /** The smallest buffer Firehose takes for a destination that converts records. */
+    static final int MIN_CONVERTING_SIZE_MB = 64;
     static final int DEFAULT_INTERVAL_SECONDS = 300;
 
     private final RunnelConfig config;
@@ -77,6 +79,11 @@ public final class DeliveryConfiguration {
         if (conversion != null && !compression.equals("UNCOMPRESSED")) {
             throw ApiException.invalidArgument("CompressionFormat must be UNCOMPRESSED when data format conversion is enabled; "
                     + "compress Parquet with the ParquetSerDe's Compression instead.");
+        }
+        JsonNode size = d.path("BufferingHints").get("SizeInMBs");
+        if (conversion != null && size != null && size.isNumber() && size.asLong() < MIN_CONVERTING_SIZE_MB) {
+            throw ApiException.invalidArgument("BufferingHints.SizeInMBs must be at least " + MIN_CONVERTING_SIZE_MB
+                    + " when data format conversion is enabled.");
         }
         if (compression.equals("HADOOP_SNAPPY")) {
             throw ApiException.invalidArgument("CompressionFormat HADOOP_SNAPPY is not supported by Runnel; use Snappy, GZIP or ZIP.");

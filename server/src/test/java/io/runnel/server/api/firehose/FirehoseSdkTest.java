@@ -242,6 +242,8 @@ class FirehoseSdkTest {
                 "Lambda processors are not supported");
         refused(d -> parquetByTier(d).prefix("x/!{partitionKeyFromLambda:id}/"), "Runnel runs no Lambda functions");
         refused(d -> parquetByTier(d).compressionFormat("GZIP"), "CompressionFormat must be UNCOMPRESSED when data format conversion");
+        refused(d -> parquetByTier(d).bufferingHints(b -> b.sizeInMBs(5).intervalInSeconds(60)),
+                "BufferingHints.SizeInMBs must be at least 64 when data format conversion is enabled.");
         refused(d -> parquetByTier(d).customTimeZone("Mars/Olympus"), "CustomTimeZone Mars/Olympus is not a time zone");
         refused(d -> parquetByTier(d).customTimeZone("+05:30"), "CustomTimeZone +05:30 is not a time zone");
 
