@@ -8,11 +8,15 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,14 +39,9 @@ final class ForestBench {
         double[] loopRates = new double[ROUNDS];
         double[] ratios = new double[ROUNDS];
         for (int round = 0; round < ROUNDS; round++) {
-            // Alternating which runs first, so that neither always meets a warmer or a busier machine.
-            if (round % 2 == 0) {
-                sqlRates[round] = sql();
-                loopRates[round] = loop();
-            } else {
-                loopRates[round] = loop();
-                sqlRates[round] = sql();
-            }
+            double[] rates = inTurn(round, ForestBench::sql, ForestBench::loop);
+            sqlRates[round] = rates[0];
+            loopRates[round] = rates[1];
             ratios[round] = sqlRates[round] / loopRates[round];
             System.out.printf("  round %d: RANDOM_CUT_FOREST %,.0f rows/s, the library in a loop %,.0f rows/s, ratio %.2f%n", round + 1,
                     sqlRates[round], loopRates[round], ratios[round]);
@@ -59,13 +58,9 @@ final class ForestBench {
         double[] hotspotRates = new double[ROUNDS];
         double[] hotspotLoopRates = new double[ROUNDS];
         for (int round = 0; round < ROUNDS; round++) {
-            if (round % 2 == 0) {
-                hotspotRates[round] = hotspotsSql();
-                hotspotLoopRates[round] = hotspotsLoop();
-            } else {
-                hotspotLoopRates[round] = hotspotsLoop();
-                hotspotRates[round] = hotspotsSql();
-            }
+            double[] rates = inTurn(round, ForestBench::hotspotsSql, ForestBench::hotspotsLoop);
+            hotspotRates[round] = rates[0];
+            hotspotLoopRates[round] = rates[1];
             System.out.printf("  round %d: HOTSPOTS %,.0f rows/s, the same search in a loop %,.0f rows/s%n", round + 1,
                     hotspotRates[round], hotspotLoopRates[round]);
         }
@@ -76,31 +71,59 @@ final class ForestBench {
                 ConnectorBench.median(hotspotLoopRates), ROUNDS);
     }
 
+    /** A run that measures rows per second. */
+    private interface Rate {
+        double measure() throws Exception;
+    }
+
+    /**
+     * Both runs' rates, SQL's first; which runs first alternates with the round, so that neither always meets a
+     * warmer or a busier machine.
+     */
+    private static double[] inTurn(int round, Rate sql, Rate loop) throws Exception {
+        if (round % 2 == 0) {
+            double first = sql.measure();
+            return new double[] {first, loop.measure()};
+        }
+        double first = loop.measure();
+        return new double[] {sql.measure(), first};
+    }
+
+    /**
+     * Rows per second of an INSERT over a view of {@code rows} generated rows, at parallelism 1 with Runnel's
+     * functions loaded, from the job's net run time.
+     */
+    private static double sqlRate(String view, TypeInformation<Row> type, GeneratorFunction<Long, Row> generator, int rows,
+                                  String sink, String insert) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
+        tables.loadModule(RunnelFunctions.MODULE, new RunnelFunctions());
+        DataGeneratorSource<Row> source = new DataGeneratorSource<>(generator, rows, RateLimiterStrategy.noOp(), type);
+        tables.createTemporaryView(view, tables.fromDataStream(env.fromSource(source, WatermarkStrategy.noWatermarks(), view)
+                .returns(type)));
+        tables.executeSql(sink);
+        TableResult result = tables.executeSql(insert);
+        long runtime = result.getJobClient().orElseThrow().getJobExecutionResult().get().getNetRuntime(TimeUnit.MILLISECONDS);
+        return rows / (runtime / 1000.0);
+    }
+
     /** Rows per run; the first 1,000 fill the window, and the job's start is timed too, as in the loop's first rows. */
     private static final int HOTSPOT_ROWS = 8_000;
 
     /** A 2-D point, the same for the same index: scattered, and one in three in a small square. */
     static Row point(long index) {
-        java.util.Random random = new java.util.Random(index);
+        Random random = new Random(index);
         boolean dense = index % 3 == 0;
         return Row.of("r1", dense ? 2 + random.nextDouble() * 0.5 : random.nextDouble() * 10,
                 dense ? 2 + random.nextDouble() * 0.5 : random.nextDouble() * 10);
     }
 
     private static double hotspotsSql() throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
-        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
-        tables.loadModule(RunnelFunctions.MODULE, new RunnelFunctions());
-        TypeInformation<Row> type = Types.ROW_NAMED(new String[] {"region", "x", "y"}, Types.STRING, Types.DOUBLE, Types.DOUBLE);
-        DataGeneratorSource<Row> source = new DataGeneratorSource<>(ForestBench::point, HOTSPOT_ROWS, RateLimiterStrategy.noOp(), type);
-        tables.createTemporaryView("points", tables.fromDataStream(env.fromSource(source, WatermarkStrategy.noWatermarks(), "points")
-                .returns(type)));
-        tables.executeSql("CREATE TEMPORARY TABLE found (region STRING, hotspots_result STRING) WITH ('connector' = 'blackhole')");
-        TableResult result = tables.executeSql("INSERT INTO found SELECT region, hotspots_result FROM HOTSPOTS(input => TABLE points "
-                + "PARTITION BY region, columns => DESCRIPTOR(x, y), window_size => 1000, scan_radius => 0.2, "
-                + "minimum_number_of_points => 17)");
-        long runtime = result.getJobClient().orElseThrow().getJobExecutionResult().get().getNetRuntime(TimeUnit.MILLISECONDS);
-        return HOTSPOT_ROWS / (runtime / 1000.0);
+        return sqlRate("points", Types.ROW_NAMED(new String[] {"region", "x", "y"}, Types.STRING, Types.DOUBLE, Types.DOUBLE),
+                ForestBench::point, HOTSPOT_ROWS,
+                "CREATE TEMPORARY TABLE found (region STRING, hotspots_result STRING) WITH ('connector' = 'blackhole')",
+                "INSERT INTO found SELECT region, hotspots_result FROM HOTSPOTS(input => TABLE points PARTITION BY region, "
+                        + "columns => DESCRIPTOR(x, y), window_size => 1000, scan_radius => 0.2, minimum_number_of_points => 17)");
     }
 
     private static double hotspotsLoop() {
@@ -110,7 +133,7 @@ final class ForestBench {
         for (long i = 0; i < HOTSPOT_ROWS; i++) {
             Row row = point(i);
             window[(int) (i % window.length)] = new double[] {(Double) row.getField(1), (Double) row.getField(2)};
-            java.util.List<double[]> points = new java.util.ArrayList<>();
+            List<double[]> points = new ArrayList<>();
             for (double[] p : window) {
                 if (p != null) {
                     points.add(p);
@@ -133,19 +156,11 @@ final class ForestBench {
     }
 
     private static double sql() throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
-        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
-        tables.loadModule(RunnelFunctions.MODULE, new RunnelFunctions());
-        TypeInformation<Row> type = Types.ROW_NAMED(new String[] {"sensor", "a", "b", "c", "d"}, Types.STRING, Types.DOUBLE,
-                Types.DOUBLE, Types.DOUBLE, Types.DOUBLE);
-        DataGeneratorSource<Row> source = new DataGeneratorSource<>(ForestBench::row, ROWS, RateLimiterStrategy.noOp(), type);
-        tables.createTemporaryView("metrics", tables.fromDataStream(env.fromSource(source, WatermarkStrategy.noWatermarks(), "metrics")
-                .returns(type)));
-        tables.executeSql("CREATE TEMPORARY TABLE scores (sensor STRING, anomaly_score DOUBLE) WITH ('connector' = 'blackhole')");
-        TableResult result = tables.executeSql("INSERT INTO scores SELECT sensor, anomaly_score FROM RANDOM_CUT_FOREST("
-                + "input => TABLE metrics PARTITION BY sensor, columns => DESCRIPTOR(a, b, c, d))");
-        long runtime = result.getJobClient().orElseThrow().getJobExecutionResult().get().getNetRuntime(TimeUnit.MILLISECONDS);
-        return ROWS / (runtime / 1000.0);
+        return sqlRate("metrics", Types.ROW_NAMED(new String[] {"sensor", "a", "b", "c", "d"}, Types.STRING, Types.DOUBLE,
+                        Types.DOUBLE, Types.DOUBLE, Types.DOUBLE), ForestBench::row, ROWS,
+                "CREATE TEMPORARY TABLE scores (sensor STRING, anomaly_score DOUBLE) WITH ('connector' = 'blackhole')",
+                "INSERT INTO scores SELECT sensor, anomaly_score FROM RANDOM_CUT_FOREST("
+                        + "input => TABLE metrics PARTITION BY sensor, columns => DESCRIPTOR(a, b, c, d))");
     }
 
     private static double loop() {

@@ -13,8 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** testdata/'s clicks (JSON, one per line) and their checked-in count per user and minute. */
 final class Clicks {
 
@@ -34,10 +32,7 @@ final class Clicks {
         for (String click : clicks) {
             entries.add(PutRecordsRequestEntry.builder().partitionKey(userOf(click)).data(SdkBytes.fromUtf8String(click)).build());
         }
-        for (int from = 0; from < entries.size(); from += 500) {
-            List<PutRecordsRequestEntry> batch = entries.subList(from, Math.min(entries.size(), from + 500));
-            assertThat(kinesis.putRecords(b -> b.streamName(stream).records(batch)).failedRecordCount()).isZero();
-        }
+        StreamData.put(kinesis, stream, entries);
     }
 
     static String userOf(String click) {

@@ -42,6 +42,15 @@ final class Commands {
         return run(command, Map.of("AWS_ACCESS_KEY_ID", KEY, "AWS_SECRET_ACCESS_KEY", SECRET), Duration.ofMinutes(6));
     }
 
+    /** Runs {@code ./runnel args...}, which must succeed, and returns what it printed. */
+    static String runnelOk(String... args) throws IOException, InterruptedException {
+        Result r = runnel(args);
+        if (r.exit() != 0) {
+            throw new AssertionError("./runnel " + String.join(" ", args) + " exited with " + r.exit() + ": " + r.output());
+        }
+        return r.output();
+    }
+
     static Result run(List<String> command, Map<String, String> environment, Duration timeout) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(RunnelProcess.ROOT.toFile()).redirectErrorStream(true);
         builder.environment().putAll(environment);

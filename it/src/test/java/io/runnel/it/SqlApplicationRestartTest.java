@@ -89,8 +89,6 @@ class SqlApplicationRestartTest {
         List<String> command = new ArrayList<>(List.of("app"));
         command.addAll(List.of(args));
         command.addAll(List.of("--endpoint", runnel.endpoint().toString()));
-        Commands.Result r = Commands.runnel(command.toArray(String[]::new));
-        assertThat(r.exit()).as("./runnel %s: %s", String.join(" ", command), r.output()).isZero();
-        return r.output();
+        return Commands.runnelOk(command.toArray(String[]::new));
     }
 }

@@ -35,19 +35,23 @@ final class StreamData {
      */
     static List<String> putNumbered(KinesisClient kinesis, String stream, int keys, int count, Map<String, Integer> written) {
         List<String> put = new ArrayList<>();
-        List<PutRecordsRequestEntry> batch = new ArrayList<>();
+        List<PutRecordsRequestEntry> records = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String key = "key-" + (i % keys);
             String data = key + ":" + (written.merge(key, 1, Integer::sum) - 1);
             put.add(data);
-            batch.add(PutRecordsRequestEntry.builder().partitionKey(key).data(SdkBytes.fromUtf8String(data)).build());
-            if (batch.size() == 500 || i == count - 1) {
-                List<PutRecordsRequestEntry> full = List.copyOf(batch);
-                assertThat(kinesis.putRecords(b -> b.streamName(stream).records(full)).failedRecordCount()).isZero();
-                batch.clear();
-            }
+            records.add(PutRecordsRequestEntry.builder().partitionKey(key).data(SdkBytes.fromUtf8String(data)).build());
         }
+        put(kinesis, stream, records);
         return put;
+    }
+
+    /** Puts the records with PutRecords, 500 at a time (its most), and checks that none failed. */
+    static void put(KinesisClient kinesis, String stream, List<PutRecordsRequestEntry> records) {
+        for (int from = 0; from < records.size(); from += 500) {
+            List<PutRecordsRequestEntry> batch = records.subList(from, Math.min(records.size(), from + 500));
+            assertThat(kinesis.putRecords(b -> b.streamName(stream).records(batch)).failedRecordCount()).isZero();
+        }
     }
 
     /** Every record of every shard, as text, each shard's in order. */

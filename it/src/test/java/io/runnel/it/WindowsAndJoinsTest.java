@@ -236,7 +236,7 @@ class WindowsAndJoinsTest {
             entries.add(PutRecordsRequestEntry.builder().partitionKey(JSON.readTree(record).path(keyField).asText())
                     .data(SdkBytes.fromUtf8String(record)).build());
         }
-        assertThat(kinesis.putRecords(b -> b.streamName(stream).records(entries)).failedRecordCount()).isZero();
+        StreamData.put(kinesis, stream, entries);
     }
 
     private static List<String> lines(Map<LocalDateTime, Long> counts) {

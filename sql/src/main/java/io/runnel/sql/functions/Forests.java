@@ -18,7 +18,7 @@ final class Forests {
     Forests(ProcessTableFunction.Context ctx, ColumnList columns, ForestParameters parameters, String function) {
         this.points = new Points(columns, ctx.tableSemanticsFor("input").dataType(), function);
         this.parameters = parameters;
-        this.byKey = new KeyCache<>(function);
+        this.byKey = new KeyCache<>(function, ctx.tableSemanticsFor("input").partitionByColumns());
     }
 
     /** The row's point, or null if one of its columns is null, NaN or infinite (such a row is not scored). */
@@ -27,14 +27,7 @@ final class Forests {
     }
 
     /** The forest of the row's partition key: in memory, or rebuilt from its state after a restart. */
-    ForestState of(ProcessTableFunction.Context ctx, Row input, ListView<byte[]> snapshot, ListView<double[]> sinceSnapshot)
-            throws Exception {
-        Row key = Points.key(input, ctx.tableSemanticsFor("input").partitionByColumns());
-        ForestState forest = byKey.get(key);
-        if (forest == null) {
-            forest = ForestState.restore(parameters, snapshot, sinceSnapshot);
-            byKey.put(key, forest);
-        }
-        return forest;
+    ForestState of(Row input, ListView<byte[]> snapshot, ListView<double[]> sinceSnapshot) throws Exception {
+        return byKey.of(input, () -> ForestState.restore(parameters, snapshot, sinceSnapshot));
     }
 }

@@ -2,11 +2,15 @@ package io.runnel.sql.functions;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Dense regions among a window of points: a point with at least {@code minimumPoints} points (itself included)
@@ -43,22 +47,22 @@ public final class Hotspots {
         }
         double[] windowMin = new double[dimensions];
         double[] windowMax = new double[dimensions];
-        bounds(points, allOf(n), windowMin, windowMax);
+        bounds(points, windowMin, windowMax);
         double windowVolume = volume(windowMin, windowMax, scanRadius);
 
         int[] component = new int[n];
-        java.util.Arrays.fill(component, -1);
+        Arrays.fill(component, -1);
         List<Hotspot> hotspots = new ArrayList<>();
         for (int start = 0; start < n; start++) {
             if (!dense[start] || component[start] >= 0) {
                 continue;
             }
-            List<Integer> members = new ArrayList<>();
-            java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>(List.of(start));
+            List<double[]> members = new ArrayList<>();
+            ArrayDeque<Integer> todo = new ArrayDeque<>(List.of(start));
             component[start] = hotspots.size();
             while (!todo.isEmpty()) {
                 int p = todo.poll();
-                members.add(p);
+                members.add(points.get(p));
                 for (int q : neighbours.get(p)) {
                     if (dense[q] && component[q] < 0) {
                         component[q] = hotspots.size();
@@ -68,7 +72,7 @@ public final class Hotspots {
             }
             double[] min = new double[dimensions];
             double[] max = new double[dimensions];
-            bounds(points, members, min, max);
+            bounds(members, min, max);
             double density = (members.size() / (double) n) / (volume(min, max, scanRadius) / windowVolume);
             hotspots.add(new Hotspot(density, min, max));
         }
@@ -125,7 +129,7 @@ public final class Hotspots {
         int dimensions = p.length;
         int around = (int) Math.pow(3, dimensions);
         long[] c = new long[dimensions];
-        java.util.Set<Long> visited = new java.util.HashSet<>();
+        Set<Long> visited = new HashSet<>();
         int[] near = new int[8];
         int count = 0;
         for (int offset = 0; offset < around; offset++) {
@@ -141,13 +145,13 @@ public final class Hotspots {
             for (int q : cells.getOrDefault(key, List.of())) {
                 if (distanceSquared(p, points.get(q)) <= limit) {
                     if (count == near.length) {
-                        near = java.util.Arrays.copyOf(near, count * 2);
+                        near = Arrays.copyOf(near, count * 2);
                     }
                     near[count++] = q;
                 }
             }
         }
-        return java.util.Arrays.copyOf(near, count);
+        return Arrays.copyOf(near, count);
     }
 
     private static double distanceSquared(double[] a, double[] b) {
@@ -159,19 +163,10 @@ public final class Hotspots {
         return sum;
     }
 
-    private static List<Integer> allOf(int n) {
-        List<Integer> all = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            all.add(i);
-        }
-        return all;
-    }
-
-    private static void bounds(List<double[]> points, List<Integer> members, double[] min, double[] max) {
-        java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
-        java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
-        for (int i : members) {
-            double[] p = points.get(i);
+    private static void bounds(List<double[]> points, double[] min, double[] max) {
+        Arrays.fill(min, Double.POSITIVE_INFINITY);
+        Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        for (double[] p : points) {
             for (int d = 0; d < p.length; d++) {
                 min[d] = Math.min(min[d], p[d]);
                 max[d] = Math.max(max[d], p[d]);

@@ -58,19 +58,14 @@ public class HotspotsFunction extends ProcessTableFunction<Row> {
         if (points == null) {
             check(columns, windowSize, scanRadius, minimumPoints);
             points = new Points(columns, ctx.tableSemanticsFor("input").dataType(), NAME);
-            windows = new KeyCache<>(NAME);
+            windows = new KeyCache<>(NAME, ctx.tableSemanticsFor("input").partitionByColumns());
         }
         double[] point = points.of(input);
         if (point == null) {
             collect(Row.of((String) null));
             return;
         }
-        Row key = Points.key(input, ctx.tableSemanticsFor("input").partitionByColumns());
-        Window window = windows.get(key);
-        if (window == null) {
-            window = Window.restore(windowSize, slots);
-            windows.put(key, window);
-        }
+        Window window = windows.of(input, () -> Window.restore(windowSize, slots));
         int slot = (int) (position.rows % windowSize);
         window.put(slot, point);
         slots.put(slot, point);

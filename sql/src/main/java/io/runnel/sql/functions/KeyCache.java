@@ -21,6 +21,7 @@ final class KeyCache<V> {
     private static final Logger LOG = LoggerFactory.getLogger(KeyCache.class);
 
     private final String function;
+    private final int[] partitionBy;
     private final Map<Row, Held<V>> byKey = new HashMap<>();
     private final ReferenceQueue<V> dropped = new ReferenceQueue<>();
     private boolean warned;
@@ -34,19 +35,31 @@ final class KeyCache<V> {
         }
     }
 
-    KeyCache(String function) {
+    /** Rebuilds a key's value from its Flink state (the state of the row's key, as the function is called). */
+    interface Rebuild<V> {
+        V from() throws Exception;
+    }
+
+    /** @param partitionBy the input's PARTITION BY columns, whose values make a row's key */
+    KeyCache(String function, int[] partitionBy) {
         this.function = function;
+        this.partitionBy = partitionBy;
     }
 
-    /** The key's value, or null if there is none in memory (never made, or dropped by the JVM). */
-    V get(Row key) {
+    /** The value of the row's key: in memory, or rebuilt from its state (never made, or dropped by the JVM). */
+    V of(Row input, Rebuild<V> rebuild) throws Exception {
         forgetDropped();
+        Row key = new Row(partitionBy.length);
+        for (int i = 0; i < partitionBy.length; i++) {
+            key.setField(i, input.getField(partitionBy[i]));
+        }
         Held<V> held = byKey.get(key);
-        return held == null ? null : held.get();
-    }
-
-    void put(Row key, V value) {
-        byKey.put(key, new Held<>(key, value, dropped));
+        V value = held == null ? null : held.get();
+        if (value == null) {
+            value = rebuild.from();
+            byKey.put(key, new Held<>(key, value, dropped));
+        }
+        return value;
     }
 
     @SuppressWarnings("unchecked")

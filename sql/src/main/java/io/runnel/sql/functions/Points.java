@@ -50,12 +50,4 @@ final class Points {
         }
         return point;
     }
-
-    static Row key(Row input, int[] partitionBy) {
-        Row key = new Row(partitionBy.length);
-        for (int i = 0; i < partitionBy.length; i++) {
-            key.setField(i, input.getField(partitionBy[i]));
-        }
-        return key;
-    }
 }

@@ -57,7 +57,7 @@ public class RandomCutForestFunction extends ProcessTableFunction<Row> {
             collect(Row.of((Double) null));
             return;
         }
-        ForestState forest = forests.of(ctx, input, snapshot, sinceSnapshot);
+        ForestState forest = forests.of(input, snapshot, sinceSnapshot);
         double score = forest.score(point);
         forest.update(point, progress, snapshot, sinceSnapshot);
         collect(Row.of(score));

@@ -56,7 +56,7 @@ public class RandomCutForestWithExplanationFunction extends ProcessTableFunction
             collect(Row.of(null, null));
             return;
         }
-        ForestState forest = forests.of(ctx, input, snapshot, sinceSnapshot);
+        ForestState forest = forests.of(input, snapshot, sinceSnapshot);
         double score = forest.score(point);
         String explanation = explain(columns.getNames(), forest.attribution(point), withDirectionality == null || withDirectionality);
         forest.update(point, progress, snapshot, sinceSnapshot);
