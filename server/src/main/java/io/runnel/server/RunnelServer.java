@@ -19,6 +19,9 @@ import io.runnel.server.s3.S3Endpoint;
 import io.runnel.server.streams.RecordWriter;
 import io.runnel.server.streams.ShardReader;
 import io.runnel.server.streams.Streams;
+import io.runnel.server.api.video.Video;
+import io.runnel.server.video.FragmentStore;
+import io.runnel.server.video.VideoStreams;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
@@ -41,6 +44,8 @@ public final class RunnelServer implements AutoCloseable {
 
     /** How long the Flink runtime may take to serve at start: its JVM loads a great many classes. */
     private static final long FLINK_START_SECONDS = 180;
+    /** How often fragments past their video stream's retention are looked for. */
+    private static final long VIDEO_SWEEP_MS = 60_000;
 
     private final Deque<AutoCloseable> parts = new ArrayDeque<>();
     private final String bootstrapServers;
@@ -114,7 +119,12 @@ public final class RunnelServer implements AutoCloseable {
             services.add(DescribeEndpointsAction.service(new DescribeEndpointsAction.Endpoints(config.region, config.accountId,
                     bootstrapServers, config.metadataTopic, s3, flink == null ? null : flink.webUi(),
                     flink == null ? null : flink.sqlGateway())));
-            ApiHttpServer http = new ApiHttpServer(vertx, services, SigV4Authenticator.of(config.auth));
+            VideoStreams videoStreams = new VideoStreams(metadata, streams, store, VIDEO_SWEEP_MS);
+            parts.push(videoStreams);
+            FragmentStore fragments = new FragmentStore(videoStreams, writer, reader);
+            parts.push(fragments);
+            Video video = new Video(config, videoStreams, fragments, api);
+            ApiHttpServer http = new ApiHttpServer(vertx, services, video.operations(), SigV4Authenticator.of(config.auth));
             parts.push(http);
             http.start(config.host, port);
             if (flink != null) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runnel.server.api.ApiService;
 import io.runnel.server.api.Request;
+import io.runnel.server.api.RestOperation;
 import io.runnel.server.api.validation.Validator;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -28,8 +29,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP front of the AWS-compatible APIs: POST with an X-Amz-Target header naming service and
- * operation, a JSON or CBOR body, and AWS-shaped errors. Every failure becomes an error response; none
- * reaches the caller as a stack trace or a dropped connection.
+ * operation, a JSON or CBOR body, and AWS-shaped errors; or, for REST-JSON services (Kinesis Video Streams),
+ * POST to a path naming the operation. Every failure becomes an error response; none reaches the caller as a
+ * stack trace or a dropped connection.
  */
 public final class ApiHttpServer implements AutoCloseable {
 
@@ -41,12 +43,20 @@ public final class ApiHttpServer implements AutoCloseable {
 
     private final Vertx vertx;
     private final Map<String, List<ApiService>> services = new HashMap<>();
+    private final Map<String, RestOperation> restOperations;
     private final SigV4Authenticator authenticator;
     private HttpServer server;
 
     /** Several services may share a target: each adds operations of its own. */
     public ApiHttpServer(Vertx vertx, List<ApiService> services, SigV4Authenticator authenticator) {
+        this(vertx, services, Map.of(), authenticator);
+    }
+
+    /** @param restOperations the operations of REST-JSON services, by request path */
+    public ApiHttpServer(Vertx vertx, List<ApiService> services, Map<String, RestOperation> restOperations,
+                         SigV4Authenticator authenticator) {
         this.vertx = vertx;
+        this.restOperations = Map.copyOf(restOperations);
         for (ApiService service : services) {
             this.services.computeIfAbsent(service.target(), t -> new ArrayList<>()).add(service);
         }
@@ -76,6 +86,11 @@ public final class ApiHttpServer implements AutoCloseable {
         String requestId = UUID.randomUUID().toString();
         req.response().putHeader("x-amzn-RequestId", requestId);
         req.exceptionHandler(e -> LOG.debug("request {} broke off: {}", requestId, e.toString()));
+        RestOperation rest = req.getHeader("X-Amz-Target") == null ? restOperations.get(req.path()) : null;
+        if (rest instanceof RestOperation.Streaming streaming) {
+            stream(req, streaming);
+            return;
+        }
         String length = req.getHeader("Content-Length");
         if (length != null && parseLong(length) > MAX_BODY_BYTES) {
             tooLarge(req, 0);
@@ -89,7 +104,62 @@ public final class ApiHttpServer implements AutoCloseable {
             }
             body.appendBuffer(chunk);
         });
-        req.endHandler(v -> dispatch(req, body.getBytes()));
+        req.endHandler(v -> {
+            if (rest != null) {
+                dispatchRest(req, rest, body.getBytes());
+            } else {
+                dispatch(req, body.getBytes());
+            }
+        });
+    }
+
+    /**
+     * Hands a request to an operation that reads its body itself. An error it raises before reading is answered at
+     * once, and the connection closed after it: the client may still be sending.
+     */
+    private void stream(HttpServerRequest req, RestOperation.Streaming operation) {
+        try {
+            if (req.method() != HttpMethod.POST) {
+                throw new ApiException("InvalidArgumentException", 400, "Use POST for " + req.path() + ".");
+            }
+            authenticator.check(req, new byte[0]);
+            operation.handler().accept(req);
+        } catch (RuntimeException e) {
+            req.handler(chunk -> { });
+            req.endHandler(v -> { });
+            req.response().putHeader("Connection", "close");
+            req.response().endHandler(v -> req.connection().close());
+            fail(req, WireFormat.JSON, "application/json", e);
+        }
+    }
+
+    private void dispatchRest(HttpServerRequest req, RestOperation operation, byte[] body) {
+        try {
+            if (req.method() != HttpMethod.POST) {
+                throw new ApiException("InvalidArgumentException", 400, "Use POST for " + req.path() + ".");
+            }
+            JsonNode json = body.length == 0 ? JsonNodeFactory.instance.objectNode() : parse(WireFormat.JSON, body);
+            authenticator.check(req, body);
+            if (operation instanceof RestOperation.Json op) {
+                Validator.validate(json, op.input());
+                op.handler().apply(new Request(json, WireFormat.JSON)).whenComplete((response, error) -> {
+                    if (error == null) {
+                        send(req.response(), "application/json", WireFormat.JSON, 200, response);
+                    } else {
+                        fail(req, WireFormat.JSON, "application/json", error);
+                    }
+                });
+            } else if (operation instanceof RestOperation.Media op) {
+                Validator.validate(json, op.input());
+                op.handler().apply(new Request(json, WireFormat.JSON), req.response()).whenComplete((v, error) -> {
+                    if (error != null) {
+                        fail(req, WireFormat.JSON, "application/json", error);
+                    }
+                });
+            }
+        } catch (RuntimeException e) {
+            fail(req, WireFormat.JSON, "application/json", e);
+        }
     }
 
     private static long parseLong(String text) {
@@ -163,25 +233,40 @@ public final class ApiHttpServer implements AutoCloseable {
     }
 
     private static void fail(HttpServerRequest req, WireFormat format, Throwable error) {
+        fail(req, format, format.contentType(), error);
+    }
+
+    private static void fail(HttpServerRequest req, WireFormat format, String contentType, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         ApiException api;
         if (cause instanceof ApiException e) {
             api = e;
         } else {
-            LOG.error("request {} {} failed", req.getHeader("X-Amz-Target"), req.response().headers().get("x-amzn-RequestId"), cause);
+            LOG.error("request {} {} failed", req.getHeader("X-Amz-Target") != null ? req.getHeader("X-Amz-Target") : req.path(),
+                    req.response().headers().get("x-amzn-RequestId"), cause);
             api = ApiException.internal("Internal service failure.");
+        }
+        if (req.response().headWritten()) {
+            // The answer had begun: the client learns of the failure from the connection's end.
+            LOG.warn("request {} failed after its response began: {}", req.path(), api.getMessage());
+            req.connection().close();
+            return;
         }
         ObjectNode body = JsonNodeFactory.instance.objectNode().put("__type", api.type()).put("message", api.getMessage());
         req.response().putHeader("x-amzn-ErrorType", api.type());
-        send(req.response(), format, api.status(), body);
+        send(req.response(), contentType, format, api.status(), body);
     }
 
     private static void send(HttpServerResponse response, WireFormat format, int status, JsonNode body) {
+        send(response, format.contentType(), format, status, body);
+    }
+
+    private static void send(HttpServerResponse response, String contentType, WireFormat format, int status, JsonNode body) {
         if (response.ended() || response.closed()) {
             return;
         }
         byte[] bytes = format.write(body);
-        response.setStatusCode(status).putHeader("Content-Type", format.contentType())
+        response.setStatusCode(status).putHeader("Content-Type", contentType)
                 .putHeader("Content-Length", Integer.toString(bytes.length)).end(Buffer.buffer(bytes));
     }
 

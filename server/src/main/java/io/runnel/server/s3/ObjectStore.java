@@ -110,6 +110,10 @@ public final class ObjectStore implements AutoCloseable {
         s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file));
     }
 
+    public byte[] get(String bucket, String key) {
+        return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+    }
+
     public void upload(String bucket, String key, byte[] bytes) {
         s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
     }
