@@ -26,6 +26,13 @@ public sealed interface RestOperation {
             implements RestOperation {
     }
 
+    /**
+     * A GET the handler answers itself, without signature: what it serves is authorized by a token in the URL
+     * (HLS playlists and segments, which players fetch).
+     */
+    record Get(Consumer<HttpServerRequest> handler) implements RestOperation {
+    }
+
     /** A request whose body the handler reads itself as it arrives (PutMedia); it may throw an API error before reading. */
     record Streaming(Consumer<HttpServerRequest> handler) implements RestOperation {
     }

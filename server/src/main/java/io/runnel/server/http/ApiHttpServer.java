@@ -91,6 +91,10 @@ public final class ApiHttpServer implements AutoCloseable {
             stream(req, streaming);
             return;
         }
+        if (rest instanceof RestOperation.Get get) {
+            get(req, get);
+            return;
+        }
         String length = req.getHeader("Content-Length");
         if (length != null && parseLong(length) > MAX_BODY_BYTES) {
             tooLarge(req, 0);
@@ -129,6 +133,17 @@ public final class ApiHttpServer implements AutoCloseable {
             req.endHandler(v -> { });
             req.response().putHeader("Connection", "close");
             req.response().endHandler(v -> req.connection().close());
+            fail(req, WireFormat.JSON, "application/json", e);
+        }
+    }
+
+    private static void get(HttpServerRequest req, RestOperation.Get operation) {
+        try {
+            if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+                throw new ApiException("InvalidArgumentException", 400, "Use GET for " + req.path() + ".");
+            }
+            operation.handler().accept(req);
+        } catch (RuntimeException e) {
             fail(req, WireFormat.JSON, "application/json", e);
         }
     }

@@ -189,6 +189,18 @@ public final class FragmentStore implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> videoStreams.store().get(fragment.entry().bucket(), fragment.entry().key()), io);
     }
 
+    /** Runs blocking work (object reads, FFmpeg) on the store's own threads. */
+    public <T> CompletableFuture<T> onIo(java.util.function.Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, io);
+    }
+
+    /** The bytes of several fragments, in order. */
+    public CompletableFuture<List<byte[]>> bytes(List<Stored> fragments) {
+        List<CompletableFuture<byte[]>> all = fragments.stream().map(this::bytes).toList();
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                .thenApply(v -> all.stream().map(CompletableFuture::join).toList());
+    }
+
     private static Optional<Stored> parse(int shard, ConsumerRecord<byte[], byte[]> r) {
         try {
             return Optional.of(new Stored(SequenceNumber.of(shard, r.offset()), JSON.readValue(r.value(), FragmentEntry.class)));

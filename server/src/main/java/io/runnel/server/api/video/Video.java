@@ -8,6 +8,7 @@ import io.runnel.server.api.Request;
 import io.runnel.server.api.RestOperation;
 import io.runnel.server.http.ApiException;
 import io.runnel.server.video.FragmentStore;
+import io.runnel.server.video.HlsSession;
 import io.runnel.server.video.VideoStream;
 import io.runnel.server.video.VideoStreams;
 
@@ -35,12 +36,14 @@ public final class Video {
     final FragmentStore fragments;
     /** What GetDataEndpoint returns: this server, which serves the data plane too. */
     final URI dataEndpoint;
+    final HlsSession.Tokens tokens;
 
     public Video(RunnelConfig config, VideoStreams streams, FragmentStore fragments, URI dataEndpoint) {
         this.config = config;
         this.streams = streams;
         this.fragments = fragments;
         this.dataEndpoint = dataEndpoint;
+        this.tokens = new HlsSession.Tokens(config.auth);
     }
 
     /** Every operation, by the path AWS's clients send it to. */
@@ -59,6 +62,10 @@ public final class Video {
         json(ops, "/listFragments", new ListFragmentsAction());
         media(ops, "/getMedia", new GetMediaAction());
         media(ops, "/getMediaForFragmentList", new GetMediaForFragmentListAction());
+        media(ops, "/getClip", new GetClipAction());
+        json(ops, "/getImages", new GetImagesAction());
+        json(ops, "/getHLSStreamingSessionURL", new GetHLSStreamingSessionURLAction());
+        ops.putAll(new HlsEndpoints(this).operations());
         PutMediaAction putMedia = new PutMediaAction();
         ops.put("/putMedia", new RestOperation.Streaming(request -> putMedia.handle(request, this)));
         return ops;
@@ -82,6 +89,11 @@ public final class Video {
 
     static ApiException notFound() {
         return new ApiException("ResourceNotFoundException", 404, "The requested stream is not found or not active.");
+    }
+
+    /** An HLS URL whose session cannot be served: players get 403, as from Kinesis Video Streams' own. */
+    ApiException invalidSession(String message) {
+        return new ApiException("NotAuthorizedException", 403, message);
     }
 
     static ApiException invalidArgument(String message) {
@@ -154,6 +166,28 @@ public final class Video {
         info.put("CreationTime", seconds(s.creationTime()));
         info.put("DataRetentionInHours", s.dataRetentionInHours());
         return info;
+    }
+
+    /** The time of a fragment that a selector of this type reads: its server's or its producer's. */
+    static long time(FragmentStore.Stored fragment, boolean server) {
+        return server ? fragment.entry().serverTimestamp() : fragment.entry().producerTimestamp();
+    }
+
+    /** The fragments that play some of {@code [start, end]}, on the server's clock or the producer's. */
+    static java.util.List<FragmentStore.Stored> overlapping(java.util.List<FragmentStore.Stored> all, boolean server, long start, long end) {
+        return all.stream().filter(f -> time(f, server) <= end && time(f, server) + Math.max(1, f.entry().durationMillis()) > start).toList();
+    }
+
+    /** Archived media of a stream that keeps none: Kinesis Video Streams refuses it. */
+    static void requireRetention(VideoStream stream) {
+        if (stream.dataRetentionInHours() == 0) {
+            throw ApiException.badRequest("NoDataRetentionException", "The stream " + stream.name()
+                    + " does not retain data (its DataRetentionInHours is 0).");
+        }
+    }
+
+    static ApiException noFragments() {
+        return new ApiException("ResourceNotFoundException", 404, "No fragments found in the stream for the streaming request.");
     }
 
     static Map<String, String> tags(JsonNode tags) {
