@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** The {@code runnel} command line. */
-@Command(name = "runnel", mixinStandardHelpOptions = true, subcommands = {Main.Up.class, io.runnel.server.cli.AppCommand.class},
+@Command(name = "runnel", mixinStandardHelpOptions = true, subcommands = {Main.Up.class, io.runnel.server.cli.AppCommand.class, io.runnel.server.cli.VideoCommand.class},
         description = "A self-hosted Amazon Kinesis on Apache Flink and Apache Kafka.")
 public final class Main {
 

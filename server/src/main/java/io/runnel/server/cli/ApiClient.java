@@ -16,6 +16,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The command line's client of a Runnel server: AWS JSON 1.1 calls, SigV4-signed with the caller's keys
@@ -59,6 +61,26 @@ final class ApiClient {
 
     JsonNode runnel(String operation, ObjectNode body) {
         return call("Runnel_20261126." + operation, "kinesis", body);
+    }
+
+    /**
+     * Headers that sign a request to {@code uri} with these headers, as if its body were {@code payload}: a streaming
+     * body (PutMedia) is signed as empty, which is how the server checks it.
+     */
+    Map<String, List<String>> signed(URI uri, Map<String, String> headers, byte[] payload, String signingName) {
+        SdkHttpRequest.Builder unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri);
+        headers.forEach(unsigned::putHeader);
+        SignedRequest signed = SIGNER.sign(r -> r.identity(credentials).request(unsigned.build())
+                .payload(ContentStreamProvider.fromByteArray(payload))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, signingName)
+                .putProperty(AwsV4HttpSigner.REGION_NAME, region));
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        signed.request().headers().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("Host")) {
+                out.put(name, values);
+            }
+        });
+        return out;
     }
 
     private JsonNode call(String target, String signingName, ObjectNode body) {

@@ -30,6 +30,10 @@ public final class FrameImages {
     public record Sample(long wanted, long frameMillis, byte[] image) {
     }
 
+    static {
+        FFmpegLogging.quiet();
+    }
+
     private FrameImages() {
     }
 

@@ -29,7 +29,7 @@ public final class Remuxer {
     }
 
     static {
-        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+        FFmpegLogging.quiet();
     }
 
     /** A fragment as an MPEG-TS segment. */

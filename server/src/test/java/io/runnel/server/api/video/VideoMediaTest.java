@@ -1,6 +1,7 @@
 package io.runnel.server.api.video;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.runnel.server.Main;
 import io.runnel.server.testing.PutMedia;
 import io.runnel.server.testing.RunnelServerExtension;
 import io.runnel.server.testing.TestVideos;
@@ -9,6 +10,7 @@ import io.runnel.video.mkv.Fragment;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import picocli.CommandLine;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -166,6 +168,24 @@ class VideoMediaTest {
         var listed = listed(stream);
         assertThat(listed).hasSize(30);
         assertThat(listed.stream().mapToLong(f -> f.fragmentLengthInMilliseconds()).sum()).isEqualTo(30_000);
+    }
+
+    @Test
+    void runnelVideoPutPushesAFileAsItIsAndEncodesWhatIsNotH264() throws Exception {
+        String stream = activeStream(1);
+        int copied = new CommandLine(new Main()).execute("video", "put", "--endpoint", endpoint.toString(), stream, TestVideos.mp4(30).toString());
+        assertThat(copied).isZero();
+        assertThat(listed(stream)).hasSize(30);
+
+        // A source that is not H.264 (here FFmpeg's raw test pattern, as from a camera) is encoded, a key frame a second.
+        String camera = activeStream(1);
+        int encoded = new CommandLine(new Main()).execute("video", "put", "--endpoint", endpoint.toString(), "--format", "lavfi", camera,
+                "testsrc=size=320x240:rate=25:duration=5");
+        assertThat(encoded).isZero();
+        assertThat(listed(camera)).hasSize(5).allSatisfy(f -> assertThat(f.fragmentLengthInMilliseconds()).isEqualTo(1000));
+
+        assertThat(new CommandLine(new Main()).execute("video", "put", "--endpoint", endpoint.toString(), "no-such-stream",
+                TestVideos.mp4(30).toString())).isEqualTo(1);
     }
 
     @Test

@@ -1,0 +1,25 @@
+package io.runnel.video.media;
+
+import org.bytedeco.ffmpeg.global.avutil;
+
+/** FFmpeg says only what went wrong, and JavaCV says it through SLF4J, not to standard error. */
+final class FFmpegLogging {
+
+    static {
+        // The logging backend starts here, not while JavaCPP holds the JVM's native-library lock to load FFmpeg:
+        // a backend that loads a native library of its own as it starts would wait on that lock for ever.
+        org.slf4j.LoggerFactory.getLogger(FFmpegLogging.class);
+        if (System.getProperty("org.bytedeco.javacpp.logger") == null) {
+            System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
+        }
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+    }
+
+    private FFmpegLogging() {
+    }
+
+    /** Takes effect on first use; later calls do nothing. */
+    static void quiet() {
+        // the static initializer did it
+    }
+}
