@@ -3,7 +3,7 @@ package io.runnel.video.media;
 import org.bytedeco.ffmpeg.global.avutil;
 
 /** FFmpeg says only what went wrong, and JavaCV says it through SLF4J, not to standard error. */
-final class FFmpegLogging {
+public final class FFmpegLogging {
 
     static {
         // The logging backend starts here, not while JavaCPP holds the JVM's native-library lock to load FFmpeg:
@@ -19,7 +19,7 @@ final class FFmpegLogging {
     }
 
     /** Takes effect on first use; later calls do nothing. */
-    static void quiet() {
+    public static void quiet() {
         // the static initializer did it
     }
 }
