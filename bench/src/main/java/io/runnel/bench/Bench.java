@@ -17,8 +17,9 @@ public final class Bench {
             case "sql" -> SqlBench.run(rest);
             case "app" -> AppBench.run(rest);
             case "firehose" -> FirehoseBench.run(rest);
+            case "video" -> VideoBench.run(rest);
             default -> {
-                System.err.println("usage: ./runnel bench streams|connector|sql|app|firehose");
+                System.err.println("usage: ./runnel bench streams|connector|sql|app|firehose|video");
                 System.exit(2);
             }
         }

@@ -30,7 +30,9 @@ public final class MotionDetector implements Serializable {
     /** Room for the largest shift, and the zoom, at the frame's edge. */
     private static final int MARGIN = 2 * SEARCH + 6;
 
-    private SmallFrame previous;
+    private byte[] previous;
+    private int previousWidth;
+    private int previousHeight;
     private long start = -1;
     private long lastMoving;
     private int frames;
@@ -46,10 +48,13 @@ public final class MotionDetector implements Serializable {
 
     public List<Motion> accept(SmallFrame frame) {
         List<Motion> found = new ArrayList<>();
-        if (previous != null && previous.width() == frame.width() && previous.height() == frame.height()) {
-            observe(frame, found);
+        byte[] luma = frame.lumaPlane();
+        if (previous != null && previousWidth == frame.width() && previousHeight == frame.height()) {
+            observe(frame.timeMs(), luma, frame.width(), frame.height(), found);
         }
-        previous = frame;
+        previous = luma;
+        previousWidth = frame.width();
+        previousHeight = frame.height();
         return found;
     }
 
@@ -64,10 +69,10 @@ public final class MotionDetector implements Serializable {
         return lastChanged;
     }
 
-    private void observe(SmallFrame frame, List<Motion> found) {
-        Camera camera = camera(previous, frame);
-        int w = frame.width();
-        int h = frame.height();
+    private void observe(long timeMs, byte[] frame, int w, int h, List<Motion> found) {
+        Camera camera = camera(previous, frame, w, h);
+        int[] mapX = camera.xs(w);
+        int[] mapY = camera.ys(h);
         int changed = 0;
         int bx0 = Integer.MAX_VALUE;
         int by0 = Integer.MAX_VALUE;
@@ -75,7 +80,7 @@ public final class MotionDetector implements Serializable {
         int by1 = -1;
         for (int y = MARGIN; y < h - MARGIN; y++) {
             for (int x = MARGIN; x < w - MARGIN; x++) {
-                if (differs(frame.luma(x, y), previous, camera.x(x, w), camera.y(y, h))) {
+                if (differs(frame[y * w + x] & 0xFF, previous, w, mapX[x], mapY[y])) {
                     changed++;
                     bx0 = Math.min(bx0, x);
                     by0 = Math.min(by0, y);
@@ -92,7 +97,7 @@ public final class MotionDetector implements Serializable {
                 && Math.min(bx1 - bx0 + 1, by1 - by0 + 1) >= MIN_SIDE;
         if (moving) {
             if (start < 0) {
-                start = frame.timeMs();
+                start = timeMs;
                 x0 = bx0;
                 y0 = by0;
                 x1 = bx1;
@@ -104,7 +109,7 @@ public final class MotionDetector implements Serializable {
             y0 = Math.min(y0, by0);
             x1 = Math.max(x1, bx1);
             y1 = Math.max(y1, by1);
-            lastMoving = frame.timeMs();
+            lastMoving = timeMs;
             frames++;
             changedSum += fraction;
             gap = 0;
@@ -117,10 +122,11 @@ public final class MotionDetector implements Serializable {
      * Whether a pixel differs from every pixel around where it was: the camera moves by fractions of a pixel (a
      * slow pan, a zoom), which a whole-pixel shift leaves as small differences along every edge.
      */
-    private static boolean differs(int luma, SmallFrame previous, int x, int y) {
+    private static boolean differs(int luma, byte[] previous, int w, int x, int y) {
         for (int dy = -1; dy <= 1; dy++) {
+            int row = (y + dy) * w + x;
             for (int dx = -1; dx <= 1; dx++) {
-                if (Math.abs(luma - previous.luma(x + dx, y + dy)) <= DIFFERENT) {
+                if (Math.abs(luma - (previous[row + dx] & 0xFF)) <= DIFFERENT) {
                     return false;
                 }
             }
@@ -138,31 +144,47 @@ public final class MotionDetector implements Serializable {
 
     /**
      * How the camera moved between two frames: a shift, and a zoom about the centre. A pixel at {@code (x, y)} of
-     * the later frame was at {@code (x(x), y(y))} of the earlier.
+     * the later frame was at {@code (xs[x], ys[y])} of the earlier.
      */
     record Camera(int dx, int dy, double scale) {
-        int x(int x, int width) {
-            return (int) Math.round(width / 2.0 + (x - width / 2.0 - dx) / scale);
+        static final Camera STILL = new Camera(0, 0, 1);
+
+        int[] xs(int width) {
+            return map(width, dx);
         }
 
-        int y(int y, int height) {
-            return (int) Math.round(height / 2.0 + (y - height / 2.0 - dy) / scale);
+        int[] ys(int height) {
+            return map(height, dy);
+        }
+
+        private int[] map(int size, int shift) {
+            int[] map = new int[size];
+            for (int i = 0; i < size; i++) {
+                map[i] = (int) Math.round(size / 2.0 + (i - size / 2.0 - shift) / scale);
+            }
+            return map;
         }
     }
 
     private static final double[] ZOOMS = {1, 0.994, 1.006, 0.988, 1.012};
+    /** A mean difference below this, with the camera taken as still, means it is still: no search. */
+    private static final double STILL = 3;
 
     /**
-     * The camera's movement that matches the earlier frame to the later best: shifts searched first every other
-     * pixel, then refined, then zooms tried with that shift.
+     * The camera's movement that matches the earlier frame to the later best: none if that matches well; otherwise
+     * shifts searched on every fourth pixel, then refined with zooms on every other.
      */
-    static Camera camera(SmallFrame before, SmallFrame after) {
+    static Camera camera(byte[] before, byte[] after, int w, int h) {
+        int samples = ((h - 2 * MARGIN + 1) / 2) * ((w - 2 * MARGIN + 1) / 2);
+        if (cost(before, after, w, h, Camera.STILL, 2) < STILL * samples) {
+            return Camera.STILL;
+        }
         long best = Long.MAX_VALUE;
-        Camera found = new Camera(0, 0, 1);
-        for (int dy = -SEARCH; dy <= SEARCH; dy++) {
-            for (int dx = -SEARCH; dx <= SEARCH; dx++) {
-                Camera c = new Camera(2 * dx, 2 * dy, 1);
-                long cost = cost(before, after, c, 2);
+        Camera found = Camera.STILL;
+        for (int dy = -2 * SEARCH; dy <= 2 * SEARCH; dy += 2) {
+            for (int dx = -2 * SEARCH; dx <= 2 * SEARCH; dx += 2) {
+                Camera c = new Camera(dx, dy, 1);
+                long cost = cost(before, after, w, h, c, 4);
                 if (cost < best) {
                     best = cost;
                     found = c;
@@ -175,7 +197,7 @@ public final class MotionDetector implements Serializable {
             for (int dy = coarse.dy() - 1; dy <= coarse.dy() + 1; dy++) {
                 for (int dx = coarse.dx() - 1; dx <= coarse.dx() + 1; dx++) {
                     Camera c = new Camera(dx, dy, zoom);
-                    long cost = cost(before, after, c, 1);
+                    long cost = cost(before, after, w, h, c, 2);
                     if (cost < best) {
                         best = cost;
                         found = c;
@@ -186,14 +208,15 @@ public final class MotionDetector implements Serializable {
         return found;
     }
 
-    private static long cost(SmallFrame before, SmallFrame after, Camera camera, int step) {
+    private static long cost(byte[] before, byte[] after, int w, int h, Camera camera, int step) {
+        int[] xs = camera.xs(w);
+        int[] ys = camera.ys(h);
         long sum = 0;
-        int w = after.width();
-        int h = after.height();
         for (int y = MARGIN; y < h - MARGIN; y += step) {
-            int py = camera.y(y, h);
+            int row = y * w;
+            int previousRow = ys[y] * w;
             for (int x = MARGIN; x < w - MARGIN; x += step) {
-                sum += Math.abs(after.luma(x, y) - before.luma(camera.x(x, w), py));
+                sum += Math.abs((after[row + x] & 0xFF) - (before[previousRow + xs[x]] & 0xFF));
             }
         }
         return sum;

@@ -13,6 +13,15 @@ public record SmallFrame(long timeMs, int width, int height, byte[] rgb) impleme
         return (77 * (rgb[i] & 0xFF) + 150 * (rgb[i + 1] & 0xFF) + 29 * (rgb[i + 2] & 0xFF)) >> 8;
     }
 
+    /** The frame's brightness, a byte a pixel, row by row. */
+    public byte[] lumaPlane() {
+        byte[] plane = new byte[width * height];
+        for (int i = 0; i < plane.length; i++) {
+            plane[i] = (byte) ((77 * (rgb[3 * i] & 0xFF) + 150 * (rgb[3 * i + 1] & 0xFF) + 29 * (rgb[3 * i + 2] & 0xFF)) >> 8);
+        }
+        return plane;
+    }
+
     /** The frame at half the size, each pixel the mean of four. */
     public SmallFrame half() {
         int w = width / 2;
