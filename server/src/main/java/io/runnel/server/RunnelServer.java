@@ -53,6 +53,7 @@ public final class RunnelServer implements AutoCloseable {
     private final URI s3;
     private final FlinkRuntime flink;
     private final Applications applications;
+    private final VideoStreams videoStreams;
 
     private RunnelServer(RunnelConfig config) throws Exception {
         try {
@@ -119,7 +120,7 @@ public final class RunnelServer implements AutoCloseable {
             services.add(DescribeEndpointsAction.service(new DescribeEndpointsAction.Endpoints(config.region, config.accountId,
                     bootstrapServers, config.metadataTopic, s3, flink == null ? null : flink.webUi(),
                     flink == null ? null : flink.sqlGateway())));
-            VideoStreams videoStreams = new VideoStreams(metadata, streams, store, VIDEO_SWEEP_MS);
+            videoStreams = new VideoStreams(metadata, streams, store, VIDEO_SWEEP_MS);
             parts.push(videoStreams);
             FragmentStore fragments = new FragmentStore(videoStreams, writer, reader);
             parts.push(fragments);
@@ -177,6 +178,10 @@ public final class RunnelServer implements AutoCloseable {
 
     public Applications applications() {
         return applications;
+    }
+
+    public VideoStreams videoStreams() {
+        return videoStreams;
     }
 
     /** Stops the parts in the reverse order of their start: the API first, Kafka last. */

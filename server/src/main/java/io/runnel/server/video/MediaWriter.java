@@ -32,9 +32,10 @@ public final class MediaWriter {
         this.store = store;
     }
 
-    /** Sends the status and headers; call before the first fragment. */
+    /** Sends the status and headers at once, as Kinesis Video Streams does, before the first fragment. */
     public void begin() {
         response.setStatusCode(200).setChunked(true).putHeader("Content-Type", CONTENT_TYPE);
+        response.writeHead();
     }
 
     public boolean clientGone() {

@@ -225,6 +225,15 @@ public final class VideoStreams implements AutoCloseable {
         }
     }
 
+    /** Deletes the objects of one stream's fragments older than its retention. */
+    void sweep(VideoStream stream, long now) {
+        for (String key : store.keys(BUCKET, stream.objectPrefix())) {
+            if (FragmentStore.serverTimestampOf(key) < oldestKept(stream, now)) {
+                store.delete(BUCKET, key);
+            }
+        }
+    }
+
     @Override
     public void close() {
         sweeper.shutdownNow();

@@ -154,6 +154,24 @@ class VideoMediaTest {
     }
 
     @Test
+    void getMediaFromNowFollowsAProducerLive() throws Exception {
+        String stream = activeStream(1);
+        byte[] sent = Files.readAllBytes(TestVideos.matroska(6));
+        // GetMedia answers its status at once; once it has, what the producer sends next is live to it.
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(endpoint.resolve("/getMedia"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"StreamName\":\"" + stream + "\",\"StartSelector\":{\"StartSelectorType\":\"NOW\"}}"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("video/webm");
+        assertThat(PutMedia.put(endpoint, sent, "x-amzn-stream-name", stream).acks("PERSISTED")).hasSize(6);
+        try (var live = response.body()) {
+            assertThat(TestVideos.fragments(live.readAllBytes())).extracting(Fragment::cluster)
+                    .containsExactlyElementsOf(TestVideos.fragments(sent).stream().map(Fragment::cluster).toList());
+        }
+    }
+
+    @Test
     void ffmpegPushesAThirtySecondVideoAndEveryFragmentIsStored() throws Exception {
         String stream = activeStream(1);
         Process ffmpeg = new ProcessBuilder("ffmpeg", "-loglevel", "error", "-i", TestVideos.mp4(30).toString(), "-c", "copy",
