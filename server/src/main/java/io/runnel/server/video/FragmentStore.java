@@ -64,6 +64,8 @@ public final class FragmentStore implements AutoCloseable {
     private final RecordWriter writer;
     private final ShardReader reader;
     private final ExecutorService io;
+    /** Repackaging and decoding (HLS, GetClip, GetImages) run here, so that they never hold up storing fragments. */
+    private final ExecutorService media;
     private volatile boolean bucketReady;
 
     public FragmentStore(VideoStreams videoStreams, RecordWriter writer, ShardReader reader) {
@@ -73,6 +75,12 @@ public final class FragmentStore implements AutoCloseable {
         AtomicInteger n = new AtomicInteger();
         this.io = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "runnel-video-io-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicInteger m = new AtomicInteger();
+        this.media = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "runnel-video-media-" + m.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -189,9 +197,9 @@ public final class FragmentStore implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> videoStreams.store().get(fragment.entry().bucket(), fragment.entry().key()), io);
     }
 
-    /** Runs blocking work (object reads, FFmpeg) on the store's own threads. */
-    public <T> CompletableFuture<T> onIo(java.util.function.Supplier<T> work) {
-        return CompletableFuture.supplyAsync(work, io);
+    /** Runs FFmpeg's repackaging or decoding off the event loops, apart from storing. */
+    public <T> CompletableFuture<T> onMedia(java.util.function.Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, media);
     }
 
     /** The bytes of several fragments, in order. */
@@ -213,5 +221,6 @@ public final class FragmentStore implements AutoCloseable {
     @Override
     public void close() {
         io.shutdownNow();
+        media.shutdownNow();
     }
 }

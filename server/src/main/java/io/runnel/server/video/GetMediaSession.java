@@ -67,9 +67,8 @@ public final class GetMediaSession {
         }
         writer.context().owner().setTimer(POLL_MS, id -> store.read(stream, position).thenCompose(read -> {
             position = read.position();
-            List<FragmentStore.Stored> fresh = read.fragments().stream()
-                    .filter(f -> last == null || FragmentStore.ORDER.compare(f, last) > 0).toList();
-            return send(fresh);
+            // What a read from the last position finds is new, whatever its timestamps say.
+            return send(read.fragments());
         }).whenComplete((v, e) -> writer.context().runOnContext(x -> follow(e))));
     }
 }

@@ -67,13 +67,19 @@ public final class MediaWriter {
 
     private <T> CompletableFuture<T> onContext(java.util.function.Supplier<CompletableFuture<T>> work) {
         CompletableFuture<T> done = new CompletableFuture<>();
-        context.runOnContext(v -> work.get().whenComplete((r, e) -> {
-            if (e != null) {
+        context.runOnContext(v -> {
+            try {
+                work.get().whenComplete((r, e) -> {
+                    if (e != null) {
+                        done.completeExceptionally(e);
+                    } else {
+                        done.complete(r);
+                    }
+                });
+            } catch (RuntimeException e) {
                 done.completeExceptionally(e);
-            } else {
-                done.complete(r);
             }
-        }));
+        });
         return done;
     }
 

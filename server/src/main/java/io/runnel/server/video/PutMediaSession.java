@@ -199,6 +199,10 @@ public final class PutMediaSession {
             return;
         }
         broken = true;
+        if (!bodyEnded && !refused) {
+            // The fragment under way is kept as far as its last whole Cluster; its acknowledgements go nowhere.
+            handle(fragmenter.abandon());
+        }
         if (fragmenter.inFragment() || !bodyEnded) {
             LOG.info("a producer of video stream {} went away{}; the fragments it completed are kept", stream.name(),
                     cause == null ? "" : " (" + cause + ")");

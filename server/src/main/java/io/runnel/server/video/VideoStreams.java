@@ -41,6 +41,7 @@ public final class VideoStreams implements AutoCloseable {
     /** A stream that retains nothing still keeps fragments this long, for the consumers reading it live. */
     public static final long LIVE_ONLY_RETENTION_MS = TimeUnit.MINUTES.toMillis(5);
     private static final String INDEX_PREFIX = "kinesisvideo-";
+    private static final long ORPHAN_GRACE_MS = TimeUnit.MINUTES.toMillis(10);
     private static final int MAX_DATA_STREAM_NAME = 128;
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -215,7 +216,9 @@ public final class VideoStreams implements AutoCloseable {
         for (String key : store.keys(BUCKET, "")) {
             int fragmentStart = key.lastIndexOf('/') + 1;
             VideoStream owner = live.get(key.substring(0, fragmentStart));
-            if (owner == null || FragmentStore.serverTimestampOf(key) < oldestKept(owner, now)) {
+            long stored = FragmentStore.serverTimestampOf(key);
+            // A stream made after the listing of streams began is not in it: its first fragments are spared a while.
+            if (owner == null ? stored < now - ORPHAN_GRACE_MS : stored < oldestKept(owner, now)) {
                 store.delete(BUCKET, key);
                 deleted++;
             }

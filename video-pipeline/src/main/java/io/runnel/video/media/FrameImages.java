@@ -26,8 +26,14 @@ public final class FrameImages {
     public record Format(boolean jpeg, int quality, Integer width, Integer height) {
     }
 
-    /** The image of the first frame at or after {@code wanted}, or null when the fragment has none. */
-    public record Sample(long wanted, long frameMillis, byte[] image) {
+    /**
+     * The image of the first frame at or after {@code wanted}, or null when the fragment has none there, or when it
+     * could not be decoded at all ({@code mediaError}).
+     */
+    public record Sample(long wanted, long frameMillis, byte[] image, boolean mediaError) {
+        public static Sample undecodable(long wanted) {
+            return new Sample(wanted, -1, null, true);
+        }
     }
 
     static {
@@ -64,12 +70,12 @@ public final class FrameImages {
                 }
                 byte[] image = write(converter.convert(frame), format);
                 while (next < wanted.size() && wanted.get(next) <= at) {
-                    samples.add(new Sample(wanted.get(next), at, image));
+                    samples.add(new Sample(wanted.get(next), at, image, false));
                     next++;
                 }
             }
             for (; next < wanted.size(); next++) {
-                samples.add(new Sample(wanted.get(next), -1, null));
+                samples.add(new Sample(wanted.get(next), -1, null, false));
             }
             return samples;
         } catch (FrameGrabber.Exception e) {

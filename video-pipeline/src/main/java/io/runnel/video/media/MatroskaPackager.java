@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Turns a video file or a camera into the Matroska PutMedia takes: H.264 video is copied as it is (FFmpeg's muxer
- * starts a cluster at each key frame), anything else is encoded to H.264 with a key frame every second. Audio is
+ * Turns a video file or a camera into the Matroska PutMedia takes: H.264 video is copied as it is, a Cluster from
+ * each key frame to the next, anything else is encoded to H.264 with a key frame every second. Audio is
  * left out: Runnel's fragments carry the video track.
  */
 public final class MatroskaPackager {
@@ -51,6 +51,10 @@ public final class MatroskaPackager {
             boolean copy = grabber.getVideoCodec() == avcodec.AV_CODEC_ID_H264;
             recorder = new FFmpegFrameRecorder(out, grabber.getImageWidth(), grabber.getImageHeight(), 0);
             recorder.setFormat("matroska");
+            // To a stream, FFmpeg closes a Cluster every 32 KB or second unless told otherwise; at key frames only is what
+            // Kinesis Video producers send.
+            recorder.setOption("cluster_size_limit", Integer.toString(16 * 1024 * 1024));
+            recorder.setOption("cluster_time_limit", "10000");
             long packets = 0;
             long startNanos = System.nanoTime();
             if (copy) {

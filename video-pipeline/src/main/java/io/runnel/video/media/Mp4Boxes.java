@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 final class Mp4Boxes {
 
     private static final String[] TO_VIDEO_MEDIA = {"moov", "trak", "mdia"};
-    private static final String[] TO_DECODE_TIME = {"moof", "traf", "tfdt"};
 
     private Mp4Boxes() {
     }
@@ -63,20 +62,36 @@ final class Mp4Boxes {
         return ByteBuffer.wrap(init, at, 4).getInt() & 0xFFFFFFFFL;
     }
 
-    /** Sets the decode time of a media segment's first track fragment, which FFmpeg always starts at zero. */
-    static void setBaseMediaDecodeTime(byte[] media, long time) {
-        int tfdt = path(media, 0, media.length, TO_DECODE_TIME);
-        if (tfdt < 0) {
+    /**
+     * Moves every track fragment's decode time (FFmpeg starts a segment's at zero) on by {@code offset}, in the
+     * tracks' time scale.
+     */
+    static void shiftDecodeTimes(byte[] media, long offset) {
+        int shifted = 0;
+        for (int moof = find(media, 0, media.length, "moof"); moof >= 0; moof = find(media, moof + size(media, moof), media.length, "moof")) {
+            int moofEnd = moof + size(media, moof);
+            for (int traf = find(media, moof + 8, moofEnd, "traf"); traf >= 0; traf = find(media, traf + size(media, traf), moofEnd, "traf")) {
+                int tfdt = find(media, traf + 8, traf + size(media, traf), "tfdt");
+                if (tfdt >= 0) {
+                    shift(ByteBuffer.wrap(media, tfdt + 8, size(media, tfdt) - 8).slice(), offset);
+                    shifted++;
+                }
+            }
+        }
+        if (shifted == 0) {
             throw new IllegalArgumentException("an MP4 media segment without a decode time");
         }
-        ByteBuffer box = ByteBuffer.wrap(media, tfdt + 8, size(media, tfdt) - 8).slice();
-        int version = box.get(0);
-        if (version == 1) {
-            box.putLong(4, time);
-        } else if (time >= 0 && time <= 0xFFFFFFFFL) {
-            box.putInt(4, (int) time);
-        } else {
+    }
+
+    private static void shift(ByteBuffer box, long offset) {
+        if (box.get(0) == 1) {
+            box.putLong(4, Math.addExact(box.getLong(4), offset));
+            return;
+        }
+        long time = (box.getInt(4) & 0xFFFFFFFFL) + offset;
+        if (time < 0 || time > 0xFFFFFFFFL) {
             throw new IllegalArgumentException("a decode time of " + time + " does not fit a version-0 tfdt");
         }
+        box.putInt(4, (int) time);
     }
 }

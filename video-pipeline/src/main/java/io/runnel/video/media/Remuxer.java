@@ -53,16 +53,20 @@ public final class Remuxer {
         byte[] init = java.util.Arrays.copyOf(all, moof);
         byte[] media = java.util.Arrays.copyOfRange(all, moof, all.length);
         long timescale = Mp4Boxes.videoTimescale(init);
-        Mp4Boxes.setBaseMediaDecodeTime(media, Math.multiplyExact(firstDtsMillis, timescale) / 1000);
+        Mp4Boxes.shiftDecodeTimes(media, Math.multiplyExact(firstDtsMillis, timescale) / 1000);
         return new FragmentedMp4(init, media);
     }
 
     /** Fragments, in order, as one MP4 file: written to a file, as MP4 puts its index at the end. */
     public static void mp4(List<byte[]> fragments, Path target) throws IOException {
         Path partial = target.resolveSibling(target.getFileName() + ".part");
-        remux(fragments, true, first -> recorder(new FFmpegFrameRecorder(partial.toFile(), first.getImageWidth(), first.getImageHeight(),
-                first.getAudioChannels()), "mp4", null));
-        Files.move(partial, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try {
+            remux(fragments, true, first -> recorder(new FFmpegFrameRecorder(partial.toFile(), first.getImageWidth(), first.getImageHeight(),
+                    first.getAudioChannels()), "mp4", null));
+            Files.move(partial, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
     }
 
     private static FFmpegFrameRecorder recorder(FFmpegFrameRecorder recorder, String format, String movflags) {

@@ -6,8 +6,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Cuts a Matroska byte stream, as it arrives, into fragments: one per Cluster, each with the stream header it needs
- * to be played alone. Clusters of known size (ffmpeg) and of unknown size (live producers, which end a Cluster by
+ * Cuts a Matroska byte stream, as it arrives, into fragments that each open on a key frame, with the stream header
+ * they need to be played alone: a Cluster that opens on a key frame begins a fragment, and the Clusters after it
+ * that do not (a muxer writing to a pipe closes Clusters by size and time, not only at key frames) join it. Clusters of known size (ffmpeg) and of unknown size (live producers, which end a Cluster by
  * starting the next) are both taken; a new EBML header starts a new stream, as a restarted producer sends. Not
  * thread-safe: one per connection.
  */
@@ -24,7 +25,7 @@ public final class MkvFragmenter {
     public sealed interface Event {
     }
 
-    /** A fragment has begun arriving; its timecode is known. */
+    /** A fragment has begun arriving (its first Cluster is in); its timecode is known. */
     public record Started(long timecode) implements Event {
     }
 
@@ -50,7 +51,12 @@ public final class MkvFragmenter {
     private long timecodeScale = NANOS_PER_MILLI;
     /** A Cluster of unknown size, as far as it has come. */
     private final ByteArrayOutputStream cluster = new ByteArrayOutputStream();
-    private boolean started;
+    /** Clusters of the fragment under way: the first opens on a key frame (or the stream began without one). */
+    private final ByteArrayOutputStream group = new ByteArrayOutputStream();
+    private byte[] groupHeader;
+    private long groupTimecode;
+    private long groupEnd = Long.MIN_VALUE;
+    private boolean groupOnKeyFrame;
     private boolean failed;
 
     /**
@@ -70,9 +76,31 @@ public final class MkvFragmenter {
             }
         } catch (MkvException e) {
             failed = true;
+            flushQuietly(events);
             events.add(new Refused(e));
         }
         return events;
+    }
+
+    /**
+     * The producer went away: the fragment under way ends with the last whole Cluster it sent. The fragmenter takes
+     * no more.
+     */
+    public List<Event> abandon() {
+        List<Event> events = new ArrayList<>();
+        if (!failed) {
+            failed = true;
+            flushQuietly(events);
+        }
+        return events;
+    }
+
+    private void flushQuietly(List<Event> events) {
+        try {
+            flush(events);
+        } catch (MkvException e) {
+            // the Clusters held are whole and were read once already; nothing more to keep
+        }
     }
 
     /** The stream has ended: completes a Cluster of unknown size, or refuses a stream that ended inside an element. */
@@ -83,17 +111,25 @@ public final class MkvFragmenter {
         }
         failed = true;
         if (skip > 0 || start < end) {
+            flushQuietly(events);
             events.add(new Refused(new MkvException("the stream ended inside an element, "
                     + (skip + end - start) + " bytes short or left over")));
-        } else if (state == State.CLUSTER) {
-            events.add(new Complete(fragment(cluster.toByteArray())));
+            return events;
+        }
+        try {
+            if (state == State.CLUSTER) {
+                cluster(cluster.toByteArray(), events);
+            }
+            flush(events);
+        } catch (MkvException e) {
+            events.add(new Refused(e));
         }
         return events;
     }
 
     /** Whether a fragment has begun arriving and not yet completed. */
     public boolean inFragment() {
-        return started;
+        return group.size() > 0 || state == State.CLUSTER || skip > 0 || start < end;
     }
 
     private boolean step(List<Event> events) {
@@ -141,6 +177,7 @@ public final class MkvFragmenter {
     private boolean segment(Ebml.Header h, List<Event> events) {
         int id = h.id();
         if (id == Ebml.EBML_HEADER || id == Ebml.SEGMENT) {
+            flush(events);
             state = State.TOP;
             return true;
         }
@@ -161,12 +198,11 @@ public final class MkvFragmenter {
             if (h.size() > MAX_FRAGMENT_BYTES) {
                 throw tooLarge(h.size());
             }
-            announce(start + h.length(), start + h.length() + (int) h.size(), events);
             byte[] whole = whole(h, MAX_FRAGMENT_BYTES);
             if (whole == null) {
                 return false;
             }
-            events.add(new Complete(fragment(whole)));
+            cluster(whole, events);
             return true;
         }
         if (!h.sizeKnown()) {
@@ -192,9 +228,10 @@ public final class MkvFragmenter {
     private boolean clusterChild(Ebml.Header h, List<Event> events) {
         int id = h.id();
         if (Ebml.isSegmentChild(id) || id == Ebml.EBML_HEADER || id == Ebml.SEGMENT) {
-            events.add(new Complete(fragment(cluster.toByteArray())));
+            byte[] done = cluster.toByteArray();
             cluster.reset();
             state = State.SEGMENT;
+            cluster(done, events);
             return true;
         }
         if (!h.sizeKnown()) {
@@ -208,37 +245,39 @@ public final class MkvFragmenter {
             ensureCapacity(total);
             return false;
         }
-        if (id == Ebml.TIMECODE && !started) {
-            // A Cluster's Timecode comes before its frames, after a CRC-32 if the muxer writes one (ffmpeg does).
-            started = true;
-            events.add(new Started(Ebml.uint(buf, start + h.length(), (int) h.size())));
-        }
         cluster.write(buf, start, (int) total);
         start += (int) total;
         return true;
     }
 
-    /** Reports a Cluster of known size as started once its Timecode, which comes before its frames, has arrived. */
-    private void announce(int dataStart, int dataEnd, List<Event> events) {
-        int limit = Math.min(end, dataEnd);
-        for (int p = dataStart; !started; ) {
-            Ebml.Header child = Ebml.header(buf, p, limit);
-            if (child == null || !child.sizeKnown() || p + child.length() + child.size() > limit) {
-                return;
-            }
-            if (child.id() == Ebml.TIMECODE) {
-                started = true;
-                events.add(new Started(Ebml.uint(buf, p + child.length(), (int) child.size())));
-            } else if (child.id() != Ebml.CRC32 && child.id() != Ebml.VOID) {
-                return;
-            }
-            p += child.length() + (int) child.size();
+    /** A whole Cluster: it begins a fragment if it opens on a key frame, else it joins the one under way. */
+    private void cluster(byte[] bytes, List<Event> events) {
+        ClusterSummary summary = ClusterSummary.read(bytes, trackTypes);
+        if (group.size() > 0 && (summary.startsOnKeyFrame() || group.size() + (long) bytes.length > MAX_FRAGMENT_BYTES)) {
+            flush(events);
         }
+        if (group.size() == 0) {
+            groupHeader = header();
+            groupTimecode = summary.timecode();
+            groupOnKeyFrame = summary.startsOnKeyFrame();
+            events.add(new Started(summary.timecode()));
+        }
+        group.writeBytes(bytes);
+        groupEnd = Math.max(groupEnd, summary.timecode() + summary.duration());
     }
 
-    private Fragment fragment(byte[] clusterBytes) {
-        started = false;
-        ClusterSummary summary = ClusterSummary.read(clusterBytes, trackTypes);
+    private void flush(List<Event> events) {
+        if (group.size() == 0) {
+            return;
+        }
+        long duration = Math.max(0, groupEnd - groupTimecode);
+        events.add(new Complete(new Fragment(groupHeader, group.toByteArray(), groupTimecode, millis(groupTimecode), millis(duration),
+                groupOnKeyFrame)));
+        group.reset();
+        groupEnd = Long.MIN_VALUE;
+    }
+
+    private byte[] header() {
         ByteArrayOutputStream header = new ByteArrayOutputStream();
         header.writeBytes(ebmlHeader);
         header.writeBytes(SEGMENT_OF_UNKNOWN_SIZE);
@@ -246,8 +285,7 @@ public final class MkvFragmenter {
             header.writeBytes(info);
         }
         header.writeBytes(tracks);
-        return new Fragment(header.toByteArray(), clusterBytes, summary.timecode(), millis(summary.timecode()),
-                millis(summary.duration()), summary.startsOnKeyFrame());
+        return header.toByteArray();
     }
 
     private long millis(long timecodeUnits) {

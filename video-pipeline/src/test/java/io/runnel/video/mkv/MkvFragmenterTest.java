@@ -15,6 +15,11 @@ class MkvFragmenterTest {
 
     /** A stream of 25 fps video in clusters of {@code frames} frames, each opening on a key frame. */
     private static byte[] stream(int clusters, int frames, boolean unknownSizes, List<byte[]> clusterBytes) {
+        return stream(clusters, frames, unknownSizes, clusterBytes, java.util.Set.of());
+    }
+
+    /** The same, but the clusters numbered in {@code withoutKeyFrame} open on a frame that is not a key frame. */
+    private static byte[] stream(int clusters, int frames, boolean unknownSizes, List<byte[]> clusterBytes, java.util.Set<Integer> withoutKeyFrame) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream ebml = new ByteArrayOutputStream();
         Ebml.writeString(ebml, 0x4282, "matroska");
@@ -41,7 +46,7 @@ class MkvFragmenterTest {
                 block[0] = (byte) 0x81;
                 block[1] = (byte) ((40 * f) >> 8);
                 block[2] = (byte) (40 * f);
-                block[3] = (byte) (f == 0 ? 0x80 : 0);
+                block[3] = (byte) (f == 0 && !withoutKeyFrame.contains(c) ? 0x80 : 0);
                 Ebml.writeElement(children, Ebml.SIMPLE_BLOCK, block);
             }
             ByteArrayOutputStream cluster = new ByteArrayOutputStream();
@@ -135,10 +140,32 @@ class MkvFragmenterTest {
         List<byte[]> sent = new ArrayList<>();
         byte[] bytes = stream(3, 10, false, sent);
         MkvFragmenter fragmenter = new MkvFragmenter();
-        List<MkvFragmenter.Event> events = fragmenter.feed(bytes, 0, bytes.length - 50);
-        assertThat(fragments(events)).extracting(Fragment::cluster).containsExactly(sent.get(0), sent.get(1));
+        List<MkvFragmenter.Event> events = new ArrayList<>(fragmenter.feed(bytes, 0, bytes.length - 50));
         assertThat(fragmenter.inFragment()).isTrue();
-        assertThat(refusal(fragmenter.end()).getMessage()).contains("ended inside an element");
+        List<MkvFragmenter.Event> ended = fragmenter.end();
+        assertThat(refusal(ended).getMessage()).contains("ended inside an element");
+        events.addAll(ended);
+        assertThat(fragments(events)).extracting(Fragment::cluster).containsExactly(sent.get(0), sent.get(1));
+    }
+
+    @Test
+    void aClusterThatDoesNotOpenOnAKeyFrameJoinsTheFragmentBeforeIt() {
+        List<byte[]> sent = new ArrayList<>();
+        byte[] bytes = stream(4, 10, false, sent, java.util.Set.of(2));
+        List<Fragment> fragments = fragments(feedInPieces(new MkvFragmenter(), bytes, 5));
+        byte[] joined = Arrays.copyOf(sent.get(1), sent.get(1).length + sent.get(2).length);
+        System.arraycopy(sent.get(2), 0, joined, sent.get(1).length, sent.get(2).length);
+        assertThat(fragments).extracting(Fragment::cluster).containsExactly(sent.get(0), joined, sent.get(3));
+        assertThat(fragments).extracting(Fragment::timecode).containsExactly(0L, 1000L, 3000L);
+        // From its first frame to the end of the joined cluster's last (ten frames of 40 ms from 2000 ms).
+        assertThat(fragments.get(1).durationMillis()).isEqualTo(1400);
+        assertThat(fragments).allMatch(Fragment::startsOnKeyFrame);
+
+        // A producer that goes away keeps the fragment under way as far as its last whole Cluster.
+        MkvFragmenter abandoned = new MkvFragmenter();
+        List<MkvFragmenter.Event> events = new ArrayList<>(abandoned.feed(bytes, 0, bytes.length - 20));
+        events.addAll(abandoned.abandon());
+        assertThat(fragments(events)).extracting(Fragment::cluster).containsExactly(sent.get(0), joined);
     }
 
     @Test

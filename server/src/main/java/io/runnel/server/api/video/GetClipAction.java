@@ -52,24 +52,31 @@ final class GetClipAction implements VideoMediaAction {
             }
             List<FragmentStore.Stored> clip = limit(chosen);
             return video.fragments.bytes(clip);
-        }).thenCompose(fragments -> video.fragments.onIo(() -> {
+        }).thenCompose(fragments -> video.fragments.onMedia(() -> {
+            Path file = null;
             try {
-                Path file = Files.createTempFile("runnel-clip", ".mp4");
+                file = Files.createTempFile("runnel-clip", ".mp4");
                 Remuxer.mp4(fragments, file);
                 return file;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            } catch (IOException | RuntimeException e) {
+                delete(file);
+                throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
             }
         })).thenAccept(file -> context.runOnContext(v -> {
             response.putHeader("Content-Type", "video/mp4");
-            response.sendFile(file.toString()).onComplete(done -> {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException e) {
-                    org.slf4j.LoggerFactory.getLogger(GetClipAction.class).warn("could not delete the clip file {}", file, e);
-                }
-            });
+            response.sendFile(file.toString()).onComplete(done -> video.fragments.onMedia(() -> delete(file)));
         }));
+    }
+
+    private static Void delete(Path file) {
+        try {
+            if (file != null) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(GetClipAction.class).warn("could not delete the clip file {}", file, e);
+        }
+        return null;
     }
 
     private static List<FragmentStore.Stored> limit(List<FragmentStore.Stored> chosen) {

@@ -24,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class GetImagesAction implements VideoAction {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GetImagesAction.class);
+
     private static final long MAX_RANGE_MS = 300_000;
     private static final int MIN_INTERVAL_MS = 200;
     private static final int DEFAULT_INTERVAL_MS = 3_000;
@@ -73,9 +75,14 @@ final class GetImagesAction implements VideoAction {
                 all.stream().filter(f -> Video.time(f, server) <= t && t < Video.time(f, server) + Math.max(1, f.entry().durationMillis()))
                         .findFirst().ifPresent(f -> byFragment.computeIfAbsent(f, k -> new ArrayList<>()).add(t));
             }
+            // A fragment FFmpeg cannot decode fails its own images (MEDIA_ERROR), not the request.
             List<CompletableFuture<List<FrameImages.Sample>>> decoded = byFragment.entrySet().stream()
-                    .map(e -> video.fragments.bytes(e.getKey()).thenCompose(bytes -> video.fragments.onIo(() ->
-                            FrameImages.sample(bytes, Video.time(e.getKey(), server), e.getValue(), format))))
+                    .map(e -> video.fragments.bytes(e.getKey()).thenCompose(bytes -> video.fragments.onMedia(() ->
+                            FrameImages.sample(bytes, Video.time(e.getKey(), server), e.getValue(), format)))
+                            .exceptionally(error -> {
+                                LOG.warn("GetImages could not decode fragment {}", e.getKey().fragmentNumber(), error);
+                                return e.getValue().stream().map(FrameImages.Sample::undecodable).toList();
+                            }))
                     .toList();
             return CompletableFuture.allOf(decoded.toArray(CompletableFuture[]::new)).thenApply(v -> {
                 Map<Long, FrameImages.Sample> samples = new java.util.HashMap<>();
@@ -85,7 +92,9 @@ final class GetImagesAction implements VideoAction {
                 for (long t : times) {
                     ObjectNode image = images.addObject().put("TimeStamp", Video.seconds(t));
                     FrameImages.Sample s = samples.get(t);
-                    if (s == null || s.image() == null) {
+                    if (s != null && s.mediaError()) {
+                        image.put("Error", "MEDIA_ERROR");
+                    } else if (s == null || s.image() == null) {
                         image.put("Error", "NO_MEDIA");
                     } else {
                         image.put("ImageContent", Base64.getEncoder().encodeToString(s.image()));
@@ -116,9 +125,13 @@ final class GetImagesAction implements VideoAction {
 
     private static int page(String token) {
         try {
-            return Integer.parseInt(new String(Base64.getDecoder().decode(token)));
+            int page = Integer.parseInt(new String(Base64.getDecoder().decode(token), java.nio.charset.StandardCharsets.US_ASCII));
+            if (page >= 0) {
+                return page;
+            }
         } catch (IllegalArgumentException e) {
-            throw Video.invalidArgument("NextToken is not one GetImages returned.");
+            // refused below
         }
+        throw Video.invalidArgument("NextToken is not one GetImages returned.");
     }
 }

@@ -131,7 +131,7 @@ final class HlsEndpoints {
     }
 
     private CompletableFuture<Buffer> segment(FragmentStore.Stored fragment, Function<byte[], byte[]> repackage) {
-        return video.fragments.bytes(fragment).thenCompose(bytes -> video.fragments.onIo(() -> Buffer.buffer(repackage.apply(bytes))));
+        return video.fragments.bytes(fragment).thenCompose(bytes -> video.fragments.onMedia(() -> Buffer.buffer(repackage.apply(bytes))));
     }
 
     private static void answer(HttpServerRequest request, String contentType, CompletableFuture<Buffer> body) {
@@ -148,11 +148,12 @@ final class HlsEndpoints {
             }
             request.response().setStatusCode(api.status()).putHeader("x-amzn-ErrorType", api.type())
                     .putHeader("Content-Type", "application/json")
-                    .end(Video.object().put("__type", api.type()).put("Message", api.getMessage()).toString());
+                    .end(Video.object().put("__type", api.type()).put("message", api.getMessage()).toString());
         }));
     }
 
+    /** Players in web pages of any origin (hls.js) may fetch it: the token in the URL is what authorizes. */
     private static void send(HttpServerRequest request, String contentType, Buffer body) {
-        request.response().putHeader("Content-Type", contentType).end(body);
+        request.response().putHeader("Content-Type", contentType).putHeader("Access-Control-Allow-Origin", "*").end(body);
     }
 }

@@ -55,7 +55,7 @@ final class ListFragmentsAction implements VideoAction {
     @Override
     public CompletableFuture<JsonNode> handle(Request request, Video video) {
         VideoStream stream = video.require(request);
-        int max = request.integer("MaxResults", 1000);
+        int max = request.integer("MaxResults", 100);
         Listing listing;
         if (request.has("NextToken")) {
             listing = Listing.of(request.string("NextToken"));

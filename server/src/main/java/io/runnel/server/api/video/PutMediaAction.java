@@ -33,7 +33,7 @@ final class PutMediaAction {
             return System.currentTimeMillis();
         }
         try {
-            return new BigDecimal(header.trim()).movePointRight(3).longValueExact();
+            return new BigDecimal(header.trim()).movePointRight(3).setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
         } catch (NumberFormatException | ArithmeticException notSeconds) {
             try {
                 return Instant.parse(header.trim()).toEpochMilli();
