@@ -88,7 +88,7 @@ final class VideoBench {
                 + "   (floor 0.5: %s)%n", baseline, baseline / SyntheticVideo.FPS, fps / baseline, fps / baseline >= 0.5 ? "met" : "NOT met");
         System.out.printf("  F1 hard cuts:  Runnel %.2f, ffmpeg %.2f;  F1 gradual transitions:  Runnel %.2f, ffmpeg %.2f  (within 0.2 s)%n",
                 Scores.f1(cuts, ours.cuts(), 200), Scores.f1(cuts, theirs.cuts(), 200),
-                Scores.f1(gradual, ours.gradual(), 200), pointsF1(gradual, theirs.gradual()));
+                Scores.f1(gradual, ours.gradual(), 200), Scores.f1OfPoints(gradual, theirs.gradual(), 200));
     }
 
     private static Detected analyse(Path video) {
@@ -103,24 +103,6 @@ final class VideoBench {
         return new Detected(
                 found.stream().filter(b -> b.transition().equals("cut")).map(b -> new Scores.Interval(b.startMs(), b.endMs())).toList(),
                 found.stream().filter(b -> b.transition().equals("gradual")).map(b -> new Scores.Interval(b.startMs(), b.endMs())).toList());
-    }
-
-    /**
-     * F1 of single frames against transitions, in ffmpeg's favour: a selected frame within a transition (or 0.2 s of
-     * it) finds it; the others are false positives.
-     */
-    private static double pointsF1(List<Scores.Interval> truth, List<Scores.Interval> points) {
-        List<Scores.Interval> found = new ArrayList<>();
-        for (Scores.Interval p : points) {
-            truth.stream().filter(t -> p.startMs() >= t.startMs() - 200 && p.startMs() <= t.endMs() + 200 && !found.contains(t))
-                    .findFirst().ifPresent(found::add);
-        }
-        if (found.isEmpty()) {
-            return 0;
-        }
-        double precision = (double) found.size() / points.size();
-        double recall = (double) found.size() / truth.size();
-        return 2 * precision * recall / (precision + recall);
     }
 
     /** ffmpeg's scene score over the same file: each frame it selects is a boundary at that frame. */
@@ -160,7 +142,7 @@ final class VideoBench {
                     java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
                 }
             }
-            List<byte[]> fragments = fragments(mkv);
+            List<byte[]> fragments = io.runnel.video.mkv.MkvFragmenter.split(mkv).stream().map(io.runnel.video.mkv.Fragment::bytes).toList();
             ExecutorService pool = Executors.newFixedThreadPool(producers);
             long start = System.nanoTime();
             List<Future<Integer>> acks = new ArrayList<>();
@@ -221,15 +203,6 @@ final class VideoBench {
             System.out.printf("  baseline, the same number of fragment-sized objects put straight on the S3 endpoint from %d threads: "
                     + "%,.0f objects/s;  ratio %.2f%n", producers, expected / s3Seconds, (expected / putSeconds) / (expected / s3Seconds));
         }
-    }
-
-    /** The fragments of a Matroska video, each as the bytes Runnel stores. */
-    private static List<byte[]> fragments(byte[] mkv) {
-        io.runnel.video.mkv.MkvFragmenter fragmenter = new io.runnel.video.mkv.MkvFragmenter();
-        List<io.runnel.video.mkv.MkvFragmenter.Event> events = new ArrayList<>(fragmenter.feed(mkv, 0, mkv.length));
-        events.addAll(fragmenter.end());
-        return events.stream().filter(e -> e instanceof io.runnel.video.mkv.MkvFragmenter.Complete)
-                .map(e -> ((io.runnel.video.mkv.MkvFragmenter.Complete) e).fragment().bytes()).toList();
     }
 
     private static String post(HttpClient http, URI uri, String json) throws IOException, InterruptedException {

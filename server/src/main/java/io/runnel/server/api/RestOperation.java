@@ -28,9 +28,9 @@ public sealed interface RestOperation {
 
     /**
      * A GET the handler answers itself, without signature: what it serves is authorized by a token in the URL
-     * (HLS playlists and segments, which players fetch).
+     * (HLS playlists and segments, which players fetch). Its future fails, with an API error, instead of answering.
      */
-    record Get(Consumer<HttpServerRequest> handler) implements RestOperation {
+    record Get(Function<HttpServerRequest, CompletableFuture<Void>> handler) implements RestOperation {
     }
 
     /** A request whose body the handler reads itself as it arrives (PutMedia); it may throw an API error before reading. */

@@ -123,9 +123,7 @@ public final class ApiHttpServer implements AutoCloseable {
      */
     private void stream(HttpServerRequest req, RestOperation.Streaming operation) {
         try {
-            if (req.method() != HttpMethod.POST) {
-                throw new ApiException("InvalidArgumentException", 400, "Use POST for " + req.path() + ".");
-            }
+            requireMethod(req, HttpMethod.POST);
             authenticator.check(req, new byte[0]);
             operation.handler().accept(req);
         } catch (RuntimeException e) {
@@ -139,20 +137,27 @@ public final class ApiHttpServer implements AutoCloseable {
 
     private static void get(HttpServerRequest req, RestOperation.Get operation) {
         try {
-            if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
-                throw new ApiException("InvalidArgumentException", 400, "Use GET for " + req.path() + ".");
-            }
-            operation.handler().accept(req);
+            requireMethod(req, HttpMethod.GET, HttpMethod.HEAD);
+            operation.handler().apply(req).whenComplete((v, error) -> {
+                if (error != null) {
+                    fail(req, WireFormat.JSON, "application/json", error);
+                }
+            });
         } catch (RuntimeException e) {
             fail(req, WireFormat.JSON, "application/json", e);
         }
     }
 
+    /** A REST operation answers its own methods only, as AWS's REST services do. */
+    private static void requireMethod(HttpServerRequest req, HttpMethod... allowed) {
+        if (!java.util.Arrays.asList(allowed).contains(req.method())) {
+            throw new ApiException("InvalidArgumentException", 400, "Use " + allowed[0] + " for " + req.path() + ".");
+        }
+    }
+
     private void dispatchRest(HttpServerRequest req, RestOperation operation, byte[] body) {
         try {
-            if (req.method() != HttpMethod.POST) {
-                throw new ApiException("InvalidArgumentException", 400, "Use POST for " + req.path() + ".");
-            }
+            requireMethod(req, HttpMethod.POST);
             JsonNode json = body.length == 0 ? JsonNodeFactory.instance.objectNode() : parse(WireFormat.JSON, body);
             authenticator.check(req, body);
             if (operation instanceof RestOperation.Json op) {

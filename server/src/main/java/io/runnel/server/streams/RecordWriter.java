@@ -54,12 +54,7 @@ public final class RecordWriter implements AutoCloseable {
                 Map.entry(ProducerConfig.CLIENT_ID_CONFIG, "runnel-writer"));
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         // Puts complete here, not on the producer's single I/O thread, so building responses runs beside it.
-        AtomicInteger n = new AtomicInteger();
-        this.completions = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "runnel-put-completion-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.completions = Executors.newFixedThreadPool(2, io.runnel.server.DaemonThreads.named("runnel-put-completion"));
     }
 
     /** Writes the entries in order; results come back in the same order. */

@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -57,12 +56,7 @@ public final class ShardReader implements AutoCloseable {
         // background prefetch of the previous partition at the broker and delay the next read.
         c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 1);
         this.consumerConfig = c;
-        AtomicInteger n = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "runnel-reader-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = Executors.newFixedThreadPool(threads, io.runnel.server.DaemonThreads.named("runnel-reader"));
         this.consumer = ThreadLocal.withInitial(() -> {
             Map<String, Object> own = new HashMap<>(consumerConfig);
             own.put(ConsumerConfig.CLIENT_ID_CONFIG, Thread.currentThread().getName());

@@ -6,6 +6,7 @@ import io.runnel.core.HashKey;
 import io.runnel.core.SequenceNumber;
 import io.runnel.core.Shard;
 import io.runnel.core.StreamMetadata;
+import io.runnel.server.DaemonThreads;
 import io.runnel.server.streams.RecordWriter;
 import io.runnel.server.streams.ShardReader;
 import io.runnel.video.index.FragmentEntry;
@@ -27,7 +28,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Stores fragments and finds them again. A fragment is first an object (a Matroska file that plays alone), then a
@@ -57,7 +57,7 @@ public final class FragmentStore implements AutoCloseable {
     }
 
     /** The order of fragments: as the server received them. */
-    public static final Comparator<Stored> ORDER = Comparator.comparingLong((Stored s) -> s.entry().serverTimestamp())
+    private static final Comparator<Stored> ORDER = Comparator.comparingLong((Stored s) -> s.entry().serverTimestamp())
             .thenComparing(s -> SequenceNumber.decode(s.fragmentNumber()).offset());
 
     private final VideoStreams videoStreams;
@@ -72,18 +72,8 @@ public final class FragmentStore implements AutoCloseable {
         this.videoStreams = videoStreams;
         this.writer = writer;
         this.reader = reader;
-        AtomicInteger n = new AtomicInteger();
-        this.io = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "runnel-video-io-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        AtomicInteger m = new AtomicInteger();
-        this.media = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "runnel-video-media-" + m.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.io = Executors.newFixedThreadPool(4, DaemonThreads.named("runnel-video-io"));
+        this.media = Executors.newFixedThreadPool(2, DaemonThreads.named("runnel-video-media"));
     }
 
     /** The key of a fragment's object: its stream's prefix, then its server timestamp, which the sweeper reads. */

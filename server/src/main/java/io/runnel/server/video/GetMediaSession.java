@@ -17,26 +17,19 @@ public final class GetMediaSession {
     private final FragmentStore store;
     private final MediaWriter writer;
     private FragmentStore.Position position;
-    private FragmentStore.Stored last;
     private long lastNewAt = System.currentTimeMillis();
 
-    private GetMediaSession(VideoStream stream, FragmentStore store, MediaWriter writer, FragmentStore.Position position,
-                            FragmentStore.Stored last) {
+    private GetMediaSession(VideoStream stream, FragmentStore store, MediaWriter writer, FragmentStore.Position position) {
         this.stream = stream;
         this.store = store;
         this.writer = writer;
         this.position = position;
-        this.last = last;
     }
 
-    /**
-     * Begins the response with the fragments of {@code first} and goes on live from {@code position}.
-     *
-     * @param after the fragment before the first to send, if any: later reads send only what follows it
-     */
+    /** Begins the response with the fragments of {@code first} and goes on live from {@code position}. */
     public static void start(VideoStream stream, FragmentStore store, MediaWriter writer, List<FragmentStore.Stored> first,
-                             FragmentStore.Position position, FragmentStore.Stored after) {
-        GetMediaSession session = new GetMediaSession(stream, store, writer, position, after);
+                             FragmentStore.Position position) {
+        GetMediaSession session = new GetMediaSession(stream, store, writer, position);
         writer.begin();
         session.send(first).whenComplete((v, e) -> session.follow(e));
     }
@@ -45,10 +38,7 @@ public final class GetMediaSession {
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (FragmentStore.Stored f : fragments) {
             chain = chain.thenCompose(v -> writer.clientGone() ? CompletableFuture.completedFuture(null) : writer.write(f)
-                    .thenRun(() -> {
-                        last = f;
-                        lastNewAt = System.currentTimeMillis();
-                    }));
+                    .thenRun(() -> lastNewAt = System.currentTimeMillis()));
         }
         return chain;
     }

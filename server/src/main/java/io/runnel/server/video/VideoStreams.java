@@ -6,6 +6,7 @@ import io.runnel.core.StreamMetadata;
 import io.runnel.core.StreamStatus;
 import io.runnel.core.MetadataLog;
 import io.runnel.server.ControlThread;
+import io.runnel.server.DaemonThreads;
 import io.runnel.server.s3.ObjectStore;
 import io.runnel.server.streams.Streams;
 import org.slf4j.Logger;
@@ -48,11 +49,7 @@ public final class VideoStreams implements AutoCloseable {
     private final MetadataLog metadata;
     private final Streams streams;
     private final ObjectStore store;
-    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "runnel-video-retention");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("runnel-video-retention"));
 
     public VideoStreams(MetadataLog metadata, Streams streams, ObjectStore store, long sweepPeriodMs) {
         this.metadata = metadata;
@@ -216,9 +213,8 @@ public final class VideoStreams implements AutoCloseable {
         for (String key : store.keys(BUCKET, "")) {
             int fragmentStart = key.lastIndexOf('/') + 1;
             VideoStream owner = live.get(key.substring(0, fragmentStart));
-            long stored = FragmentStore.serverTimestampOf(key);
             // A stream made after the listing of streams began is not in it: its first fragments are spared a while.
-            if (owner == null ? stored < now - ORPHAN_GRACE_MS : stored < oldestKept(owner, now)) {
+            if (owner == null ? FragmentStore.serverTimestampOf(key) < now - ORPHAN_GRACE_MS : expired(owner, key, now)) {
                 store.delete(BUCKET, key);
                 deleted++;
             }
@@ -231,10 +227,14 @@ public final class VideoStreams implements AutoCloseable {
     /** Deletes the objects of one stream's fragments older than its retention. */
     void sweep(VideoStream stream, long now) {
         for (String key : store.keys(BUCKET, stream.objectPrefix())) {
-            if (FragmentStore.serverTimestampOf(key) < oldestKept(stream, now)) {
+            if (expired(stream, key, now)) {
                 store.delete(BUCKET, key);
             }
         }
+    }
+
+    private static boolean expired(VideoStream owner, String key, long now) {
+        return FragmentStore.serverTimestampOf(key) < oldestKept(owner, now);
     }
 
     @Override

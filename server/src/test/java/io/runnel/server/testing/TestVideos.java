@@ -43,10 +43,7 @@ public final class TestVideos {
 
     /** The fragments Runnel's fragmenter cuts from Matroska bytes. */
     public static List<Fragment> fragments(byte[] matroska) {
-        MkvFragmenter fragmenter = new MkvFragmenter();
-        List<MkvFragmenter.Event> events = new ArrayList<>(fragmenter.feed(matroska, 0, matroska.length));
-        events.addAll(fragmenter.end());
-        return events.stream().filter(e -> e instanceof MkvFragmenter.Complete).map(e -> ((MkvFragmenter.Complete) e).fragment()).toList();
+        return MkvFragmenter.split(matroska);
     }
 
     private static List<String> testPattern(int seconds, String... output) {

@@ -59,6 +59,14 @@ public final class MkvFragmenter {
     private boolean groupOnKeyFrame;
     private boolean failed;
 
+    /** The fragments of a whole Matroska stream held in memory; refused bytes end it. */
+    public static List<Fragment> split(byte[] matroska) {
+        MkvFragmenter fragmenter = new MkvFragmenter();
+        List<Event> events = new ArrayList<>(fragmenter.feed(matroska, 0, matroska.length));
+        events.addAll(fragmenter.end());
+        return events.stream().filter(e -> e instanceof Complete).map(e -> ((Complete) e).fragment()).toList();
+    }
+
     /**
      * Takes the next bytes of the stream: what they complete, and {@link Refused} last if they are not Matroska.
      *

@@ -32,11 +32,34 @@ public final class Scores {
                 }
             }
         }
+        return f1(hits, detected.size(), truth.size());
+    }
+
+    /**
+     * F1 of single frames against true intervals, in the frames' favour: a frame within an interval (or within
+     * {@code toleranceMs} of it) finds it, once; the others are false positives.
+     */
+    public static double f1OfPoints(List<Interval> truth, List<Interval> points, long toleranceMs) {
+        List<Interval> unmatched = new ArrayList<>(truth);
+        int hits = 0;
+        for (Interval p : points) {
+            for (Interval t : unmatched) {
+                if (p.startMs() >= t.startMs() - toleranceMs && p.startMs() <= t.endMs() + toleranceMs) {
+                    unmatched.remove(t);
+                    hits++;
+                    break;
+                }
+            }
+        }
+        return f1(hits, points.size(), truth.size());
+    }
+
+    private static double f1(int hits, int detected, int truth) {
         if (hits == 0) {
             return 0;
         }
-        double precision = (double) hits / detected.size();
-        double recall = (double) hits / truth.size();
+        double precision = (double) hits / detected;
+        double recall = (double) hits / truth;
         return 2 * precision * recall / (precision + recall);
     }
 

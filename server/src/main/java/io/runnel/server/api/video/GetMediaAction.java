@@ -56,9 +56,8 @@ final class GetMediaAction implements VideoMediaAction {
                 case "CONTINUATION_TOKEN" -> indexOf(all, number) + 1;
                 default -> holding(all, startTime, type.equals("SERVER_TIMESTAMP"));
             };
-            FragmentStore.Stored before = first > 0 ? all.get(first - 1) : null;
             writer.context().runOnContext(v -> GetMediaSession.start(stream, video.fragments, writer,
-                    all.subList(first, all.size()), read.position(), before));
+                    all.subList(first, all.size()), read.position()));
         });
     }
 

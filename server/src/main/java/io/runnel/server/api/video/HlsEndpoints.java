@@ -11,8 +11,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
@@ -25,7 +23,6 @@ import java.util.function.Function;
  */
 final class HlsEndpoints {
 
-    private static final Logger LOG = LoggerFactory.getLogger(HlsEndpoints.class);
     static final String PREFIX = "/hls/v1/";
 
     private final Video video;
@@ -60,14 +57,15 @@ final class HlsEndpoints {
         return new Opened(session, token, stream);
     }
 
-    private void master(HttpServerRequest request) {
+    private CompletableFuture<Void> master(HttpServerRequest request) {
         Opened o = open(request);
         send(request, "application/x-mpegURL", Buffer.buffer(HlsPlaylists.master(o.token(), o.session().mpegTs())));
+        return CompletableFuture.completedFuture(null);
     }
 
-    private void mediaPlaylist(HttpServerRequest request) {
+    private CompletableFuture<Void> mediaPlaylist(HttpServerRequest request) {
         Opened o = open(request);
-        answer(request, "application/x-mpegURL", video.fragments.read(o.stream(), FragmentStore.Position.START).thenApply(read -> {
+        return answer(request, "application/x-mpegURL", video.fragments.read(o.stream(), FragmentStore.Position.START).thenApply(read -> {
             HlsSession s = o.session();
             List<FragmentStore.Stored> chosen = switch (s.mode()) {
                 case "LIVE" -> last(read.fragments(), s.maxFragments());
@@ -101,9 +99,9 @@ final class HlsEndpoints {
         return fragments.subList(Math.max(0, fragments.size() - n), fragments.size());
     }
 
-    private void init(HttpServerRequest request) {
+    private CompletableFuture<Void> init(HttpServerRequest request) {
         Opened o = open(request);
-        answer(request, "video/mp4", video.fragments.read(o.stream(), FragmentStore.Position.START).thenCompose(read -> {
+        return answer(request, "video/mp4", video.fragments.read(o.stream(), FragmentStore.Position.START).thenCompose(read -> {
             if (read.fragments().isEmpty()) {
                 throw Video.noFragments();
             }
@@ -111,14 +109,14 @@ final class HlsEndpoints {
         }));
     }
 
-    private void mp4Fragment(HttpServerRequest request) {
+    private CompletableFuture<Void> mp4Fragment(HttpServerRequest request) {
         Opened o = open(request);
-        answer(request, "video/mp4", fragment(o, request).thenCompose(f -> segment(f, bytes -> Remuxer.fragmentedMp4(bytes).media())));
+        return answer(request, "video/mp4", fragment(o, request).thenCompose(f -> segment(f, bytes -> Remuxer.fragmentedMp4(bytes).media())));
     }
 
-    private void tsFragment(HttpServerRequest request) {
+    private CompletableFuture<Void> tsFragment(HttpServerRequest request) {
         Opened o = open(request);
-        answer(request, "video/MP2T", fragment(o, request).thenCompose(f -> segment(f, Remuxer::transportStream)));
+        return answer(request, "video/MP2T", fragment(o, request).thenCompose(f -> segment(f, Remuxer::transportStream)));
     }
 
     private CompletableFuture<FragmentStore.Stored> fragment(Opened o, HttpServerRequest request) {
@@ -134,22 +132,10 @@ final class HlsEndpoints {
         return video.fragments.bytes(fragment).thenCompose(bytes -> video.fragments.onMedia(() -> Buffer.buffer(repackage.apply(bytes))));
     }
 
-    private static void answer(HttpServerRequest request, String contentType, CompletableFuture<Buffer> body) {
+    /** Sends the body once it is made, on the request's event loop; a failure goes back as the API's error. */
+    private static CompletableFuture<Void> answer(HttpServerRequest request, String contentType, CompletableFuture<Buffer> body) {
         Context context = Vertx.currentContext();
-        body.whenComplete((buffer, error) -> context.runOnContext(v -> {
-            if (error == null) {
-                send(request, contentType, buffer);
-                return;
-            }
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-            ApiException api = cause instanceof ApiException e ? e : ApiException.internal("Internal service failure.");
-            if (!(cause instanceof ApiException)) {
-                LOG.error("HLS request {} failed", request.path(), cause);
-            }
-            request.response().setStatusCode(api.status()).putHeader("x-amzn-ErrorType", api.type())
-                    .putHeader("Content-Type", "application/json")
-                    .end(Video.object().put("__type", api.type()).put("message", api.getMessage()).toString());
-        }));
+        return body.thenAccept(buffer -> context.runOnContext(v -> send(request, contentType, buffer)));
     }
 
     /** Players in web pages of any origin (hls.js) may fetch it: the token in the URL is what authorizes. */
