@@ -7,6 +7,7 @@ import io.runnel.server.api.firehose.Firehose;
 import io.runnel.server.api.glue.Glue;
 import io.runnel.server.api.kinesis.Kinesis;
 import io.runnel.server.api.runnel.DescribeEndpointsAction;
+import io.runnel.server.api.runnel.StartVideoAnalysisAction;
 import io.runnel.server.applications.Applications;
 import io.runnel.server.flink.FlinkRuntime;
 import io.runnel.server.firehose.DeliveryConfiguration;
@@ -122,6 +123,7 @@ public final class RunnelServer implements AutoCloseable {
                     flink == null ? null : flink.sqlGateway())));
             videoStreams = new VideoStreams(metadata, streams, store, VIDEO_SWEEP_MS);
             parts.push(videoStreams);
+            services.add(StartVideoAnalysisAction.service(config, videoStreams, streams, applications, context));
             FragmentStore fragments = new FragmentStore(videoStreams, writer, reader);
             parts.push(fragments);
             Video video = new Video(config, videoStreams, fragments, api);

@@ -134,15 +134,32 @@ public final class RunnelApiClient {
 
     /** The request's headers; with keys, those of the request signed as an AWS SDK signs it for Kinesis. */
     private Map<String, List<String>> headers(String target, byte[] body) {
-        Map<String, List<String>> headers = Map.of("Content-Type", List.of(CONTENT_TYPE), "X-Amz-Target", List.of(target));
+        Map<String, String> headers = Map.of("Content-Type", CONTENT_TYPE, "X-Amz-Target", target);
         if (credentials == null) {
-            return headers;
+            Map<String, List<String>> unsigned = new TreeMap<>();
+            headers.forEach((name, value) -> unsigned.put(name, List.of(value)));
+            return unsigned;
         }
-        SdkHttpRequest.Builder unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(endpoint);
+        return signed(endpoint, headers, body, credentials, region, "kinesis");
+    }
+
+    /**
+     * The headers of a POST to {@code uri} signed with SigV4 for {@code service}: what a job that calls the server's
+     * other APIs (such as Kinesis Video's) sends. Plain Java types only, since the runtime's copy of this class uses
+     * a relocated AWS SDK.
+     */
+    public static Map<String, List<String>> signedPost(URI uri, Map<String, String> headers, byte[] body, String accessKeyId,
+                                                        String secretAccessKey, String region, String service) {
+        return signed(uri, headers, body, AwsCredentialsIdentity.create(accessKeyId, secretAccessKey), region, service);
+    }
+
+    private static Map<String, List<String>> signed(URI uri, Map<String, String> headers, byte[] body,
+                                                    AwsCredentialsIdentity credentials, String region, String service) {
+        SdkHttpRequest.Builder unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri);
         headers.forEach(unsigned::putHeader);
         SignedRequest signed = SIGNER.sign(r -> r.identity(credentials).request(unsigned.build())
                 .payload(ContentStreamProvider.fromByteArray(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "kinesis")
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region));
         Map<String, List<String>> signedHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         signedHeaders.putAll(signed.request().headers());

@@ -24,6 +24,14 @@ public record Application(String name, String description, String runtime, Strin
                           Map<String, String> tags, RunSettings run, Job job, List<Snapshot> snapshots,
                           List<Operation> operations, String failure, Application previous) {
 
+    /** A new application that runs one of Runnel's own jobs, such as a delivery stream's or a video analysis. */
+    public static Application runnelJob(String name, String description, Code code, Checkpointing checkpointing,
+                                        Parallelism parallelism, long now) {
+        return new Application(name, description, "FLINK-2_3", null, ApplicationStatus.READY, now, 1, null, now, now, "STREAMING",
+                code, List.of(), checkpointing, parallelism, Monitoring.DEFAULT, true, false, Map.of(), RunSettings.DEFAULT, null,
+                List.of(), List.of(), null, null);
+    }
+
     /** How many operations an application remembers, newest first. */
     static final int KEPT_OPERATIONS = 50;
 

@@ -23,8 +23,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code runnel video}: video streams from the command line. */
-@Command(name = "video", mixinStandardHelpOptions = true, description = "Push video into video streams.",
-        subcommands = {VideoCommand.Put.class})
+@Command(name = "video", mixinStandardHelpOptions = true, description = "Push video into video streams, and analyse it.",
+        subcommands = {VideoCommand.Put.class, VideoCommand.Analyze.class})
 public final class VideoCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -120,6 +120,46 @@ public final class VideoCommand {
             }
             System.out.println(persisted + " fragments persisted to " + stream + (errors > 0 ? ", " + errors + " refused" : ""));
             return errors == 0 && persisted > 0 ? 0 : 1;
+        }
+    }
+
+    /**
+     * {@code runnel video analyze --stream NAME --events DATA_STREAM}: starts the analysis job as an application
+     * (StartVideoAnalysis) and returns; the runtime runs it until the application is deleted.
+     */
+    @Command(name = "analyze", aliases = "analyse", mixinStandardHelpOptions = true,
+            description = "Start the video analysis job over video streams: shot boundaries, shots and motion, as JSON events in a data stream.")
+    static final class Analyze implements Callable<Integer> {
+        @Option(names = "--endpoint", description = "The Runnel server (default http://127.0.0.1:4567).", defaultValue = "http://127.0.0.1:4567")
+        URI endpoint;
+        @Option(names = "--stream", required = true, paramLabel = "NAME", description = "A video stream to analyse (repeat for more).")
+        java.util.List<String> streams;
+        @Option(names = "--events", required = true, paramLabel = "DATA_STREAM", description = "The data stream the events go to.")
+        String events;
+        @Option(names = "--application", paramLabel = "NAME", description = "The application's name (default video-analysis-STREAM).")
+        String application;
+        @Option(names = "--thumbnails", paramLabel = "URI", description = "Where shot thumbnails go (default s3://runnel-video/thumbnails/).")
+        String thumbnails;
+
+        @Override
+        public Integer call() {
+            var body = ApiClient.object().put("EventsStreamName", events);
+            streams.forEach(body.putArray("StreamNames")::add);
+            if (application != null) {
+                body.put("ApplicationName", application);
+            }
+            if (thumbnails != null) {
+                body.put("ThumbnailsLocation", thumbnails);
+            }
+            try {
+                String name = new ApiClient(endpoint).runnel("StartVideoAnalysis", body).path("ApplicationName").asText();
+                System.out.println(name + ": analysing " + String.join(", ", streams) + " into " + events
+                        + " (./runnel app status " + name + " shows how it runs; ./runnel app delete " + name + " stops it)");
+                return 0;
+            } catch (ApiClient.ApiError | IllegalStateException e) {
+                System.err.println("runnel video analyze: " + e.getMessage());
+                return 1;
+            }
         }
     }
 }

@@ -8,7 +8,6 @@ import io.runnel.core.StreamStatus;
 import io.runnel.core.delivery.DeliverySpec;
 import io.runnel.server.ControlThread;
 import io.runnel.server.applications.Application;
-import io.runnel.server.applications.ApplicationStatus;
 import io.runnel.server.applications.Applications;
 import io.runnel.server.streams.Streams;
 
@@ -122,12 +121,8 @@ public final class DeliveryStreams {
 
     /** Starts the delivery job of a new delivery stream. Control thread only. */
     public void launch(DeliveryStream stream, DeliverySpec spec, long checkpointIntervalMs) {
-        long now = System.currentTimeMillis();
-        Application app = new Application(stream.applicationName(), "Delivers Firehose delivery stream " + stream.name(), "FLINK-2_3",
-                null, ApplicationStatus.READY, now, 1, null, now, now, "STREAMING", code(spec), List.of(),
-                checkpointing(checkpointIntervalMs), Application.Parallelism.DEFAULT, Application.Monitoring.DEFAULT, true, false,
-                Map.of(), Application.RunSettings.DEFAULT, null, List.of(), List.of(), null, null);
-        applications.launch(app);
+        applications.launch(Application.runnelJob(stream.applicationName(), "Delivers Firehose delivery stream " + stream.name(),
+                code(spec), checkpointing(checkpointIntervalMs), Application.Parallelism.DEFAULT, System.currentTimeMillis()));
     }
 
     /** Gives the delivery job a new configuration, which a running job takes up after a stop with a snapshot. */

@@ -67,7 +67,10 @@ public final class Frames {
             }
             return n;
         } catch (FrameGrabber.Exception e) {
-            throw new IllegalArgumentException("FFmpeg could not decode the video: " + e.getMessage(), e);
+            // JavaCV names the input by its Java object and adds advice meant for programmers: neither helps a user.
+            String why = String.valueOf(e.getMessage()).replaceAll(" inside \"java\\.io\\.[^\"]*\"", "")
+                    .replaceAll(" \\(For more details.*$", "");
+            throw new IllegalArgumentException("FFmpeg could not decode the video: " + why, e);
         } finally {
             try {
                 grabber.stop();

@@ -12,6 +12,7 @@ import java.util.List;
  */
 public final class MotionDetector implements Serializable {
 
+    private static final long serialVersionUID = 1L;
     /** Motion from {@code startMs} to {@code endMs} over an area of the small frames, in their pixels. */
     public record Motion(long startMs, long endMs, int x, int y, int width, int height) implements Serializable {
     }

@@ -12,6 +12,7 @@ import java.util.List;
  */
 public final class ShotDetector implements Serializable {
 
+    private static final long serialVersionUID = 1L;
     /** A boundary: for a cut, start and end are the first frame of the new shot. */
     public record Boundary(String transition, long startMs, long endMs) implements Serializable {
     }

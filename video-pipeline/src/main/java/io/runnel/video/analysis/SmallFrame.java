@@ -1,12 +1,38 @@
 package io.runnel.video.analysis;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 
 /**
  * A frame reduced to what the analysis looks at: a small RGB image (interleaved, 8 bits a channel) and its time.
  * Small enough to keep the last one in Flink state.
  */
 public record SmallFrame(long timeMs, int width, int height, byte[] rgb) implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The frame as a JPEG image. */
+    public byte[] jpeg() {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] bgr = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        for (int i = 0; i < rgb.length; i += 3) {
+            bgr[i] = rgb[i + 2];
+            bgr[i + 1] = rgb[i + 1];
+            bgr[i + 2] = rgb[i];
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "jpeg", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
 
     public int luma(int x, int y) {
         int i = 3 * (y * width + x);
