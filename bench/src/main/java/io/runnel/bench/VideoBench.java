@@ -1,8 +1,7 @@
 package io.runnel.bench;
 
 import io.runnel.video.analysis.Frames;
-import io.runnel.video.analysis.MotionDetector;
-import io.runnel.video.analysis.ShotDetector;
+import io.runnel.video.analysis.VideoAnalysis;
 import io.runnel.video.testdata.Scores;
 import io.runnel.video.testdata.SyntheticVideo;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -91,18 +90,21 @@ final class VideoBench {
                 Scores.f1(gradual, ours.gradual(), 200), Scores.f1OfPoints(gradual, theirs.gradual(), 200));
     }
 
+    /** The analysis the job runs on each video stream: shot boundaries, shots (colours, motion, thumbnail frame), motion. */
     private static Detected analyse(Path video) {
-        ShotDetector shots = new ShotDetector();
-        MotionDetector motion = new MotionDetector();
-        List<ShotDetector.Boundary> found = new ArrayList<>();
+        VideoAnalysis analysis = new VideoAnalysis();
+        List<VideoAnalysis.Event> found = new ArrayList<>();
+        long[] last = {0};
         Frames.decodeFile(video.toString(), f -> {
-            found.addAll(shots.accept(f));
-            motion.accept(f);
+            found.addAll(analysis.accept(f));
+            last[0] = f.timeMs();
         });
-        found.addAll(shots.finish());
+        found.addAll(analysis.finish(last[0]));
+        List<VideoAnalysis.Boundary> boundaries = found.stream().filter(e -> e instanceof VideoAnalysis.Boundary)
+                .map(e -> (VideoAnalysis.Boundary) e).toList();
         return new Detected(
-                found.stream().filter(b -> b.transition().equals("cut")).map(b -> new Scores.Interval(b.startMs(), b.endMs())).toList(),
-                found.stream().filter(b -> b.transition().equals("gradual")).map(b -> new Scores.Interval(b.startMs(), b.endMs())).toList());
+                boundaries.stream().filter(b -> b.transition().equals("cut")).map(b -> new Scores.Interval(b.startMs(), b.endMs())).toList(),
+                boundaries.stream().filter(b -> b.transition().equals("gradual")).map(b -> new Scores.Interval(b.startMs(), b.endMs())).toList());
     }
 
     /** ffmpeg's scene score over the same file: each frame it selects is a boundary at that frame. */

@@ -46,6 +46,8 @@ public final class MotionDetector implements Serializable {
 
     /** The fraction of the frame that changed in the last frame, after the camera's movement. */
     private double lastChanged;
+    /** How the camera moved between the last two frames: a pan or a zoom goes on for many frames. */
+    private Camera lastCamera = Camera.STILL;
 
     public List<Motion> accept(SmallFrame frame) {
         List<Motion> found = new ArrayList<>();
@@ -71,7 +73,8 @@ public final class MotionDetector implements Serializable {
     }
 
     private void observe(long timeMs, byte[] frame, int w, int h, List<Motion> found) {
-        Camera camera = camera(previous, frame, w, h);
+        Camera camera = camera(previous, frame, w, h, lastCamera);
+        lastCamera = camera;
         int[] mapX = camera.xs(w);
         int[] mapY = camera.ys(h);
         int changed = 0;
@@ -124,6 +127,9 @@ public final class MotionDetector implements Serializable {
      * slow pan, a zoom), which a whole-pixel shift leaves as small differences along every edge.
      */
     private static boolean differs(int luma, byte[] previous, int w, int x, int y) {
+        if (Math.abs(luma - (previous[y * w + x] & 0xFF)) <= DIFFERENT) {
+            return false; // most pixels: where the camera says it was
+        }
         for (int dy = -1; dy <= 1; dy++) {
             int row = (y + dy) * w + x;
             for (int dx = -1; dx <= 1; dx++) {
@@ -147,7 +153,7 @@ public final class MotionDetector implements Serializable {
      * How the camera moved between two frames: a shift, and a zoom about the centre. A pixel at {@code (x, y)} of
      * the later frame was at {@code (xs[x], ys[y])} of the earlier.
      */
-    record Camera(int dx, int dy, double scale) {
+    record Camera(int dx, int dy, double scale) implements Serializable {
         static final Camera STILL = new Camera(0, 0, 1);
 
         int[] xs(int width) {
@@ -172,13 +178,17 @@ public final class MotionDetector implements Serializable {
     private static final double STILL = 3;
 
     /**
-     * The camera's movement that matches the earlier frame to the later best: none if that matches well; otherwise
-     * shifts searched on every fourth pixel, then refined with zooms on every other.
+     * The camera's movement that matches the earlier frame to the later best: none, or the movement between the two
+     * frames before, if that matches well; otherwise shifts searched on every fourth pixel, then refined with zooms
+     * on every other.
      */
-    static Camera camera(byte[] before, byte[] after, int w, int h) {
+    static Camera camera(byte[] before, byte[] after, int w, int h, Camera last) {
         int samples = ((h - 2 * MARGIN + 1) / 2) * ((w - 2 * MARGIN + 1) / 2);
         if (cost(before, after, w, h, Camera.STILL, 2) < STILL * samples) {
             return Camera.STILL;
+        }
+        if (!last.equals(Camera.STILL) && cost(before, after, w, h, last, 2) < STILL * samples) {
+            return last;
         }
         long best = Long.MAX_VALUE;
         Camera found = Camera.STILL;
