@@ -109,7 +109,14 @@ final class FlinkCluster implements AutoCloseable {
 
     /** Runs {@code flink run <jar> <args>} with deploy/standalone's flink.sh; returns its exit status, its output in {@code output}. */
     int run(Path jar, Path output, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bash", HOME.resolve("bin/flink.sh").toString(), "run", jar.toString()));
+        return run(List.of(), jar, output, args);
+    }
+
+    /** Runs {@code flink run <options> <jar> <args>}, as {@link #run(Path, Path, String...)}. */
+    int run(List<String> options, Path jar, Path output, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", HOME.resolve("bin/flink.sh").toString(), "run"));
+        command.addAll(options);
+        command.add(jar.toString());
         command.addAll(List.of(args));
         Commands.Result result = Commands.run(command, Map.of("FLINK_CONF_DIR", dir.resolve("conf").toString(),
                 "FLINK_LOG_DIR", logs().toString(), "JAVA_HOME", System.getProperty("java.home")), JOB_TIMEOUT);
@@ -122,6 +129,13 @@ final class FlinkCluster implements AutoCloseable {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(restUrl().resolve("/overview"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(response.body());
+    }
+
+    /** Cancels a job, as {@code flink cancel} does. */
+    void cancel(String jobId) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(restUrl().resolve("/jobs/" + jobId + "?mode=cancel"))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("cancelling job %s: %s", jobId, response.body()).isEqualTo(202);
     }
 
     Path logs() {

@@ -3,7 +3,9 @@ package io.runnel.it;
 import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
 import io.runnel.it.jobs.ClicksPerMinuteJob;
 import io.runnel.it.jobs.CopyClicksJob;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.runnel.it.jobs.CopyStreamJob;
+import io.runnel.video.testdata.SyntheticVideo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,6 +119,36 @@ class FlinkRunTest {
         runnelApp("app", "stop", "remote-copy", "--endpoint", endpoint);
 
         assertThat(StreamData.readAll(kinesis, "remote-out")).containsExactlyInAnyOrderElementsOf(put);
+    }
+
+    @Test
+    void theVideoAnalysisJobSubmittedWithFlinkRunFindsAVideosCuts() throws Exception {
+        String endpoint = runnel.endpoint().toString();
+        assertThat(Commands.aws(runnel.endpoint(), Commands.SECRET, "kinesisvideo", "create-stream", "--stream-name", "lobby",
+                "--data-retention-in-hours", "1").exit()).isZero();
+        StreamData.create(kinesis, "lobby-events", 1);
+        SyntheticVideo.Truth truth = SyntheticVideo.write(dir.resolve("lobby.mkv"), dir.resolve("lobby.json"), 640, 360, 23);
+        Commands.runnelOk("video", "put", "--endpoint", endpoint, "lobby", dir.resolve("lobby.mkv").toString());
+
+        Path output = Path.of("target/flink-run-video.out");
+        // Signed calls to a server with --auth: the Kafka cluster asked of the server, fragments fetched from it.
+        int status = flink.run(List.of("-d", "-c", "io.runnel.jobs.video.VideoAnalysisJob"), FlinkCluster.HOME.resolve("opt/runnel-jobs.jar"),
+                output, "--stream", "lobby", "--events", "lobby-events", "--endpoint", endpoint,
+                "--access-key-id", Commands.KEY, "--secret-access-key", Commands.SECRET);
+        assertThat(status).as("flink run's exit status; its output is in %s, the cluster's logs in %s", output, flink.logs()).isZero();
+        java.util.regex.Matcher submitted = java.util.regex.Pattern.compile("JobID ([0-9a-f]{32})").matcher(Files.readString(output));
+        assertThat(submitted.find()).as("flink run's output: %s", Files.readString(output)).isTrue();
+        try {
+            long cuts = truth.boundaries().stream().filter(b -> b.transition().equals("cut")).count();
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> VideoAnalysisTest.of(
+                    VideoAnalysisTest.events(kinesis, "lobby-events"), "shot_boundary").size() >= truth.boundaries().size());
+            List<JsonNode> found = VideoAnalysisTest.of(VideoAnalysisTest.events(kinesis, "lobby-events"), "shot_boundary");
+            assertThat(found).hasSize(truth.boundaries().size());
+            assertThat(found.stream().filter(e -> e.path("transition").asText().equals("cut")).count()).isEqualTo(cuts);
+            assertThat(VideoAnalysisTest.of(VideoAnalysisTest.events(kinesis, "lobby-events"), "error")).isEmpty();
+        } finally {
+            flink.cancel(submitted.group(1));
+        }
     }
 
     private static void awaitCount(String stream, int count) {

@@ -11,8 +11,6 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -22,7 +20,6 @@ import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -87,7 +84,7 @@ class VideoAnalysisTest {
                     .redirectOutput(Path.of("target/runnel-video-put.log").toFile()).start();
             try {
                 // Mid-video: the first events committed, most of the video still to come.
-                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> !events(kinesis).isEmpty());
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> !events(kinesis, "camera-events").isEmpty());
                 assertThat(producer.isAlive()).as("the producer still pushing").isTrue();
                 List<ProcessHandle> flink = runnel.children().stream()
                         .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false)).toList();
@@ -101,8 +98,8 @@ class VideoAnalysisTest {
 
             int boundaries = truth.boundaries().size();
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                    of(events(kinesis), "shot_boundary").size() >= boundaries && of(events(kinesis), "motion").size() >= truth.motion().size());
-            List<JsonNode> events = events(kinesis);
+                    of(events(kinesis, "camera-events"), "shot_boundary").size() >= boundaries && of(events(kinesis, "camera-events"), "motion").size() >= truth.motion().size());
+            List<JsonNode> events = events(kinesis, "camera-events");
             assertThat(new HashSet<>(events)).as("every event once: %s", events).hasSameSizeAs(events);
             assertThat(of(events, "error")).isEmpty();
 
@@ -142,26 +139,20 @@ class VideoAnalysisTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(Commands.KEY, Commands.SECRET))).build();
     }
 
-    private static List<JsonNode> of(List<JsonNode> events, String type) {
-        return events.stream().filter(e -> e.path("type").asText().equals(type)).toList();
+    /** The events stream's records, in order. */
+    static List<JsonNode> events(KinesisClient kinesis, String stream) {
+        return StreamData.readAll(kinesis, stream).stream().map(VideoAnalysisTest::json).toList();
     }
 
-    /** The events stream's records, in order. */
-    private static List<JsonNode> events(KinesisClient kinesis) throws Exception {
-        String shard = kinesis.listShards(b -> b.streamName("camera-events")).shards().get(0).shardId();
-        String iterator = kinesis.getShardIterator(b -> b.streamName("camera-events").shardId(shard)
-                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
-        List<JsonNode> events = new ArrayList<>();
-        while (true) {
-            String current = iterator;
-            var response = kinesis.getRecords(b -> b.shardIterator(current));
-            for (Record r : response.records()) {
-                events.add(JSON.readTree(r.data().asByteArray()));
-            }
-            if (response.records().isEmpty() && response.millisBehindLatest() == 0) {
-                return events;
-            }
-            iterator = response.nextShardIterator();
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    static List<JsonNode> of(List<JsonNode> events, String type) {
+        return events.stream().filter(e -> e.path("type").asText().equals(type)).toList();
     }
 }

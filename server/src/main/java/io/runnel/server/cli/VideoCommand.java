@@ -2,25 +2,30 @@ package io.runnel.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.runnel.video.media.FFmpegLogging;
 import io.runnel.video.media.MatroskaPackager;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.parsetools.RecordParser;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
+import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /** {@code runnel video}: video streams from the command line. */
 @Command(name = "video", mixinStandardHelpOptions = true, description = "Push video into video streams, and analyse it.",
@@ -52,74 +57,144 @@ public final class VideoCommand {
             boolean device = source.startsWith("/dev/video");
             MatroskaPackager.Source input = new MatroskaPackager.Source(source, format != null ? format : device ? "v4l2" : null,
                     realTime != null ? realTime : device);
-            PipedInputStream body = new PipedInputStream(1024 * 1024);
-            PipedOutputStream matroska = new PipedOutputStream(body);
-            AtomicReference<Exception> packaging = new AtomicReference<>();
-            Thread packager = new Thread(() -> {
-                try (matroska) {
-                    MatroskaPackager.write(input, matroska);
-                } catch (Exception e) {
-                    packaging.set(e);
-                }
-            }, "runnel-video-put");
-            packager.setDaemon(true);
-            packager.start();
-
             URI putMedia = endpoint.resolve("/putMedia");
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("x-amzn-stream-name", stream);
             headers.put("x-amzn-fragment-timecode-type", "RELATIVE");
             headers.put("x-amzn-producer-start-timestamp", BigDecimal.valueOf(System.currentTimeMillis(), 3).toPlainString());
             headers.put("x-amzn-fragment-acknowledgment-required", "1");
-            HttpRequest.Builder request = HttpRequest.newBuilder(putMedia).POST(HttpRequest.BodyPublishers.ofInputStream(() -> body));
+            RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(putMedia.toString());
             new ApiClient(endpoint).signed(putMedia, headers, new byte[0], "kinesisvideo")
-                    .forEach((name, values) -> values.forEach(v -> request.header(name, v)));
-            HttpResponse<java.util.stream.Stream<String>> response;
+                    .forEach((name, values) -> values.forEach(v -> options.addHeader(name, v)));
+            // Vert.x's client reads the acknowledgements while the body still goes out (the JDK's reads its answer
+            // only once the body has ended: a camera's acknowledgements would never show).
+            Vertx vertx = Vertx.vertx();
             try {
-                response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build()
-                        .send(request.build(), HttpResponse.BodyHandlers.ofLines());
-            } catch (IOException e) {
-                System.err.println("runnel video put: " + (packaging.get() != null ? packaging.get().getMessage()
-                        : "cannot reach the Runnel server at " + endpoint + ": " + e.getMessage()));
-                return 1;
+                HttpClientRequest request;
+                try {
+                    request = await(vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000)).request(options));
+                } catch (ExecutionException e) {
+                    System.err.println("runnel video put: cannot reach the Runnel server at " + endpoint + ": " + e.getCause().getMessage());
+                    return 1;
+                }
+                request.setChunked(true);
+                request.exceptionHandler(e -> { }); // a failed write or answer is reported where it is awaited
+                Acknowledgements acks = new Acknowledgements(stream);
+                request.response().onSuccess(acks::read).onFailure(acks.result::completeExceptionally);
+                Thread packager = new Thread(() -> {
+                    try {
+                        MatroskaPackager.write(input, body(request, acks.result));
+                        request.end();
+                    } catch (Exception e) {
+                        if (!acks.result.isDone()) {
+                            request.reset();
+                            System.err.println("runnel video put: cannot read " + source + ": " + FFmpegLogging.describe(e));
+                            acks.result.complete(1);
+                        }
+                    }
+                }, "runnel-video-put");
+                packager.setDaemon(true);
+                packager.start();
+                // An answer before the body's end (an error) ends the packaging, which for a camera would not end.
+                acks.result.whenComplete((code, error) -> packager.interrupt());
+                try {
+                    return acks.result.get();
+                } catch (ExecutionException e) {
+                    System.err.println("runnel video put: the connection to " + endpoint + " failed: " + e.getCause().getMessage());
+                    return 1;
+                }
+            } finally {
+                vertx.close();
             }
+        }
+
+        /** The request's body: each write waits until it is sent; once the server has answered, bytes are dropped. */
+        private static OutputStream body(HttpClientRequest request, CompletableFuture<Integer> answered) {
+            return new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    if (answered.isDone()) {
+                        return;
+                    }
+                    try {
+                        await(request.write(Buffer.buffer().appendBytes(b, off, len)));
+                    } catch (ExecutionException e) {
+                        answered.completeExceptionally(e.getCause()); // the connection failed, not the source
+                        throw new IOException(e.getCause());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt(); // the server answered: the packaging stops, quietly
+                    }
+                }
+            };
+        }
+
+        private static <T> T await(io.vertx.core.Future<T> future) throws ExecutionException, InterruptedException {
+            return future.toCompletionStage().toCompletableFuture().get();
+        }
+    }
+
+    /** PutMedia's answer: each acknowledgement printed as it comes; the exit status once it ends. */
+    private static final class Acknowledgements {
+        final CompletableFuture<Integer> result = new CompletableFuture<>();
+        private final String stream;
+        private int persisted;
+        private int errors;
+
+        Acknowledgements(String stream) {
+            this.stream = stream;
+        }
+
+        void read(HttpClientResponse response) {
             if (response.statusCode() != 200) {
-                JsonNode error = JSON.readTree(String.join("", (Iterable<String>) response.body()::iterator));
-                System.err.println("runnel video put: " + error.path("__type").asText("HTTP " + response.statusCode()) + ": "
-                        + error.path("message").asText(error.path("Message").asText("")));
-                return 1;
+                response.body().onSuccess(body -> {
+                    JsonNode error = parse(body.toString());
+                    System.err.println("runnel video put: " + error.path("__type").asText("HTTP " + response.statusCode()) + ": "
+                            + error.path("message").asText(error.path("Message").asText("")));
+                    result.complete(1);
+                }).onFailure(result::completeExceptionally);
+                return;
             }
-            int persisted = 0;
-            int errors = 0;
-            for (Iterator<String> lines = response.body().iterator(); lines.hasNext(); ) {
-                String line = lines.next();
-                if (line.isBlank()) {
-                    continue;
+            response.handler(RecordParser.newDelimited("\n", line -> acknowledged(line.toString())));
+            response.exceptionHandler(result::completeExceptionally);
+            response.endHandler(v -> {
+                System.out.println(persisted + " fragments persisted to " + stream + (errors > 0 ? ", " + errors + " refused" : ""));
+                result.complete(errors == 0 && persisted > 0 ? 0 : 1);
+            });
+        }
+
+        private void acknowledged(String line) {
+            if (line.isBlank()) {
+                return;
+            }
+            JsonNode ack = parse(line);
+            switch (ack.path("EventType").asText()) {
+                case "PERSISTED" -> {
+                    persisted++;
+                    System.out.println("fragment " + ack.path("FragmentNumber").asText() + " persisted (timecode "
+                            + ack.path("FragmentTimecode").asLong() + ")");
                 }
-                JsonNode ack = JSON.readTree(line);
-                switch (ack.path("EventType").asText()) {
-                    case "PERSISTED" -> {
-                        persisted++;
-                        System.out.println("fragment " + ack.path("FragmentNumber").asText() + " persisted (timecode "
-                                + ack.path("FragmentTimecode").asLong() + ")");
-                    }
-                    case "ERROR" -> {
-                        errors++;
-                        System.err.println("runnel video put: fragment at timecode " + ack.path("FragmentTimecode").asText("?") + ": "
-                                + ack.path("ErrorCode").asText() + " (" + ack.path("ErrorId").asInt() + ")");
-                    }
-                    default -> {
-                        // BUFFERING and RECEIVED come before every PERSISTED
-                    }
+                case "ERROR" -> {
+                    errors++;
+                    System.err.println("runnel video put: fragment at timecode " + ack.path("FragmentTimecode").asText("?") + ": "
+                            + ack.path("ErrorCode").asText() + " (" + ack.path("ErrorId").asInt() + ")");
+                }
+                default -> {
+                    // BUFFERING and RECEIVED come before every PERSISTED
                 }
             }
-            packager.join();
-            if (packaging.get() != null) {
-                System.err.println("runnel video put: cannot read " + source + ": " + packaging.get().getMessage());
-                return 1;
+        }
+
+        private static JsonNode parse(String text) {
+            try {
+                return JSON.readTree(text);
+            } catch (IOException e) {
+                return JSON.createObjectNode().put("message", text);
             }
-            System.out.println(persisted + " fragments persisted to " + stream + (errors > 0 ? ", " + errors + " refused" : ""));
-            return errors == 0 && persisted > 0 ? 0 : 1;
         }
     }
 
@@ -133,7 +208,7 @@ public final class VideoCommand {
         @Option(names = "--endpoint", description = "The Runnel server (default http://127.0.0.1:4567).", defaultValue = "http://127.0.0.1:4567")
         URI endpoint;
         @Option(names = "--stream", required = true, paramLabel = "NAME", description = "A video stream to analyse (repeat for more).")
-        java.util.List<String> streams;
+        List<String> streams;
         @Option(names = "--events", required = true, paramLabel = "DATA_STREAM", description = "The data stream the events go to.")
         String events;
         @Option(names = "--application", paramLabel = "NAME", description = "The application's name (default video-analysis-STREAM).")

@@ -119,7 +119,8 @@ public final class ApiHttpServer implements AutoCloseable {
 
     /**
      * Hands a request to an operation that reads its body itself. An error it raises before reading is answered at
-     * once, and the connection closed after it: the client may still be sending.
+     * once; the client may still be sending, so the rest of its body is read and dropped: closing under it would
+     * reset the connection, and the client could lose the answer.
      */
     private void stream(HttpServerRequest req, RestOperation.Streaming operation) {
         try {
@@ -127,10 +128,7 @@ public final class ApiHttpServer implements AutoCloseable {
             authenticator.check(req, new byte[0]);
             operation.handler().accept(req);
         } catch (RuntimeException e) {
-            req.handler(chunk -> { });
-            req.endHandler(v -> { });
-            req.response().putHeader("Connection", "close");
-            req.response().endHandler(v -> req.connection().close());
+            drain(req, 0);
             fail(req, WireFormat.JSON, "application/json", e);
         }
     }
@@ -192,6 +190,12 @@ public final class ApiHttpServer implements AutoCloseable {
 
     /** Answers 413 at once, then reads and drops the rest of the body so the client sees the answer. */
     private static void tooLarge(HttpServerRequest req, long alreadyRead) {
+        drain(req, alreadyRead);
+        req.response().setStatusCode(413).putHeader("Connection", "close").end();
+    }
+
+    /** Reads and drops the rest of a request's body, up to {@link #MAX_DRAINED_BYTES}; past that, closes the connection. */
+    private static void drain(HttpServerRequest req, long alreadyRead) {
         long[] drained = {alreadyRead};
         req.handler(chunk -> {
             drained[0] += chunk.length();
@@ -200,7 +204,6 @@ public final class ApiHttpServer implements AutoCloseable {
             }
         });
         req.endHandler(v -> { });
-        req.response().setStatusCode(413).putHeader("Connection", "close").end();
     }
 
     private void dispatch(HttpServerRequest req, byte[] body) {

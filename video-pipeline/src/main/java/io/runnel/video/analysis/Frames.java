@@ -67,10 +67,7 @@ public final class Frames {
             }
             return n;
         } catch (FrameGrabber.Exception e) {
-            // JavaCV names the input by its Java object and adds advice meant for programmers: neither helps a user.
-            String why = String.valueOf(e.getMessage()).replaceAll(" inside \"java\\.io\\.[^\"]*\"", "")
-                    .replaceAll(" \\(For more details.*$", "");
-            throw new IllegalArgumentException("FFmpeg could not decode the video: " + why, e);
+            throw new IllegalArgumentException("FFmpeg could not decode the video: " + FFmpegLogging.describe(e), e);
         } finally {
             try {
                 grabber.stop();

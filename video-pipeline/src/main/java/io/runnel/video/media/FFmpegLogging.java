@@ -18,6 +18,16 @@ public final class FFmpegLogging {
     private FFmpegLogging() {
     }
 
+    /**
+     * A JavaCV error as a user reads it: JavaCV names an input stream by its Java object and adds advice meant for
+     * programmers ("Has setFormat() been called?"), neither of which helps.
+     */
+    public static String describe(Exception e) {
+        return String.valueOf(e.getMessage()).replaceAll(" inside \"java\\.io\\.[^\"]*\"", "")
+                .replace(" (Has setFormat() been called?)", "")
+                .replace(" (For more details, make sure FFmpegLogCallback.set() has been called.)", "").trim();
+    }
+
     /** Takes effect on first use; later calls do nothing. */
     public static void quiet() {
         // the static initializer did it

@@ -39,7 +39,7 @@ public final class MatroskaPackager {
     private MatroskaPackager() {
     }
 
-    /** Writes the source as Matroska to {@code out} until it ends; does not close {@code out}. */
+    /** Writes the source as Matroska to {@code out} until it ends or the thread is interrupted; does not close {@code out}. */
     public static Sent write(Source source, OutputStream out) throws FrameGrabber.Exception, FrameRecorder.Exception {
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(source.source());
         if (source.format() != null) {
@@ -61,7 +61,7 @@ public final class MatroskaPackager {
                 recorder.start(grabber.getFormatContext());
                 int video = grabber.getVideoStream();
                 AVPacket packet;
-                while ((packet = grabber.grabPacket()) != null) {
+                while (!Thread.currentThread().isInterrupted() && (packet = grabber.grabPacket()) != null) {
                     if (packet.stream_index() != video) {
                         continue;
                     }
@@ -79,7 +79,7 @@ public final class MatroskaPackager {
                 recorder.setGopSize((int) Math.max(1, Math.round(rate)));
                 recorder.start();
                 Frame frame;
-                while ((frame = grabber.grabImage()) != null) {
+                while (!Thread.currentThread().isInterrupted() && (frame = grabber.grabImage()) != null) {
                     if (source.realTime()) {
                         pace(startNanos, frame.timestamp);
                     }
@@ -107,7 +107,7 @@ public final class MatroskaPackager {
     /** Waits until the media time has come, as a live source would deliver it. */
     private static void pace(long startNanos, long mediaMicros) {
         long due = startNanos + TimeUnit.MICROSECONDS.toNanos(mediaMicros);
-        for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+        for (long wait = due - System.nanoTime(); wait > 0 && !Thread.currentThread().isInterrupted(); wait = due - System.nanoTime()) {
             LockSupport.parkNanos(wait);
         }
     }
