@@ -69,6 +69,10 @@ class VideoAnalysisTest {
             assertThat(unknown.output()).contains("ResourceNotFoundException", "no-such-camera");
             assertThat(Commands.runnel("video", "analyze", "--endpoint", endpoint, "--stream", "camera", "--events", "no-such-events")
                     .output()).contains("ResourceNotFoundException", "no-such-events");
+            assertThat(Commands.runnel("video", "analyze", "--endpoint", endpoint, "--stream", "camera", "--stream", "camera",
+                    "--events", "camera-events").output()).contains("InvalidArgumentException", "StreamNames");
+            assertThat(Commands.runnel("video", "analyze", "--endpoint", endpoint, "--stream", "camera", "--events", "kinesisvideo-camera")
+                    .output()).contains("InvalidArgumentException", "EventsStreamName");
 
             assertThat(Commands.runnelOk("video", "analyze", "--endpoint", endpoint, "--stream", "camera", "--events", "camera-events"))
                     .contains("video-analysis-camera");
@@ -97,8 +101,10 @@ class VideoAnalysisTest {
             }
 
             int boundaries = truth.boundaries().size();
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                    of(events(kinesis, "camera-events"), "shot_boundary").size() >= boundaries && of(events(kinesis, "camera-events"), "motion").size() >= truth.motion().size());
+            int expected = 2 * boundaries + truth.motion().size(); // a shot ends at each boundary
+            // All there, and nothing more at the checkpoints after (one every 5 s).
+            await().atMost(Duration.ofMinutes(5)).during(Duration.ofSeconds(12)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> events(kinesis, "camera-events").size() == expected);
             List<JsonNode> events = events(kinesis, "camera-events");
             assertThat(new HashSet<>(events)).as("every event once: %s", events).hasSameSizeAs(events);
             assertThat(of(events, "error")).isEmpty();
@@ -108,11 +114,11 @@ class VideoAnalysisTest {
             long start = shots.get(0).path("start_ms").asLong(); // the producer's clock at the video's first frame
             assertThat(found).hasSize(boundaries);
             for (String transition : List.of("cut", "gradual")) {
-                List<Scores.Interval> expected = truth.boundaries().stream().filter(b -> b.transition().equals(transition))
+                List<Scores.Interval> truths = truth.boundaries().stream().filter(b -> b.transition().equals(transition))
                         .map(b -> new Scores.Interval(start + b.startMs(), start + b.endMs())).toList();
                 List<Scores.Interval> got = found.stream().filter(e -> e.path("transition").asText().equals(transition))
                         .map(e -> new Scores.Interval(e.path("start_ms").asLong(), e.path("end_ms").asLong())).toList();
-                assertThat(Scores.f1(expected, got, 200)).as("%s: %s against %s", transition, got, expected)
+                assertThat(Scores.f1(truths, got, 200)).as("%s: %s against %s", transition, got, truths)
                         .isGreaterThanOrEqualTo(transition.equals("cut") ? 0.95 : 0.8);
             }
             // One shot ended at each boundary, the next starting where it ends: none lost to the kill, none twice.
@@ -131,6 +137,10 @@ class VideoAnalysisTest {
             byte[] jpeg = s3.getObjectAsBytes(b -> b.bucket(thumbnail.getHost()).key(thumbnail.getPath().substring(1))).asByteArray();
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(jpeg));
             assertThat(image.getWidth()).isEqualTo(320);
+
+            // Deleting the application stops the analysis.
+            assertThat(Commands.runnelOk("app", "delete", "video-analysis-camera", "--endpoint", endpoint)).contains("deleted");
+            assertThat(Commands.runnelOk("app", "list", "--endpoint", endpoint)).doesNotContain("video-analysis-camera");
         }
     }
 

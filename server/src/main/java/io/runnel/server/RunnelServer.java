@@ -123,7 +123,7 @@ public final class RunnelServer implements AutoCloseable {
                     flink == null ? null : flink.sqlGateway())));
             videoStreams = new VideoStreams(metadata, streams, store, VIDEO_SWEEP_MS);
             parts.push(videoStreams);
-            services.add(StartVideoAnalysisAction.service(config, videoStreams, streams, applications, context));
+            services.add(StartVideoAnalysisAction.service(config, videoStreams, streams, applications));
             FragmentStore fragments = new FragmentStore(videoStreams, writer, reader);
             parts.push(fragments);
             Video video = new Video(config, videoStreams, fragments, api);

@@ -3,6 +3,7 @@ package io.runnel.jobs.video;
 import io.runnel.video.analysis.Frames;
 import io.runnel.video.analysis.VideoAnalysis;
 import io.runnel.video.index.FragmentEntry;
+import io.runnel.video.media.FrameImages;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -21,7 +22,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Analyses each video stream's fragments in the order they were stored, keyed by stream: fetches a fragment,
+ * Analyses a video stream's fragments in the order they were stored, keyed by stream: fetches a fragment,
  * decodes its frames and passes them to the stream's {@link VideoAnalysis}, which lives in keyed state. A restore
  * takes the analysis back to the checkpoint and the source back to the fragment after it, so the events found
  * again are the same ones, which the exactly-once sink had not committed.
@@ -29,6 +30,7 @@ import java.util.Optional;
 final class AnalyseFragments extends KeyedProcessFunction<String, IndexedFragment, VideoEvent> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AnalyseFragments.class);
+    private static final int THUMBNAIL_QUALITY = 85;
 
     private final URI endpoint;
     private final String[] key;
@@ -74,6 +76,10 @@ final class AnalyseFragments extends KeyedProcessFunction<String, IndexedFragmen
         } catch (IllegalArgumentException e) {
             LOG.info("Fragment {} of video stream {} cannot be decoded: {}", fragment.fragmentNumber(), stream, e.getMessage());
             out.collect(VideoEvent.error(stream, fragment.fragmentNumber(), e.getMessage()));
+        } catch (RuntimeException e) {
+            // Failing the job would fail it again on the same fragment, for ever: the fragment is set aside instead.
+            LOG.warn("Fragment {} of video stream {} could not be analysed", fragment.fragmentNumber(), stream, e);
+            out.collect(VideoEvent.error(stream, fragment.fragmentNumber(), "the analysis failed on this fragment: " + e));
         }
         for (VideoAnalysis.Event event : found) {
             if (event instanceof VideoAnalysis.Boundary b) {
@@ -92,7 +98,7 @@ final class AnalyseFragments extends KeyedProcessFunction<String, IndexedFragmen
         Path path = new Path(thumbnails + stream + "/" + shot.startMs() + ".jpg");
         FileSystem fs = path.getFileSystem();
         try (FSDataOutputStream out = fs.create(path, FileSystem.WriteMode.OVERWRITE)) {
-            out.write(shot.thumbnail().jpeg());
+            out.write(FrameImages.jpeg(shot.thumbnail().image(), THUMBNAIL_QUALITY));
         }
         return path.toString();
     }

@@ -1,5 +1,7 @@
 package io.runnel.jobs.video;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runnel.connectors.catalog.RunnelApiClient;
 
 import java.io.IOException;
@@ -20,6 +22,7 @@ import java.util.Optional;
 final class FragmentFetcher {
 
     private static final int ATTEMPTS = 5;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI endpoint;
     private final String[] key;
@@ -39,25 +42,29 @@ final class FragmentFetcher {
      * that cannot be reached or fails is asked again a few times; then this throws, and the job restarts.
      */
     Optional<byte[]> fetch(String stream, String fragmentNumber) throws IOException, InterruptedException {
-        byte[] body = ("{\"StreamName\":\"" + stream + "\",\"Fragments\":[\"" + fragmentNumber + "\"]}").getBytes(StandardCharsets.UTF_8);
+        ObjectNode request = JSON.createObjectNode().put("StreamName", stream);
+        request.putArray("Fragments").add(fragmentNumber);
+        byte[] body = JSON.writeValueAsBytes(request);
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         IOException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(60))
+            if (attempt > 1) {
+                Thread.sleep(500L << attempt); // the server restarting or busy: give it time
+            }
+            HttpRequest.Builder post = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(60))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
             if (key == null) {
-                headers.forEach(request::header);
+                headers.forEach(post::header);
             } else {
                 RunnelApiClient.signedPost(endpoint, headers, body, key[0], key[1], region, "kinesisvideo")
-                        .forEach((name, values) -> values.forEach(value -> request.header(name, value)));
+                        .forEach((name, values) -> values.forEach(value -> post.header(name, value)));
             }
             HttpResponse<byte[]> response;
             try {
-                response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                response = http.send(post.build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
                 last = new IOException("cannot reach the Runnel server at " + endpoint + ": " + e, e);
-                Thread.sleep(500L << attempt); // the server restarting: give it time
                 continue;
             }
             if (response.statusCode() == 200) {
@@ -72,7 +79,6 @@ final class FragmentFetcher {
             if (response.statusCode() < 500 && response.statusCode() != 429) {
                 throw last; // asking again would be refused again
             }
-            Thread.sleep(500L << attempt); // the server busy: give it time
         }
         throw last;
     }

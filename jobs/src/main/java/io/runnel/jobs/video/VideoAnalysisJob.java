@@ -5,6 +5,7 @@ import io.runnel.connectors.catalog.RunnelCatalogOptions;
 import io.runnel.connectors.sink.RunnelSink;
 import io.runnel.connectors.source.RunnelSource;
 import io.runnel.connectors.source.StartingPosition;
+import io.runnel.video.index.FragmentIndex;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -26,7 +27,7 @@ import java.util.List;
  * flink run -c io.runnel.jobs.video.VideoAnalysisJob runnel-jobs.jar --stream cam1 [--stream cam2 ...] --events cam-events \
  *     [--endpoint http://127.0.0.1:4567] [--access-key-id K --secret-access-key S] [--thumbnails s3://runnel-video/thumbnails/]
  * </pre>
- * Streams are analysed in parallel, one stream to a subtask at a time. The job needs a checkpoint interval (the
+ * Streams are analysed in parallel, each by a subtask of its own. The job needs a checkpoint interval (the
  * runtime sets one; with {@code flink run}, set {@code execution.checkpointing.interval}): events become visible
  * when the checkpoint after them completes.
  */
@@ -77,6 +78,9 @@ public final class VideoAnalysisJob {
             if (streams.isEmpty() || events == null) {
                 throw usage("--stream and --events are required");
             }
+            if (new java.util.HashSet<>(streams).size() < streams.size()) {
+                throw usage("each --stream once");
+            }
             if ((accessKey == null) != (secret == null)) {
                 throw usage("--access-key-id and --secret-access-key go together");
             }
@@ -115,28 +119,34 @@ public final class VideoAnalysisJob {
     public static void main(String[] args) throws Exception {
         Settings settings = Settings.parse(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            throw new IllegalArgumentException("the video analysis writes its events when a checkpoint completes: set "
+                    + "execution.checkpointing.interval (flink run -Dexecution.checkpointing.interval=5s ...)");
+        }
         build(env, settings);
         env.execute("video analysis of " + String.join(", ", settings.streams()));
     }
 
-    /** Adds the analysis to {@code env}. */
+    /**
+     * Adds the analysis to {@code env}: each video stream its own source and analysis (a thread of its own, whatever
+     * the job's parallelism), their events joined into one sink, each stream's in order.
+     */
     public static void build(StreamExecutionEnvironment env, Settings settings) {
         String kafka = settings.kafka();
-        DataStream<IndexedFragment> fragments = null;
+        DataStream<VideoEvent> events = null;
         for (String stream : settings.streams()) {
-            // The server's name for a video stream's index; see VideoStreams.indexStreamName.
-            String index = "kinesisvideo-" + stream;
-            DataStream<IndexedFragment> one = env.fromSource(RunnelSource.<IndexedFragment>builder()
-                            .bootstrapServers(kafka).metadataTopic(settings.metadataTopic()).stream(index)
+            DataStream<VideoEvent> found = env.fromSource(RunnelSource.<IndexedFragment>builder()
+                            .bootstrapServers(kafka).metadataTopic(settings.metadataTopic()).stream(FragmentIndex.streamName(stream))
                             .startingPosition(StartingPosition.trimHorizon())
                             .deserializer(IndexedFragment.of(stream)).build(),
-                    WatermarkStrategy.noWatermarks(), "fragments of " + stream).uid("index-" + stream).setParallelism(1);
-            fragments = fragments == null ? one : fragments.union(one);
+                    WatermarkStrategy.noWatermarks(), "fragments of " + stream).uid("index-" + stream).setParallelism(1)
+                    .keyBy(IndexedFragment::stream)
+                    .process(new AnalyseFragments(settings.endpoint(), settings.key(), settings.region(), settings.thumbnails()))
+                    .returns(TypeInformation.of(VideoEvent.class)).name("analyse " + stream).uid("analyse-" + stream).setParallelism(1);
+            events = events == null ? found : events.union(found);
         }
-        fragments.keyBy(IndexedFragment::stream)
-                .process(new AnalyseFragments(settings.endpoint(), settings.key(), settings.region(), settings.thumbnails()))
-                .returns(TypeInformation.of(VideoEvent.class)).name("analyse").uid("analyse")
-                .sinkTo(RunnelSink.<VideoEvent>builder()
+        // Keyed again so that each stream's events reach the sink's subtask for that stream in the order found.
+        events.keyBy(VideoEvent::stream).sinkTo(RunnelSink.<VideoEvent>builder()
                         .bootstrapServers(kafka).metadataTopic(settings.metadataTopic()).stream(settings.events())
                         .serializer(event -> event.json().getBytes(StandardCharsets.UTF_8))
                         .partitionKey(VideoEvent::stream)

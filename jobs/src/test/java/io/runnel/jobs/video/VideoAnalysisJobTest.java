@@ -41,7 +41,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The analysis job on a MiniCluster, following a video stream live: a generated video, then a producer whose
- * video cannot be decoded, then the video again. Its events are scored against the video's ground truth.
+ * video cannot be decoded, then the video again, then the video again in another shape (4:3). Its events are
+ * scored against the video's ground truth.
  */
 @ExtendWith(RunnelServerExtension.class)
 class VideoAnalysisJobTest {
@@ -52,6 +53,7 @@ class VideoAnalysisJobTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long T0 = 1_800_000_000_000L;
     private static final long T1 = T0 + 100_000;
+    private static final long T2 = T0 + 200_000;
 
     @Test
     void aLiveStreamsShotsBoundariesAndMotionReachTheEventsStreamOnceEachAndAnUndecodableFragmentIsAnError(@TempDir Path dir)
@@ -66,6 +68,8 @@ class VideoAnalysisJobTest {
                     kinesis.describeStreamSummary(b -> b.streamName("cam-events")).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
             SyntheticVideo.Truth truth = SyntheticVideo.write(dir.resolve("v.mkv"), dir.resolve("truth.json"), 640, 360, 7);
             byte[] matroska = Files.readAllBytes(dir.resolve("v.mkv"));
+            SyntheticVideo.write(dir.resolve("v43.mkv"), dir.resolve("truth43.json"), 480, 360, 7);
+            byte[] fourThirds = Files.readAllBytes(dir.resolve("v43.mkv"));
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.enableCheckpointing(500);
@@ -77,27 +81,32 @@ class VideoAnalysisJobTest {
                 put(endpoint, matroska, T0);
                 List<String> undecodable = put(endpoint, unknownCodec(matroska), T0 + 50_000);
                 put(endpoint, matroska, T1);
+                put(endpoint, fourThirds, T2);
 
-                int boundaries = 2 * truth.boundaries().size() + 1; // the video twice, and the cut where it starts again
-                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() ->
-                        events(kinesis, "shot_boundary").size() >= boundaries);
+                // The video three times, and a cut where it starts again each time.
+                int boundaries = 3 * truth.boundaries().size() + 2;
+                int expected = 2 * boundaries + 3 * truth.motion().size() + undecodable.size();
+                // All there, and nothing more at the checkpoints after.
+                await().atMost(Duration.ofMinutes(3)).during(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> events(kinesis, null).size() == expected);
                 List<JsonNode> all = events(kinesis, null);
                 assertThat(new HashSet<>(all)).as("every event once").hasSameSizeAs(all);
 
                 List<JsonNode> found = events(kinesis, "shot_boundary");
                 assertThat(found).hasSize(boundaries);
                 for (String transition : List.of("cut", "gradual")) {
-                    List<Scores.Interval> expected = new ArrayList<>();
-                    for (long start : new long[] {T0, T1}) {
+                    List<Scores.Interval> truths = new ArrayList<>();
+                    for (long start : new long[] {T0, T1, T2}) {
                         truth.boundaries().stream().filter(b -> b.transition().equals(transition))
-                                .forEach(b -> expected.add(new Scores.Interval(start + b.startMs(), start + b.endMs())));
+                                .forEach(b -> truths.add(new Scores.Interval(start + b.startMs(), start + b.endMs())));
                     }
                     if (transition.equals("cut")) {
-                        expected.add(new Scores.Interval(T1, T1));
+                        truths.add(new Scores.Interval(T1, T1));
+                        truths.add(new Scores.Interval(T2, T2));
                     }
                     List<Scores.Interval> got = found.stream().filter(e -> e.path("transition").asText().equals(transition))
                             .map(e -> new Scores.Interval(e.path("start_ms").asLong(), e.path("end_ms").asLong())).toList();
-                    assertThat(Scores.f1(expected, got, 200)).as("%s: %s against %s", transition, got, expected)
+                    assertThat(Scores.f1(truths, got, 200)).as("%s: %s against %s", transition, got, truths)
                             .isGreaterThanOrEqualTo(transition.equals("cut") ? 0.95 : 0.8);
                 }
 
@@ -119,9 +128,9 @@ class VideoAnalysisJobTest {
                 }
 
                 List<JsonNode> motion = events(kinesis, "motion");
-                assertThat(motion).hasSize(2 * truth.motion().size());
+                assertThat(motion).hasSize(3 * truth.motion().size());
                 for (JsonNode m : motion) {
-                    long start = m.path("start_ms").asLong() >= T1 ? T1 : T0;
+                    long start = m.path("start_ms").asLong() >= T2 ? T2 : m.path("start_ms").asLong() >= T1 ? T1 : T0;
                     assertThat(truth.motion()).anySatisfy(t -> assertThat(Scores.iou(new Scores.Interval(start + t.startMs(), start + t.endMs()),
                             new Scores.Interval(m.path("start_ms").asLong(), m.path("end_ms").asLong()), 40)).isGreaterThanOrEqualTo(0.7));
                     assertThat(m.path("area").path("width").asDouble()).isBetween(0.01, 1.0);

@@ -74,7 +74,7 @@ final class JobLauncher {
             }
             if (app.code().isRunnelJob()) {
                 List<String> lines = app.code().runnelJobLines();
-                return new Code(runtime.jobsJar(), lines.get(0), lines.subList(1, lines.size()));
+                return new Code(runtime.jobsJar(), lines.get(0), runnelJobArguments(lines.subList(1, lines.size())));
             }
             Path jar = dir.resolve("code-v" + app.version() + ".jar");
             if (!Files.exists(jar)) {
@@ -106,6 +106,19 @@ final class JobLauncher {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A Runnel job's stored arguments, then where this server and its Kafka cluster are and its key: given at each
+     * start, never stored, since ports and keys may change from one start of the server to the next.
+     */
+    private List<String> runnelJobArguments(List<String> stored) {
+        List<String> args = new ArrayList<>(stored);
+        args.addAll(List.of("--endpoint", context.apiEndpoint().toString(), "--bootstrap-servers", context.bootstrapServers()));
+        if (context.apiKey() != null) {
+            args.addAll(List.of("--access-key-id", context.apiKey()[0], "--secret-access-key", context.apiKey()[1]));
+        }
+        return args;
     }
 
     private List<String> sqlArguments(Application app) {

@@ -85,11 +85,11 @@ public final class VideoCommand {
                     try {
                         MatroskaPackager.write(input, body(request, acks.result));
                         request.end();
-                    } catch (Exception e) {
-                        if (!acks.result.isDone()) {
+                    } catch (Exception | Error e) {
+                        if (acks.result.complete(1)) {
+                            System.err.println("runnel video put: cannot read " + source + ": "
+                                    + (e instanceof Exception x ? FFmpegLogging.describe(x) : e.toString()));
                             request.reset();
-                            System.err.println("runnel video put: cannot read " + source + ": " + FFmpegLogging.describe(e));
-                            acks.result.complete(1);
                         }
                     }
                 }, "runnel-video-put");
@@ -104,7 +104,7 @@ public final class VideoCommand {
                     return 1;
                 }
             } finally {
-                vertx.close();
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
             }
         }
 

@@ -30,7 +30,7 @@ public final class DeliveryStreams {
 
     static final String KIND = "delivery-stream";
     /** The entry class of the delivery job in runnel-jobs.jar. */
-    static final String DELIVERY_JOB = "io.runnel.jobs.firehose.DeliveryJob";
+    public static final String DELIVERY_JOB = "io.runnel.jobs.firehose.DeliveryJob";
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     /** Shards of a DirectPut delivery stream's internal stream. */
     private static final int INTERNAL_SHARDS = 2;

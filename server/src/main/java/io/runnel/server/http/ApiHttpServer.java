@@ -194,8 +194,12 @@ public final class ApiHttpServer implements AutoCloseable {
         req.response().setStatusCode(413).putHeader("Connection", "close").end();
     }
 
-    /** Reads and drops the rest of a request's body, up to {@link #MAX_DRAINED_BYTES}; past that, closes the connection. */
-    private static void drain(HttpServerRequest req, long alreadyRead) {
+    /**
+     * Reads and drops the rest of a request's body, up to {@link #MAX_DRAINED_BYTES}; past that, closes the connection.
+     * What an early answer needs: a client still sending may read its answer only once its body is sent, and closing
+     * under it would lose the answer or (if it reuses the connection) its next request.
+     */
+    public static void drain(HttpServerRequest req, long alreadyRead) {
         long[] drained = {alreadyRead};
         req.handler(chunk -> {
             drained[0] += chunk.length();

@@ -84,7 +84,8 @@ public final class FragmentStore implements AutoCloseable {
     /** The server timestamp in a fragment's object key; a key Runnel did not make is never taken for an old one. */
     static long serverTimestampOf(String key) {
         int at = key.lastIndexOf('/') + 1;
-        if (key.length() < at + TIMESTAMP_DIGITS) {
+        // <server time>-<uuid>.mkv: what else shares the bucket (the analysis' thumbnails) is not a fragment.
+        if (!key.endsWith(".mkv") || key.length() <= at + TIMESTAMP_DIGITS || key.charAt(at + TIMESTAMP_DIGITS) != '-') {
             return Long.MAX_VALUE;
         }
         try {

@@ -2,6 +2,7 @@ package io.runnel.server.video;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.runnel.server.http.ApiHttpServer;
 import io.runnel.video.mkv.Fragment;
 import io.runnel.video.mkv.MkvException;
 import io.runnel.video.mkv.MkvFragmenter;
@@ -173,14 +174,16 @@ public final class PutMediaSession {
         finishWhenDone();
     }
 
-    /** Bad Matroska ends the session: what came before it is kept, and the connection closes once that is stored. */
+    /**
+     * Bad Matroska ends the session: what came before it is kept, and the answer ends once that is stored; the rest
+     * of the body is read and dropped, so that the connection serves the producer's next request.
+     */
     private void refuse(MkvException e) {
         refused = true;
         LOG.info("PutMedia to video stream {} refused: {}", stream.name(), e.getMessage());
         AckError error = e.reason() == MkvException.Reason.FRAGMENT_TOO_LARGE ? AckError.MAX_FRAGMENT_SIZE_REACHED : AckError.INVALID_MKV_DATA;
         ack("ERROR", currentTimecode, null, error);
-        request.handler(chunk -> { });
-        response.putHeader("Connection", "close");
+        ApiHttpServer.drain(request, 0);
         endBody();
         finishWhenDone();
     }
@@ -212,9 +215,6 @@ public final class PutMediaSession {
     private void finishWhenDone() {
         if (bodyEnded && pending == 0 && !response.ended() && !response.closed()) {
             response.end();
-            if (refused) {
-                request.connection().close();
-            }
         }
     }
 

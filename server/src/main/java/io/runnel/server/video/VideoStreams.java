@@ -14,11 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,9 +37,7 @@ public final class VideoStreams implements AutoCloseable {
     public static final String BUCKET = "runnel-video";
     /** A stream that retains nothing still keeps fragments this long, for the consumers reading it live. */
     public static final long LIVE_ONLY_RETENTION_MS = TimeUnit.MINUTES.toMillis(5);
-    private static final String INDEX_PREFIX = "kinesisvideo-";
     private static final long ORPHAN_GRACE_MS = TimeUnit.MINUTES.toMillis(10);
-    private static final int MAX_DATA_STREAM_NAME = 128;
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final MetadataLog metadata;
@@ -96,21 +90,6 @@ public final class VideoStreams implements AutoCloseable {
     /** Runs a change to video streams on the streams' control thread. */
     public <T> CompletableFuture<T> change(Callable<T> work) {
         return streams.change(work);
-    }
-
-    /** The name of a video stream's index: a data stream name, which is shorter than a video stream's may be. */
-    public static String indexStreamName(String videoStream) {
-        String name = INDEX_PREFIX + videoStream;
-        if (name.length() <= MAX_DATA_STREAM_NAME) {
-            return name;
-        }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(videoStream.getBytes(StandardCharsets.UTF_8));
-            String hash = HexFormat.of().formatHex(digest, 0, 8);
-            return name.substring(0, MAX_DATA_STREAM_NAME - hash.length() - 1) + "-" + hash;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**

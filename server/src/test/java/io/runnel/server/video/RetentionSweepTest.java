@@ -18,7 +18,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The sweeper deletes fragments past their stream's retention, and all of a deleted stream's, and nothing else. */
+/**
+ * The sweeper deletes fragments past their stream's retention, and all of a deleted stream's, and nothing else:
+ * not the video analysis' thumbnails, which share the bucket.
+ */
 @ExtendWith(RunnelServerExtension.class)
 class RetentionSweepTest {
 
@@ -41,12 +44,15 @@ class RetentionSweepTest {
         video.deleteStream(b -> b.streamARN(deletedStream.arn()));
 
         long now = System.currentTimeMillis();
+        String thumbnail = "thumbnails/" + deleted + "/" + (now - TimeUnit.DAYS.toMillis(1)) + ".jpg";
+        streams.store().upload(VideoStreams.BUCKET, thumbnail, new byte[] {1, 2, 3});
         // A stream the sweeper does not know may just have been made: its fragments are spared ten minutes.
         streams.sweep(now);
         assertThat(streams.store().keys(VideoStreams.BUCKET, deletedStream.objectPrefix())).hasSize(6);
         streams.sweep(now + TimeUnit.MINUTES.toMillis(11));
         assertThat(streams.store().keys(VideoStreams.BUCKET, keptStream.objectPrefix())).hasSize(6);
         assertThat(streams.store().keys(VideoStreams.BUCKET, deletedStream.objectPrefix())).isEmpty();
+        assertThat(streams.store().exists(VideoStreams.BUCKET, thumbnail)).isTrue();
 
         // Later, on this stream alone: other tests' streams share the server.
         streams.sweep(keptStream, now + TimeUnit.HOURS.toMillis(1));

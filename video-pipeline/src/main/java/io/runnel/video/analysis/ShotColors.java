@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The colours of a shot: every frame's pixels (one in sixteen) counted into 64 colour bins, each bin keeping the
+ * The colours of a shot: every frame's pixels (one in sixteen) counted into the 64 bins of {@link SmallFrame#histogram()}, each bin keeping the
  * mean of the colours that fell into it, so that a dominant colour is the colour seen rather than a bin's centre.
  */
 final class ShotColors implements Serializable {
@@ -29,7 +29,7 @@ final class ShotColors implements Serializable {
                 int r = rgb[i] & 0xFF;
                 int g = rgb[i + 1] & 0xFF;
                 int b = rgb[i + 2] & 0xFF;
-                int bin = (r >> 6) << 4 | (g >> 6) << 2 | b >> 6;
+                int bin = SmallFrame.bin(r, g, b);
                 count[bin]++;
                 sum[3 * bin] += r;
                 sum[3 * bin + 1] += g;

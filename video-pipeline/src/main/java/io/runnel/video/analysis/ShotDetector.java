@@ -38,6 +38,15 @@ public final class ShotDetector implements Serializable {
     public List<Boundary> accept(SmallFrame full) {
         SmallFrame frame = full.half();
         List<Boundary> found = new ArrayList<>();
+        if (previous != null && (previous.width() != frame.width() || previous.height() != frame.height())) {
+            // A new picture size (another camera, or the producer's new resolution): a cut, and nothing before
+            // compares with what follows.
+            previous = null;
+            beforeRun = null;
+            run.clear();
+            quiet = 0;
+            found.add(new Boundary("cut", frame.timeMs(), frame.timeMs()));
+        }
         double[] histogram = frame.histogram();
         if (previous != null) {
             double d = SmallFrame.distance(previousHistogram, histogram);

@@ -1,12 +1,8 @@
 package io.runnel.video.analysis;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 
 /**
  * A frame reduced to what the analysis looks at: a small RGB image (interleaved, 8 bits a channel) and its time.
@@ -16,8 +12,8 @@ public record SmallFrame(long timeMs, int width, int height, byte[] rgb) impleme
 
     private static final long serialVersionUID = 1L;
 
-    /** The frame as a JPEG image. */
-    public byte[] jpeg() {
+    /** The frame as an image (to write as a thumbnail, for instance). */
+    public BufferedImage image() {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
         byte[] bgr = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
         for (int i = 0; i < rgb.length; i += 3) {
@@ -25,13 +21,7 @@ public record SmallFrame(long timeMs, int width, int height, byte[] rgb) impleme
             bgr[i + 1] = rgb[i + 1];
             bgr[i + 2] = rgb[i];
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "jpeg", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return image;
     }
 
     public int luma(int x, int y) {
@@ -80,12 +70,14 @@ public record SmallFrame(long timeMs, int width, int height, byte[] rgb) impleme
         double[] h = new double[64];
         int n = width * height;
         for (int i = 0; i < n; i++) {
-            int r = (rgb[3 * i] & 0xFF) >> 6;
-            int g = (rgb[3 * i + 1] & 0xFF) >> 6;
-            int b = (rgb[3 * i + 2] & 0xFF) >> 6;
-            h[(r << 4) | (g << 2) | b] += 1.0 / n;
+            h[bin(rgb[3 * i] & 0xFF, rgb[3 * i + 1] & 0xFF, rgb[3 * i + 2] & 0xFF)] += 1.0 / n;
         }
         return h;
+    }
+
+    /** The histogram bin of a colour: 4 levels a channel. */
+    static int bin(int r, int g, int b) {
+        return (r >> 6) << 4 | (g >> 6) << 2 | b >> 6;
     }
 
     /** The mean absolute difference of two frames' channels, 0 to 255. */

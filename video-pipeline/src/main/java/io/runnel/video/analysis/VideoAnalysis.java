@@ -53,8 +53,7 @@ public final class VideoAnalysis implements Serializable {
     private ShotColors colours = new ShotColors();
     private double motionSum;
     private int frames;
-    private int frameWidth = 1;
-    private int frameHeight = 1;
+    private SmallFrame last;
 
     public List<Event> accept(SmallFrame frame) {
         List<Event> found = new ArrayList<>();
@@ -63,16 +62,11 @@ public final class VideoAnalysis implements Serializable {
         if (!inShot) {
             startShot(frame.timeMs(), frame);
         }
-        for (ShotDetector.Boundary b : ended) {
-            found.add(endShot(b.startMs()));
-            found.add(new Boundary(b.transition(), b.startMs(), b.endMs()));
-            startShot(b.endMs(), frame);
-        }
+        ended.forEach(b -> boundary(b, frame, found));
         colours.add(frame);
         motionSum += motion.lastChanged();
         frames++;
-        frameWidth = frame.width();
-        frameHeight = frame.height();
+        last = frame;
         moved.forEach(m -> found.add(motion(m)));
         return found;
     }
@@ -80,17 +74,20 @@ public final class VideoAnalysis implements Serializable {
     /** The video has ended: what was under way ends with it, the last shot at {@code endMs}. */
     public List<Event> finish(long endMs) {
         List<Event> found = new ArrayList<>();
-        for (ShotDetector.Boundary b : boundaries.finish()) {
-            found.add(endShot(b.startMs()));
-            found.add(new Boundary(b.transition(), b.startMs(), b.endMs()));
-            shotStart = b.endMs();
-        }
+        boundaries.finish().forEach(b -> boundary(b, last, found));
         motion.finish().forEach(m -> found.add(motion(m)));
         if (inShot) {
             found.add(endShot(endMs));
             inShot = false;
         }
         return found;
+    }
+
+    /** A boundary ends the shot before it and starts the next, {@code frame} the first of it seen whole. */
+    private void boundary(ShotDetector.Boundary b, SmallFrame frame, List<Event> found) {
+        found.add(endShot(b.startMs()));
+        found.add(new Boundary(b.transition(), b.startMs(), b.endMs()));
+        startShot(b.endMs(), frame);
     }
 
     private void startShot(long startMs, SmallFrame frame) {
@@ -107,9 +104,10 @@ public final class VideoAnalysis implements Serializable {
                 frames == 0 ? 0 : Math.round(10_000 * motionSum / frames) / 10_000.0, thumbnail);
     }
 
+    /** Motion in fractions of the frame: the detector's frames are those analysed, of the same size as the last. */
     private Motion motion(MotionDetector.Motion m) {
-        return new Motion(m.startMs(), m.endMs(), ratio(m.x(), frameWidth), ratio(m.y(), frameHeight), ratio(m.width(), frameWidth),
-                ratio(m.height(), frameHeight));
+        return new Motion(m.startMs(), m.endMs(), ratio(m.x(), last.width()), ratio(m.y(), last.height()),
+                ratio(m.width(), last.width()), ratio(m.height(), last.height()));
     }
 
     private static double ratio(int pixels, int of) {

@@ -1,11 +1,15 @@
 package io.runnel.video.analysis;
 
+import io.runnel.video.media.FrameImages;
 import io.runnel.video.testdata.Scores;
 import io.runnel.video.testdata.SyntheticVideo;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,7 +133,7 @@ class AnalysisAccuracyTest {
                 assertThat(shot.dominantColors()).allSatisfy(c -> assertThat(c.hex()).matches("#[0-9a-f]{6}"));
                 assertThat(shot.dominantColors().stream().mapToDouble(VideoAnalysis.DominantColor::pixelPercent).sum()).isLessThanOrEqualTo(100.01);
                 assertThat(shot.meanMotion()).isBetween(0.0, 1.0);
-                java.awt.image.BufferedImage thumbnail = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(shot.thumbnail().jpeg()));
+                BufferedImage thumbnail = ImageIO.read(new ByteArrayInputStream(FrameImages.jpeg(shot.thumbnail().image(), 85)));
                 assertThat(thumbnail.getWidth()).isEqualTo(Frames.WIDTH);
             }
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.runnel.server.api.Request;
 import io.runnel.server.api.validation.Member;
 import io.runnel.server.applications.Application;
+import io.runnel.server.firehose.DeliveryStreams;
 import io.runnel.server.http.ApiException;
 
 import java.util.List;
@@ -30,8 +31,8 @@ final class DeleteApplicationAction implements AnalyticsAction {
                 throw ApiException.invalidArgument("CreateTimestamp " + java.time.Instant.ofEpochMilli(createdAt)
                         + " is not the creation time of application " + name + ".");
             }
-            if (app.code().isRunnelJob()) {
-                // Deleting it would leave its service (a delivery stream) without a job, forever.
+            if (app.code().isRunnelJob() && app.code().runnelJobLines().get(0).equals(DeliveryStreams.DELIVERY_JOB)) {
+                // Deleting it would leave its delivery stream without a job, forever. A video analysis is its application.
                 throw ApiException.resourceInUse("Application " + name + " is Runnel's own job for another service (" + app.description()
                         + "); it is deleted with that service's resource, such as by aws firehose delete-delivery-stream.");
             }

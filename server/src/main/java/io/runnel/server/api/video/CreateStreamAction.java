@@ -6,6 +6,7 @@ import io.runnel.server.api.validation.Member;
 import io.runnel.server.http.ApiException;
 import io.runnel.server.video.VideoStream;
 import io.runnel.server.video.VideoStreams;
+import io.runnel.video.index.FragmentIndex;
 
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ final class CreateStreamAction implements VideoAction {
         return video.streams.change(() -> {
             long now = System.currentTimeMillis();
             VideoStream stream = new VideoStream(name, video.arn(name, now), request.string("DeviceName"), request.string("MediaType"),
-                    kms, Video.newVersion(), VideoStream.CREATING, now, retention, tags, VideoStreams.indexStreamName(name));
+                    kms, Video.newVersion(), VideoStream.CREATING, now, retention, tags, FragmentIndex.streamName(name));
             String refused = video.streams.create(stream);
             if (refused != null) {
                 throw ApiException.resourceInUse(refused);
