@@ -56,8 +56,9 @@ public final class RunnelShardEnumerator implements SplitEnumerator<RunnelShardS
     private StreamMetadata lastSeen;
     /** Where the shards that existed at the job's start begin, and (bounded) end; null until first seen. */
     private Map<Integer, long[]> initialRanges;
-    private MetadataLog metadata;
-    private Admin admin;
+    /** Opened on the worker thread, read on the coordinator's too. */
+    private volatile MetadataLog metadata;
+    private volatile Admin admin;
 
     public RunnelShardEnumerator(SplitEnumeratorContext<RunnelShardSplit> context, RunnelSourceOptions options,
                                  RunnelEnumeratorState restored) {
@@ -67,7 +68,9 @@ public final class RunnelShardEnumerator implements SplitEnumerator<RunnelShardS
         this.assigned = restored == null ? new HashSet<>() : new HashSet<>(restored.assigned());
         if (restored != null) {
             restored.pending().forEach(s -> pending.put(s.shardIndex(), s));
-            this.initialRanges = new HashMap<>(restored.initialRanges());
+            // A checkpoint taken before the first look at the stream has no ranges: that look takes them, from the
+            // starting position, as it would have (not from each shard's start).
+            this.initialRanges = restored.initialRanges().isEmpty() ? null : new HashMap<>(restored.initialRanges());
         }
     }
 

@@ -3,6 +3,7 @@ package io.runnel.connectors.source.enumerator;
 import io.runnel.connectors.ConnectorTestBase;
 import io.runnel.connectors.TestStreams;
 import io.runnel.connectors.source.RunnelSource;
+import io.runnel.connectors.source.StartingPosition;
 import io.runnel.connectors.source.split.RunnelShardSplit;
 import org.apache.flink.api.connector.source.ReaderInfo;
 import org.apache.flink.api.connector.source.SplitEnumerator;
@@ -11,7 +12,9 @@ import org.apache.flink.api.connector.source.mocks.MockSplitEnumeratorContext;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -49,6 +52,31 @@ class RunnelShardEnumeratorTest extends ConnectorTestBase {
             enumerator.handleSourceEvent(1, new ShardFinishedEvent(2));
             enumerator.handleSourceEvent(0, new ShardFinishedEvent(0));
             assertThat(readers(context)).isEqualTo(Map.of(0, 0, 1, 1, 2, 1, 3, 0, 4, 0, 5, 1));
+        }
+    }
+
+    @Test
+    void aCheckpointTakenBeforeTheStreamWasFirstSeenRestoresToTheStartingPosition() throws Throwable {
+        String stream = "enumerator-early-checkpoint";
+        TestStreams.create(kinesis, stream, 2);
+        TestStreams.put(kinesis, stream, 10, 100, new HashMap<>());
+
+        RunnelSource<String> source = RunnelSource.<String>builder().bootstrapServers(TestStreams.bootstrap()).stream(stream)
+                .startingPosition(StartingPosition.latest()).deserializer(new TestStreams.KeyAndNumber()).build();
+        RunnelEnumeratorState early;
+        try (MockSplitEnumeratorContext<RunnelShardSplit> context = new MockSplitEnumeratorContext<>(1);
+             SplitEnumerator<RunnelShardSplit, RunnelEnumeratorState> enumerator = source.createEnumerator(context)) {
+            early = enumerator.snapshotState(1);
+        }
+        try (MockSplitEnumeratorContext<RunnelShardSplit> context = new MockSplitEnumeratorContext<>(1);
+             SplitEnumerator<RunnelShardSplit, RunnelEnumeratorState> enumerator = source.restoreEnumerator(context, early)) {
+            context.registerReader(new ReaderInfo(0, "localhost"));
+            enumerator.start();
+            context.runNextOneTimeCallable();
+            List<RunnelShardSplit> splits = new ArrayList<>();
+            context.getSplitsAssignmentSequence().forEach(a -> a.assignment().values().forEach(splits::addAll));
+            // LATEST: past the records already there, on every shard.
+            assertThat(splits).hasSize(2).allSatisfy(split -> assertThat(split.startingOffset()).isPositive());
         }
     }
 
