@@ -19,16 +19,30 @@ public final class ShardId {
         return new String(id);
     }
 
-    /** The shard index of an id, or -1 when the text is not a shard id. */
+    /**
+     * The shard index an id names, read as Kinesis reads one: by its trailing digits, so that
+     * {@code shardId-000000000001}, {@code shardId-1} and {@code 1} all name shard 1. -1 when the text ends in no
+     * digits, or in a number no shard can have.
+     */
     public static int indexOf(String shardId) {
-        if (shardId == null || !shardId.startsWith(PREFIX) || shardId.length() != PREFIX.length() + 12) {
+        if (shardId == null) {
             return -1;
         }
-        try {
-            long value = Long.parseLong(shardId.substring(PREFIX.length()));
-            return value > Integer.MAX_VALUE ? -1 : (int) value;
-        } catch (NumberFormatException e) {
+        int start = shardId.length();
+        while (start > 0 && shardId.charAt(start - 1) >= '0' && shardId.charAt(start - 1) <= '9') {
+            start--;
+        }
+        if (start == shardId.length()) {
             return -1;
         }
+        int first = start;
+        while (first < shardId.length() - 1 && shardId.charAt(first) == '0') {
+            first++;
+        }
+        if (shardId.length() - first > 10) {
+            return -1;
+        }
+        long value = Long.parseLong(shardId.substring(first));
+        return value > Integer.MAX_VALUE ? -1 : (int) value;
     }
 }

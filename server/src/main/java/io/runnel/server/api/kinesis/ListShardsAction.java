@@ -93,10 +93,7 @@ final class ListShardsAction implements KinesisAction {
             stream = kinesis.require(kinesis.streamName(request));
             String exclusiveStart = request.string("ExclusiveStartShardId");
             if (exclusiveStart != null) {
-                after = ShardId.indexOf(exclusiveStart);
-                if (after < 0) {
-                    after = exclusiveStart.compareTo(ShardId.of(0)) < 0 ? -1 : Integer.MAX_VALUE;
-                }
+                after = indexAfter(exclusiveStart);
             }
         }
         if (stream.status() == StreamStatus.CREATING) {
@@ -117,6 +114,18 @@ final class ListShardsAction implements KinesisAction {
         return Kinesis.done(response);
     }
 
+    /**
+     * The index of the last shard a listing after {@code shardId} leaves out: the shard it names, or, for text that
+     * names none, all shards or none as the text sorts before or after every shard id.
+     */
+    private static int indexAfter(String shardId) {
+        int index = ShardId.indexOf(shardId);
+        if (index >= 0) {
+            return index;
+        }
+        return shardId.compareTo(ShardId.of(0)) < 0 ? -1 : Integer.MAX_VALUE;
+    }
+
     private static Predicate<Shard> filter(JsonNode shardFilter, StreamMetadata stream, Request request, long now) {
         long trimHorizon = Math.max(now - stream.retentionHours() * HOUR_MS, stream.createdAt());
         Predicate<Shard> unexpired = s -> s.open() || s.closedAt() >= now - stream.retentionHours() * HOUR_MS;
@@ -131,8 +140,8 @@ final class ListShardsAction implements KinesisAction {
                 if (shardId == null || shardId.isNull()) {
                     throw ApiException.invalidArgument("Must specify ShardId in ShardFilter when ShardFilter type is AFTER_SHARD_ID.");
                 }
-                String id = shardId.asText();
-                return unexpired.and(s -> s.shardId().compareTo(id) > 0);
+                int after = indexAfter(shardId.asText());
+                return unexpired.and(s -> s.index() > after);
             }
             case "AT_TRIM_HORIZON" -> {
                 return s -> openAt(s, trimHorizon);

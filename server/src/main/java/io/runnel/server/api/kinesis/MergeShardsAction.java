@@ -33,16 +33,16 @@ final class MergeShardsAction implements KinesisAction {
                             + " under account " + kinesis.config.accountId + ".");
                 }
                 if (!stream.shard(id).open()) {
-                    throw kinesis.notEligibleForResharding(id, name);
+                    throw kinesis.notEligibleForResharding(stream.shard(id).shardId(), name);
                 }
             }
             if (!shard.hashKeyRange().isFollowedBy(adjacent.hashKeyRange())
                     && !adjacent.hashKeyRange().isFollowedBy(shard.hashKeyRange())) {
-                throw ApiException.invalidArgument("Shards " + first + " and " + second + " in stream " + name
+                throw ApiException.invalidArgument("Shards " + shard.shardId() + " and " + adjacent.shardId() + " in stream " + name
                         + " under account " + kinesis.config.accountId + " are not an adjacent pair of shards eligible for merging");
             }
             long now = System.currentTimeMillis();
-            kinesis.streams.reshard(stream, List.of(shard, adjacent), List.of(Shard.open(stream.shards().size(), first, second,
+            kinesis.streams.reshard(stream, List.of(shard, adjacent), List.of(Shard.open(stream.shards().size(), shard.shardId(), adjacent.shardId(),
                     shard.hashKeyRange().union(adjacent.hashKeyRange()), now)), now);
             return Kinesis.object();
         });

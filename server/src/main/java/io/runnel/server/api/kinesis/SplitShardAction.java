@@ -33,12 +33,12 @@ final class SplitShardAction implements KinesisAction {
                         + " under account " + kinesis.config.accountId + ".");
             }
             if (!parent.open()) {
-                throw kinesis.notEligibleForResharding(shardId, name);
+                throw kinesis.notEligibleForResharding(parent.shardId(), name);
             }
             HashKeyRange range = parent.hashKeyRange();
             if (newStart.compareTo(range.start().add(BigInteger.ONE)) <= 0 || newStart.compareTo(range.end()) >= 0) {
                 throw ApiException.invalidArgument("NewStartingHashKey " + newStart + " used in SplitShard() on shard "
-                        + shardId + " in stream " + name + " under account " + kinesis.config.accountId
+                        + parent.shardId() + " in stream " + name + " under account " + kinesis.config.accountId
                         + " is not both greater than one plus the shard's StartingHashKey " + range.start()
                         + " and less than the shard's EndingHashKey " + range.end() + ".");
             }
@@ -46,8 +46,8 @@ final class SplitShardAction implements KinesisAction {
             long now = System.currentTimeMillis();
             int next = stream.shards().size();
             kinesis.streams.reshard(stream, List.of(parent), List.of(
-                    Shard.open(next, shardId, null, new HashKeyRange(range.start(), newStart.subtract(BigInteger.ONE)), now),
-                    Shard.open(next + 1, shardId, null, new HashKeyRange(newStart, range.end()), now)), now);
+                    Shard.open(next, parent.shardId(), null, new HashKeyRange(range.start(), newStart.subtract(BigInteger.ONE)), now),
+                    Shard.open(next + 1, parent.shardId(), null, new HashKeyRange(newStart, range.end()), now)), now);
             return Kinesis.object();
         });
     }
