@@ -55,6 +55,7 @@ public final class RunnelServer implements AutoCloseable {
     private final FlinkRuntime flink;
     private final Applications applications;
     private final VideoStreams videoStreams;
+    private final MetadataLog metadata;
 
     private RunnelServer(RunnelConfig config) throws Exception {
         try {
@@ -96,7 +97,7 @@ public final class RunnelServer implements AutoCloseable {
             if (flink != null) {
                 parts.push(flink); // stopped again, harmlessly, but now before Kafka: its jobs write there
             }
-            MetadataLog metadata = new MetadataLog(bootstrapServers, config.metadataTopic);
+            metadata = new MetadataLog(bootstrapServers, config.metadataTopic);
             parts.push(metadata);
             metadata.start(Duration.ofSeconds(60));
             Streams streams = new Streams(config, metadata, bootstrapServers);
@@ -111,7 +112,7 @@ public final class RunnelServer implements AutoCloseable {
             applications = new Applications(metadata, flink, context, store);
             parts.push(applications);
 
-            List<ApiService> services = new ArrayList<>(new Kinesis(config, streams, writer, reader).services());
+            List<ApiService> services = new ArrayList<>(new Kinesis(config, streams, writer, reader, metadata).services());
             services.add(new Analytics(config, applications).service());
             GlueCatalog glueCatalog = new GlueCatalog(metadata);
             parts.push(glueCatalog);
@@ -184,6 +185,11 @@ public final class RunnelServer implements AutoCloseable {
 
     public VideoStreams videoStreams() {
         return videoStreams;
+    }
+
+    /** The metadata topic as this server reads it. */
+    public MetadataLog metadata() {
+        return metadata;
     }
 
     /** Stops the parts in the reverse order of their start: the API first, Kafka last. */

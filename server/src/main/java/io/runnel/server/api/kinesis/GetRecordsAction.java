@@ -14,10 +14,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 final class GetRecordsAction implements KinesisAction {
+
+    /** How Kinesis writes times in messages: as Java's Date does, in UTC ("Thu Jan 22 01:22:02 UTC 2015"). */
+    private static final DateTimeFormatter KINESIS_TIME = DateTimeFormatter.ofPattern("EEE MMM dd HH:mm:ss 'UTC' yyyy", Locale.US)
+            .withZone(ZoneOffset.UTC);
 
     static final long ITERATOR_LIFETIME_MS = 300_000;
     private static final int MAX_RECORDS = 10_000;
@@ -38,7 +45,8 @@ final class GetRecordsAction implements KinesisAction {
         long now = System.currentTimeMillis();
         if (now - p.issuedAt() > ITERATOR_LIFETIME_MS) {
             throw ApiException.badRequest("ExpiredIteratorException", "Iterator expired. The iterator was created at time "
-                    + Instant.ofEpochMilli(p.issuedAt()) + " while right now it is " + Instant.ofEpochMilli(now)
+                    + KINESIS_TIME.format(Instant.ofEpochMilli(p.issuedAt())) + " while right now it is "
+                    + KINESIS_TIME.format(Instant.ofEpochMilli(now))
                     + " which is further in the future than the tolerated delay of " + ITERATOR_LIFETIME_MS + " milliseconds.");
         }
         if (request.has("StreamARN") && !request.string("StreamARN").equals(kinesis.config.streamArn(p.streamName()))) {

@@ -3,7 +3,9 @@ package io.runnel.server.api.kinesis;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runnel.core.SequenceNumber;
 import io.runnel.core.Shard;
+import io.runnel.core.ShardId;
 import io.runnel.core.StreamMetadata;
+import io.runnel.core.StreamStatus;
 import io.runnel.server.api.Request;
 import io.runnel.server.api.validation.Member;
 import io.runnel.server.http.ApiException;
@@ -41,10 +43,17 @@ final class GetShardIteratorAction implements KinesisAction {
             throw ApiException.invalidArgument("Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. "
                     + "Current request has no timestamp parameter.");
         }
-        StreamMetadata stream = kinesis.requireReadable(name);
-        Shard shard = stream.shard(shardId);
+        int index = ShardId.indexOf(shardId);
+        if (index < 0) {
+            throw ApiException.resourceNotFound("Could not find shard " + shardId + " in stream " + name + " under account "
+                    + kinesis.config.accountId + ".");
+        }
+        // Kinesis names the shard in its canonical form, and answers the same for a missing stream as for a missing shard.
+        StreamMetadata stream = kinesis.streams.find(name)
+                .filter(s -> s.status() == StreamStatus.ACTIVE || s.status() == StreamStatus.UPDATING).orElse(null);
+        Shard shard = stream == null ? null : stream.shard(index);
         if (shard == null) {
-            throw kinesis.shardNotFound(shardId, name);
+            throw kinesis.shardNotFound(ShardId.of(index), name);
         }
         long now = System.currentTimeMillis();
         CompletableFuture<Long> offset = switch (type) {
@@ -64,7 +73,7 @@ final class GetShardIteratorAction implements KinesisAction {
                 SequenceNumber.Position p = SequenceNumber.decode(sequenceNumber);
                 if (p == null || p.shardIndex() != shard.index()) {
                     throw ApiException.invalidArgument("StartingSequenceNumber " + sequenceNumber + " used in GetShardIterator on shard "
-                            + shardId + " in stream " + name + " under account " + kinesis.config.accountId
+                            + shard.shardId() + " in stream " + name + " under account " + kinesis.config.accountId
                             + " is invalid because it did not come from this stream.");
                 }
                 yield CompletableFuture.completedFuture(type.startsWith("AT_") ? p.offset() : p.offset() + 1);

@@ -3,6 +3,7 @@ package io.runnel.server.api.kinesis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.runnel.core.MetadataLog;
 import io.runnel.core.Shard;
 import io.runnel.core.StreamMetadata;
 import io.runnel.core.StreamStatus;
@@ -62,12 +63,13 @@ public final class Kinesis {
     final ShardReader reader;
     final ShardIterators iterators;
 
-    public Kinesis(RunnelConfig config, Streams streams, RecordWriter writer, ShardReader reader) {
+    /** Blocks until the shard iterators' key is in {@code metadata}, made now if no server has made it yet. */
+    public Kinesis(RunnelConfig config, Streams streams, RecordWriter writer, ShardReader reader, MetadataLog metadata) {
         this.config = config;
         this.streams = streams;
         this.writer = writer;
         this.reader = reader;
-        this.iterators = new ShardIterators(config.accountId, config.region);
+        this.iterators = new ShardIterators(ShardIterators.keyIn(metadata));
     }
 
     /** The Kinesis API and Runnel's own stream operations, as services of the API port. */

@@ -97,8 +97,9 @@ class BadInputTest {
         String a129 = "a".repeat(129);
         String oneMiBPlus = Base64.getEncoder().encodeToString(new byte[1024 * 1024 + 1]);
         String oneMiB = Base64.getEncoder().encodeToString(new byte[1024 * 1024]);
-        String iterator = new ShardIterators("000000000000", "us-east-1").encode(
-                new ShardIterators.Position(STREAM, 0, 1, 0, System.currentTimeMillis()));
+        // Sealed with what anyone knows (the account and region): the server's key is its own secret.
+        String iterator = new ShardIterators(() -> "runnel-shard-iterator:000000000000:us-east-1".getBytes(StandardCharsets.UTF_8))
+                .encode(new ShardIterators.Position(STREAM, 0, 1, 0, System.currentTimeMillis()));
         // Names are taken from the live stream in the cases that need a valid one.
 
         // CreateStream
@@ -227,8 +228,10 @@ class BadInputTest {
                 iter("\"ShardId\":\"shardId-000000000001\",\"ShardIteratorType\":\"AT_SEQUENCE_NUMBER\",\"StartingSequenceNumber\":\"abc\""),
                 "Value 'abc' at 'startingSequenceNumber' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})"));
         c.add(error("iterator of an unknown stream", "GetShardIterator",
-                "{\"StreamName\":\"nope\",\"ShardId\":\"shardId-000000000000\",\"ShardIteratorType\":\"LATEST\"}",
-                400, "ResourceNotFoundException", "Stream nope under account 000000000000 not found."));
+                "{\"StreamName\":\"nope\",\"ShardId\":\"shardId-0\",\"ShardIteratorType\":\"LATEST\"}",
+                400, "ResourceNotFoundException", "Shard shardId-000000000000 in stream nope under account 000000000000 does not exist"));
+        c.add(error("iterator of a shard id without digits", "GetShardIterator", iter("\"ShardId\":\"shardId-x\",\"ShardIteratorType\":\"LATEST\""),
+                400, "ResourceNotFoundException", "Could not find shard shardId-x in stream bad-input under account 000000000000."));
 
         // GetRecords
         c.add(validation("records without an iterator", "GetRecords", "{}",
@@ -243,16 +246,24 @@ class BadInputTest {
                 "Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"));
         c.add(validation("records with a limit past 10000", "GetRecords", "{\"ShardIterator\":\"" + iterator + "\",\"Limit\":10001}",
                 "Value '10001' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 10000"));
-        String expired = new ShardIterators("000000000000", "us-east-1").encode(new ShardIterators.Position(
-                STREAM, 0, 1, 0, System.currentTimeMillis() - 301_000));
+        // Sealed with the server's own key, as an iterator it issued six minutes ago.
+        long created = System.currentTimeMillis() - 360_000;
+        String expired = new ShardIterators(ShardIterators.keyIn(RunnelServerExtension.server().server.metadata()))
+                .encode(new ShardIterators.Position(STREAM, 0, 1, 0, created));
         c.add(error("records with an expired iterator", "GetRecords", "{\"ShardIterator\":\"" + expired + "\"}",
+                400, "ExpiredIteratorException", "Iterator expired. The iterator was created at time "
+                        + java.time.format.DateTimeFormatter.ofPattern("EEE MMM dd HH:mm:ss 'UTC' yyyy", java.util.Locale.US)
+                        .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.ofEpochMilli(created)) + " while right now it is "));
+        c.add(error("records with an expired iterator, and how expired", "GetRecords", "{\"ShardIterator\":\"" + expired + "\"}",
                 400, "ExpiredIteratorException", "which is further in the future than the tolerated delay of 300000 milliseconds."));
-        String foreign = new ShardIterators("111111111111", "eu-west-1").encode(new ShardIterators.Position(
+        String foreign = new ShardIterators(() -> "another server's key".getBytes(StandardCharsets.UTF_8)).encode(new ShardIterators.Position(
                 STREAM, 0, 1, 0, System.currentTimeMillis()));
         c.add(error("records with another account's iterator", "GetRecords", "{\"ShardIterator\":\"" + foreign + "\"}",
                 400, "InvalidArgumentException", "Invalid ShardIterator."));
         String tampered = Base64.getEncoder().encodeToString(Base64.getDecoder().decode(iterator.replace('A', 'B')));
         c.add(error("records with an altered iterator", "GetRecords", "{\"ShardIterator\":\"" + tampered + "\"}",
+                400, "InvalidArgumentException", "Invalid ShardIterator."));
+        c.add(error("records with a forged iterator", "GetRecords", "{\"ShardIterator\":\"" + iterator + "\"}",
                 400, "InvalidArgumentException", "Invalid ShardIterator."));
         c.add(error("records of a deleted stream", "GetRecords", "{\"ShardIterator\":\"" + goneIterator + "\"}",
                 400, "ResourceNotFoundException", "Shard shardId-000000000000 in stream bad-input-gone under account 000000000000 does not exist"));
@@ -306,6 +317,13 @@ class BadInputTest {
                 "Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"));
         c.add(validation("describe zero shards", "DescribeStream", stream("\"Limit\":0"),
                 "Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"));
+        c.add(error("tags with a character Kinesis refuses", "AddTagsToStream", stream("\"Tags\":{\"team\":\"a|b\"}"),
+                400, "InvalidArgumentException", "Some tags contain invalid characters. Valid characters: "
+                        + "Unicode letters, digits, white space, _ . / = + - % @ :."));
+        c.add(error("tags with a percent sign", "AddTagsToStream", stream("\"Tags\":{\"share\":\"50%\"}"),
+                400, "InvalidArgumentException", "Failed to add tags to stream " + STREAM + " under account 000000000000 because "
+                        + "some tags contained illegal characters. The allowed characters are Unicode letters, white-spaces, "
+                        + "'_',',','/','=','+','-','@',':'."));
         c.add(error("describe an unknown stream", "DescribeStream", "{\"StreamName\":\"nope\"}",
                 400, "ResourceNotFoundException", "Stream nope under account 000000000000 not found."));
         c.add(error("delete an unknown stream", "DeleteStream", "{\"StreamName\":\"nope\"}",
