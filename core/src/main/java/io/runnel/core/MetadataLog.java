@@ -21,6 +21,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -48,6 +51,9 @@ import java.util.concurrent.TimeoutException;
  * parses a document.
  */
 public final class MetadataLog implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MetadataLog.class);
+    private static final long RETRY_MS = 1000;
 
     public static final String DEFAULT_TOPIC = "__runnel_metadata";
 
@@ -136,16 +142,33 @@ public final class MetadataLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the topic until closed. A record it cannot read is logged and skipped; a Kafka error is logged and the
+     * read tried again: the thread ends only when the log closes, so no change waits for ever on a dead reader.
+     */
     private void follow(long initialEnd) {
         try {
             if (initialEnd == 0) {
                 caughtUp.countDown();
             }
+            String lastFailure = null;
             while (!closed) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    apply(r.key(), r.value());
+                try {
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        apply(r);
+                    }
+                    readPosition = consumer.position(partition);
+                    lastFailure = null;
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    if (!String.valueOf(e).equals(lastFailure)) {
+                        LOG.error("cannot read metadata topic {}; trying again", topic, e);
+                        lastFailure = String.valueOf(e);
+                    }
+                    Thread.sleep(RETRY_MS); // Kafka unreachable or failing: not a busy loop of errors
+                    continue;
                 }
-                readPosition = consumer.position(partition);
                 if (readPosition >= initialEnd) {
                     caughtUp.countDown();
                 }
@@ -153,8 +176,20 @@ public final class MetadataLog implements AutoCloseable {
             }
         } catch (WakeupException e) {
             // closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             consumer.close(Duration.ofSeconds(1));
+        }
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> record) {
+        try {
+            apply(record.key(), record.value());
+        } catch (RuntimeException e) {
+            // What the record says is lost; what was known before it stays. Every server logs the same record.
+            LOG.error("metadata topic {} has an unreadable record at offset {} (key {}); it is skipped", topic, record.offset(),
+                    record.key(), e);
         }
     }
 
