@@ -7,6 +7,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.math.BigInteger;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,6 +41,28 @@ public final class RecordWriter implements AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final ExecutorService completions;
+    private final Failures failures = new Failures();
+
+    /** Logs why Kafka refused records: each cause once a minute, not once per record of a batch or of a busy stream. */
+    private static final class Failures {
+        private static final Logger LOG = LoggerFactory.getLogger(RecordWriter.class);
+        private static final long QUIET_MS = 60_000;
+        private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
+
+        void report(String stream, Exception error) {
+            String cause = error.getClass().getName() + ": " + error.getMessage();
+            long now = System.currentTimeMillis();
+            boolean[] due = {false};
+            lastLogged.compute(cause, (c, last) -> {
+                due[0] = last == null || now - last >= QUIET_MS;
+                return due[0] ? now : last;
+            });
+            if (due[0]) {
+                LOG.error("Kafka did not take records put to stream {}; they failed with InternalFailure (this cause is logged "
+                        + "once a minute)", stream, error);
+            }
+        }
+    }
 
     public RecordWriter(String bootstrapServers) {
         Map<String, Object> p = Map.ofEntries(
@@ -51,6 +76,9 @@ public final class RecordWriter implements AutoCloseable {
                 // A batch Kafka cannot take within this time fails its records rather than holding the put.
                 Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000),
                 Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000),
+                // send() runs on an event loop: it may wait this long for a topic's partitions (known once a stream is
+                // ACTIVE, so only when Kafka is gone) or for buffer space, then its record fails instead.
+                Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000),
                 Map.entry(ProducerConfig.CLIENT_ID_CONFIG, "runnel-writer"));
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         // Puts complete here, not on the producer's single I/O thread, so building responses runs beside it.
@@ -73,11 +101,15 @@ public final class RecordWriter implements AutoCloseable {
             try {
                 producer.send(new ProducerRecord<>(stream.topic(), shard.index(), e.partitionKey(), e.data()), (md, error) -> {
                     offsets[slot] = error == null ? md.offset() : -1;
+                    if (error != null) {
+                        failures.report(stream.name(), error);
+                    }
                     if (pending.decrementAndGet() == 0) {
                         finish.run();
                     }
                 });
             } catch (RuntimeException error) {
+                failures.report(stream.name(), error);
                 offsets[slot] = -1;
                 if (pending.decrementAndGet() == 0) {
                     finish.run();

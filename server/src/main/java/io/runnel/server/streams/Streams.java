@@ -5,6 +5,7 @@ import io.runnel.core.Shard;
 import io.runnel.core.StreamMetadata;
 import io.runnel.core.StreamStatus;
 import io.runnel.server.ControlThread;
+import io.runnel.server.DaemonThreads;
 import io.runnel.server.RunnelConfig;
 import io.runnel.server.http.ApiException;
 import org.apache.kafka.clients.admin.Admin;
@@ -34,6 +35,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.StampedLock;
@@ -57,6 +60,8 @@ public final class Streams implements AutoCloseable {
     private final Admin admin;
     private final ControlThread control = new ControlThread("runnel-control");
     private final Map<String, StampedLock> writeLocks = new ConcurrentHashMap<>();
+    /** Where writes wait for a reshard to finish switching shards, rather than on an event loop. */
+    private final ExecutorService reshardWaits = Executors.newFixedThreadPool(4, DaemonThreads.named("runnel-reshard-wait"));
     private final short replication;
     private final int minInSync;
 
@@ -89,11 +94,20 @@ public final class Streams implements AutoCloseable {
 
     /**
      * Runs a write to a stream's shards while no resharding can close them: the shards in the metadata
-     * the write sees stay open until the write's future completes.
+     * the write sees stay open until the write's future completes. Called on an event loop, it never waits there:
+     * while a reshard switches the stream's shards (a Kafka round trip), the write waits on another thread.
      */
     public <T> CompletableFuture<T> withOpenShards(String name, Function<StreamMetadata, CompletableFuture<T>> write) {
         StampedLock lock = writeLocks.computeIfAbsent(name, n -> new StampedLock());
-        long stamp = lock.readLock();
+        long stamp = lock.tryReadLock();
+        if (stamp != 0) {
+            return writeHolding(lock, stamp, name, write);
+        }
+        return CompletableFuture.supplyAsync(lock::readLock, reshardWaits).thenCompose(s -> writeHolding(lock, s, name, write));
+    }
+
+    private <T> CompletableFuture<T> writeHolding(StampedLock lock, long stamp, String name,
+                                                  Function<StreamMetadata, CompletableFuture<T>> write) {
         try {
             StreamMetadata stream = metadata.get(name).orElse(null);
             return write.apply(stream).whenComplete((r, e) -> lock.unlockRead(stamp));
@@ -311,6 +325,7 @@ public final class Streams implements AutoCloseable {
     @Override
     public void close() {
         control.close();
+        reshardWaits.shutdown();
         admin.close();
     }
 }
