@@ -83,6 +83,15 @@ public final class Main {
         String s3AccessKey;
         @Option(names = "--s3-secret-key", description = "The secret key of --s3-endpoint.")
         String s3SecretKey;
+        @Option(names = "--topic-prefix", description = "Prefix of the Kafka topics that hold streams (default runnel.).")
+        String topicPrefix;
+        @Option(names = "--metadata-topic", description = "The Kafka topic of Runnel's metadata (default __runnel_metadata); "
+                + "servers that share it share their streams.")
+        String metadataTopic;
+        @Option(names = "--flink-home", description = "The Flink home the embedded runtime starts from (default: deploy/standalone's, as ./runnel sets it).")
+        String flinkHome;
+        @Option(names = "--flink-java-opts", description = "JVM options of the embedded Flink runtime (default -Xms256m -Xmx1g and bounds on direct and metaspace memory).")
+        String flinkJavaOpts;
 
         @Override
         public Integer call() throws Exception {

@@ -89,6 +89,7 @@ public final class RunnelConfig {
             case "update-stream-ms" -> updateStreamDelay = Duration.ofMillis(Long.parseLong(value));
             case "auth" -> auth = value.isEmpty() ? null : value;
             case "topic-prefix" -> topicPrefix = value;
+            case "metadata-topic" -> metadataTopic = value;
             case "flink" -> flink = value.isEmpty() ? "embedded" : value;
             case "flink-port" -> flinkPort = Integer.parseInt(value);
             case "flink-slots" -> flinkSlots = Integer.parseInt(value);

@@ -22,7 +22,8 @@ final class DeleteStreamAction implements KinesisAction {
         String name = kinesis.streamName(request);
         return kinesis.streams.change(() -> {
             StreamMetadata stream = kinesis.require(name);
-            if (stream.status() == StreamStatus.CREATING || stream.status() == StreamStatus.DELETING) {
+            // A CREATING stream may be deleted, as on Kinesis: the control loop then drops its topic, if it made one.
+            if (stream.status() == StreamStatus.DELETING) {
                 throw ApiException.resourceInUse("Stream " + name + " under account " + kinesis.config.accountId
                         + " not ACTIVE, instead in state " + stream.status());
             }
