@@ -243,15 +243,16 @@ public final class ApiHttpServer implements AutoCloseable {
         }
     }
 
+    /** The request's body; one that is empty or not JSON (CBOR) at all is refused as Kinesis refuses it: with no message. */
     private static JsonNode parse(WireFormat format, byte[] body) {
         if (body.length == 0) {
-            throw ApiException.serialization("The request body is empty.");
+            throw ApiException.serialization(null);
         }
         JsonNode json;
         try {
             json = format.read(body);
         } catch (IOException | RuntimeException e) {
-            throw ApiException.serialization("The request body is not valid " + format.name() + ".");
+            throw ApiException.serialization(null);
         }
         if (json == null || !json.isObject()) {
             throw ApiException.serialization("Start of structure or map expected.");
@@ -279,7 +280,11 @@ public final class ApiHttpServer implements AutoCloseable {
             req.connection().close();
             return;
         }
-        ObjectNode body = JsonNodeFactory.instance.objectNode().put("__type", api.type()).put("message", api.getMessage());
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("__type", api.type());
+        if (api.getMessage() != null) {
+            // Coral writes the message of an input it could not read as "Message"; of every other error, as "message".
+            body.put(api.type().equals("SerializationException") ? "Message" : "message", api.getMessage());
+        }
         req.response().putHeader("x-amzn-ErrorType", api.type());
         send(req.response(), contentType, format, api.status(), body);
     }

@@ -120,7 +120,8 @@ public final class Validator {
         if (v.isObject()) {
             return "Start of structure or map found where not expected.";
         }
-        String from = v.isBoolean() ? "java.lang.Boolean" : v.isNumber() ? "java.math.BigDecimal" : "java.lang.String";
+        String from = v.isBoolean() ? "java.lang.Boolean" : v.isNumber() ? "com.amazon.coral.value.json.numbers.TruncatingBigNumber"
+                : "java.lang.String";
         return "class " + from + " can not be converted to " + target;
     }
 

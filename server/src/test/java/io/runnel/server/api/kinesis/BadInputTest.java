@@ -112,7 +112,7 @@ class BadInputTest {
         c.add(validation("create with a bad name", "CreateStream", "{\"StreamName\":\"bad name!\",\"ShardCount\":1}",
                 "1 validation error detected: Value 'bad name!' at 'streamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"));
         c.add(serialization("create with a numeric name", "CreateStream", "{\"StreamName\":123}",
-                "class java.math.BigDecimal can not be converted to an String"));
+                "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an String"));
         c.add(serialization("create with a boolean name", "CreateStream", "{\"StreamName\":true}",
                 "class java.lang.Boolean can not be converted to an String"));
         c.add(serialization("create with a list name", "CreateStream", "{\"StreamName\":[]}",
@@ -345,11 +345,11 @@ class BadInputTest {
                 "Unable to determine service/operation name to be authorized"));
         c.add(new Case("a text body", "Kinesis_20131202.ListStreams", "text/plain", "{}".getBytes(StandardCharsets.UTF_8), 404,
                 "UnknownOperationException", "Unsupported Content-Type"));
-        c.add(serialization("broken JSON", "ListStreams", "{\"Limit\":", "The request body is not valid JSON."));
+        c.add(serialization("broken JSON", "ListStreams", "{\"Limit\":", null));
         c.add(serialization("a JSON list", "ListStreams", "[]", "Start of structure or map expected."));
-        c.add(serialization("an empty body", "ListStreams", "", "The request body is empty."));
+        c.add(serialization("an empty body", "ListStreams", "", null));
         c.add(new Case("broken CBOR", "Kinesis_20131202.ListStreams", "application/x-amz-cbor-1.1", new byte[] {(byte) 0xbf, 0x61},
-                400, "SerializationException", "The request body is not valid CBOR."));
+                400, "SerializationException", null));
         c.add(new Case("a body over 8 MiB", "Kinesis_20131202.PutRecords", JSON, new byte[9 * 1024 * 1024], 413, null, null));
         return c;
     }
@@ -400,7 +400,14 @@ class BadInputTest {
         boolean cbor = response.headers().firstValue("Content-Type").orElse("").contains("cbor");
         JsonNode error = (cbor ? new ObjectMapper(new CBORFactory()) : MAPPER).readTree(response.body());
         assertThat(error.path("__type").asText()).as("exception type").isEqualTo(c.type());
-        assertThat(error.path("message").asText()).as("message").contains(c.message());
+        // Coral names the message "Message" in a SerializationException, "message" in every other; an unreadable body has none.
+        String field = c.type().equals("SerializationException") ? "Message" : "message";
+        assertThat(error.has(field.equals("Message") ? "message" : "Message")).as("the other spelling of the message").isFalse();
+        if (c.message() == null) {
+            assertThat(error.has(field)).as("a message, in %s", error).isFalse();
+        } else {
+            assertThat(error.path(field).asText()).as("message").contains(c.message());
+        }
     }
 
     @Test
