@@ -161,9 +161,10 @@ public final class MetadataLog implements AutoCloseable {
                 } catch (WakeupException e) {
                     throw e;
                 } catch (RuntimeException e) {
-                    if (!String.valueOf(e).equals(lastFailure)) {
+                    String failure = e.toString();
+                    if (!failure.equals(lastFailure)) {
                         LOG.error("cannot read metadata topic {}; trying again", topic, e);
-                        lastFailure = String.valueOf(e);
+                        lastFailure = failure;
                     }
                     Thread.sleep(RETRY_MS); // Kafka unreachable or failing: not a busy loop of errors
                     continue;

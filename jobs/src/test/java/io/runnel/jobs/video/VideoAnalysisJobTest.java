@@ -22,7 +22,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
 
 import javax.imageio.ImageIO;
@@ -64,8 +63,7 @@ class VideoAnalysisJobTest {
              KinesisClient kinesis = Clients.sync(endpoint, true)) {
             video.createStream(b -> b.streamName("analysed-cam").dataRetentionInHours(24));
             kinesis.createStream(b -> b.streamName("cam-events").shardCount(1));
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
-                    kinesis.describeStreamSummary(b -> b.streamName("cam-events")).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
+            Clients.awaitActive(kinesis, "cam-events");
             SyntheticVideo.Truth truth = SyntheticVideo.write(dir.resolve("v.mkv"), dir.resolve("truth.json"), 640, 360, 7);
             byte[] matroska = Files.readAllBytes(dir.resolve("v.mkv"));
             SyntheticVideo.write(dir.resolve("v43.mkv"), dir.resolve("truth43.json"), 480, 360, 7);

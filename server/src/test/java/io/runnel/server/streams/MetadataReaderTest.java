@@ -11,14 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** Records in the metadata topic that no server can read are skipped: the server goes on reading what follows. */
 @ExtendWith(RunnelServerExtension.class)
@@ -37,8 +34,7 @@ class MetadataReaderTest {
         try (KinesisClient kinesis = Clients.sync(running.endpoint(), true)) {
             // Creating a stream waits until the server has read its own write back, past the corrupt records.
             kinesis.createStream(b -> b.streamName("after-corrupt-metadata").shardCount(1));
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> kinesis.describeStreamSummary(
-                    b -> b.streamName("after-corrupt-metadata")).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
+            Clients.awaitActive(kinesis, "after-corrupt-metadata");
             assertThat(kinesis.putRecord(b -> b.streamName("after-corrupt-metadata").partitionKey("k")
                     .data(SdkBytes.fromUtf8String("x"))).sequenceNumber()).isNotBlank();
             assertThat(kinesis.listStreams().streamNames()).contains("after-corrupt-metadata").doesNotContain("corrupt-stream", "misshapen-stream");

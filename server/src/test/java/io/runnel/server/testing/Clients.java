@@ -10,6 +10,7 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -19,6 +20,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+
+import static org.awaitility.Awaitility.await;
 
 /** AWS SDK for Java v2 clients pointed at a Runnel endpoint, in each of the ways users build them. */
 public final class Clients {
@@ -104,5 +107,11 @@ public final class Clients {
                 throw new IllegalStateException("request sent as " + type + ", expected " + expected);
             }
         }
+    }
+
+    /** Waits (at most 30 s) until the stream is ACTIVE, as a user polls DescribeStreamSummary. */
+    public static void awaitActive(KinesisClient kinesis, String stream) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() ->
+                kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
     }
 }

@@ -5,7 +5,6 @@ import io.runnel.core.SequenceNumber;
 import io.runnel.core.Shard;
 import io.runnel.core.ShardId;
 import io.runnel.core.StreamMetadata;
-import io.runnel.core.StreamStatus;
 import io.runnel.server.api.Request;
 import io.runnel.server.api.validation.Member;
 import io.runnel.server.http.ApiException;
@@ -49,8 +48,7 @@ final class GetShardIteratorAction implements KinesisAction {
                     + kinesis.config.accountId + ".");
         }
         // Kinesis names the shard in its canonical form, and answers the same for a missing stream as for a missing shard.
-        StreamMetadata stream = kinesis.streams.find(name)
-                .filter(s -> s.status() == StreamStatus.ACTIVE || s.status() == StreamStatus.UPDATING).orElse(null);
+        StreamMetadata stream = kinesis.readable(name).orElse(null);
         Shard shard = stream == null ? null : stream.shard(index);
         if (shard == null) {
             throw kinesis.shardNotFound(ShardId.of(index), name);

@@ -19,6 +19,7 @@ import io.runnel.server.streams.Streams;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -128,11 +129,11 @@ public final class Kinesis {
 
     /** A stream that accepts reads and writes: ACTIVE, or UPDATING while it reshards. */
     StreamMetadata requireReadable(String name) {
-        StreamMetadata s = require(name);
-        if (s.status() == StreamStatus.CREATING || s.status() == StreamStatus.DELETING) {
-            throw streamNotFound(name);
-        }
-        return s;
+        return readable(name).orElseThrow(() -> streamNotFound(name));
+    }
+
+    Optional<StreamMetadata> readable(String name) {
+        return streams.find(name).filter(s -> s.status() == StreamStatus.ACTIVE || s.status() == StreamStatus.UPDATING);
     }
 
     ApiException shardNotFound(String shardId, String stream) {

@@ -9,14 +9,11 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardFilterType;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.math.BigInteger;
-import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** Shard ids in every form Kinesis accepts (shardId-000000000001, shardId-1, 1), wherever a request names a shard. */
 @ExtendWith(RunnelServerExtension.class)
@@ -27,7 +24,7 @@ class ShardIdFormsTest {
         String stream = "shard-id-forms";
         try (KinesisClient kinesis = Clients.sync(RunnelServerExtension.server().endpoint(), true)) {
             kinesis.createStream(b -> b.streamName(stream).shardCount(3));
-            awaitActive(kinesis, stream);
+            Clients.awaitActive(kinesis, stream);
             kinesis.putRecord(b -> b.streamName(stream).partitionKey("k").explicitHashKey(BigInteger.TWO.pow(127).toString())
                     .data(SdkBytes.fromUtf8String("in shard 1")));
 
@@ -43,19 +40,14 @@ class ShardIdFormsTest {
                     .shardId("1"))).shards()).extracting(Shard::shardId).containsExactly("shardId-000000000002");
 
             kinesis.splitShard(b -> b.streamName(stream).shardToSplit("shardId-1").newStartingHashKey(BigInteger.TWO.pow(127).add(BigInteger.TEN).toString()));
-            awaitActive(kinesis, stream);
+            Clients.awaitActive(kinesis, stream);
             kinesis.mergeShards(b -> b.streamName(stream).shardToMerge("3").adjacentShardToMerge("shardId-4"));
-            awaitActive(kinesis, stream);
+            Clients.awaitActive(kinesis, stream);
             assertThat(kinesis.listShards(b -> b.streamName(stream)).shards()).filteredOn(s -> s.shardId().equals("shardId-000000000005"))
                     .singleElement().satisfies(s -> {
                         assertThat(s.parentShardId()).isEqualTo("shardId-000000000003");
                         assertThat(s.adjacentParentShardId()).isEqualTo("shardId-000000000004");
                     });
         }
-    }
-
-    private static void awaitActive(KinesisClient kinesis, String stream) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() ->
-                kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
     }
 }

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.time.Duration;
 
@@ -34,8 +33,7 @@ class StreamLifecycleTest {
             });
 
             kinesis.createStream(b -> b.streamName(stream).shardCount(1));
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> kinesis.describeStreamSummary(
-                    b -> b.streamName(stream)).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
+            Clients.awaitActive(kinesis, stream);
             assertThat(kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().openShardCount()).isEqualTo(1);
             kinesis.putRecord(b -> b.streamName(stream).partitionKey("k").data(SdkBytes.fromUtf8String("again")));
         }
