@@ -1,56 +1,123 @@
 package io.runnel.core;
 
+import java.math.BigInteger;
+
 /**
- * Sequence numbers encode a record's position: its shard and its Kafka offset, as fixed-width decimal
- * digits so that they increase strictly with the offset within a shard and decode back to it.
- * Layout: {@code 4}, six digits of shard index, nineteen digits of offset (26 digits in all).
+ * Sequence numbers in Kinesis's own layout: 56 decimal digits that are, in hexadecimal, a version digit
+ * {@code 2}, the shard's creation time (9 digits of seconds), the shard index's low digit, a per-shard
+ * counter (16 digits), two zero digits, the record's arrival time (9 digits of seconds), the shard index
+ * (8 digits) and the version again. Runnel's counter is the record's Kafka offset plus one, so counter 0
+ * is the shard's {@code StartingSequenceNumber}, before every record; within a shard every field ahead of
+ * the counter is fixed, so sequence numbers increase strictly with the offset.
+ * <p>
+ * Runnel once issued 26-digit sequence numbers ({@code 4}, six digits of shard index, nineteen of offset);
+ * {@link #decode} still reads them, and video fragment numbers keep that {@link #compact} form.
  */
 public final class SequenceNumber {
 
-    private static final int SHARD_DIGITS = 6;
-    private static final int OFFSET_DIGITS = 19;
-    private static final int LENGTH = 1 + SHARD_DIGITS + OFFSET_DIGITS;
+    private static final BigInteger LOWEST = BigInteger.TWO.pow(185);
+    private static final BigInteger BEYOND = BigInteger.TWO.pow(184).multiply(BigInteger.valueOf(3));
+    private static final long MAX_SECONDS = 0xF_FFFF_FFFFL;
+    private static final int HEX_DIGITS = 47;
+
+    private static final int COMPACT_SHARD_DIGITS = 6;
+    private static final int COMPACT_LENGTH = 1 + COMPACT_SHARD_DIGITS + 19;
 
     private SequenceNumber() {
     }
 
-    public record Position(int shardIndex, long offset) {
+    /**
+     * Where a sequence number points in its shard.
+     *
+     * @param counter the offset of its record plus one; 0 for the shard's start
+     */
+    public record Position(int shardIndex, long counter) {
+
+        /** The offset AT_SEQUENCE_NUMBER starts at: the record's own. */
+        public long atOffset() {
+            return Math.max(0, counter - 1);
+        }
+
+        /** The offset AFTER_SEQUENCE_NUMBER starts at: the next record's. */
+        public long afterOffset() {
+            return counter;
+        }
     }
 
-    public static String of(int shardIndex, long offset) {
+    /** The sequence number of the record at {@code offset} of a shard, which arrived at {@code arrivalMillis}. */
+    public static String ofRecord(long shardCreatedAt, int shardIndex, long offset, long arrivalMillis) {
+        if (offset < 0 || offset == Long.MAX_VALUE) {
+            throw new IllegalArgumentException("no sequence number for offset " + offset);
+        }
+        return of(shardCreatedAt, shardIndex, offset + 1, arrivalMillis);
+    }
+
+    /** The sequence number of a shard's {@code counter}, written at {@code timeMillis}. */
+    public static String of(long shardCreatedAt, int shardIndex, long counter, long timeMillis) {
+        if (shardIndex < 0 || counter < 0) {
+            throw new IllegalArgumentException("no sequence number for shard " + shardIndex + " counter " + counter);
+        }
+        String hex = "2" + hex(seconds(shardCreatedAt), 9) + Integer.toHexString(shardIndex & 0xF) + hex(counter, 16) + "00"
+                + hex(seconds(timeMillis), 9) + hex(shardIndex, 8) + "2";
+        return new BigInteger(hex, 16).toString();
+    }
+
+    private static long seconds(long millis) {
+        return Math.min(MAX_SECONDS, Math.max(0, millis / 1000));
+    }
+
+    private static String hex(long value, int digits) {
+        String h = Long.toHexString(value);
+        return "0".repeat(digits - h.length()) + h;
+    }
+
+    /** The 26-digit form: what Runnel issued as sequence numbers before, and what video fragment numbers are. */
+    public static String compact(int shardIndex, long offset) {
         if (shardIndex < 0 || shardIndex > 999_999 || offset < 0) {
             throw new IllegalArgumentException("no sequence number for shard " + shardIndex + " offset " + offset);
         }
-        char[] digits = new char[LENGTH];
-        java.util.Arrays.fill(digits, '0');
-        digits[0] = '4';
-        for (int i = SHARD_DIGITS, n = shardIndex; n > 0; i--, n /= 10) {
-            digits[i] = (char) ('0' + n % 10);
-        }
-        for (int i = LENGTH - 1; offset > 0; i--, offset /= 10) {
-            digits[i] = (char) ('0' + offset % 10);
-        }
-        return new String(digits);
+        String shard = Integer.toString(shardIndex);
+        String off = Long.toString(offset);
+        return "4" + "0".repeat(COMPACT_SHARD_DIGITS - shard.length()) + shard + "0".repeat(19 - off.length()) + off;
     }
 
-    /** Decodes a sequence number issued by Runnel, or returns null when it is not one. */
+    /** Decodes a sequence number issued by Runnel, in either form, or returns null when it is not one. */
     public static Position decode(String sequenceNumber) {
-        if (sequenceNumber == null || sequenceNumber.length() != LENGTH || sequenceNumber.charAt(0) != '4') {
+        if (sequenceNumber == null || sequenceNumber.isEmpty() || sequenceNumber.length() > 60) {
             return null;
         }
-        for (int i = 1; i < LENGTH; i++) {
+        for (int i = 0; i < sequenceNumber.length(); i++) {
             char c = sequenceNumber.charAt(i);
             if (c < '0' || c > '9') {
                 return null;
             }
         }
-        int shard = Integer.parseInt(sequenceNumber.substring(1, 1 + SHARD_DIGITS));
+        if (sequenceNumber.length() == COMPACT_LENGTH && sequenceNumber.charAt(0) == '4') {
+            return decodeCompact(sequenceNumber);
+        }
+        BigInteger n = new BigInteger(sequenceNumber);
+        if (n.compareTo(LOWEST) < 0 || n.compareTo(BEYOND) >= 0) {
+            return null;
+        }
+        String hex = n.toString(16);
+        if (hex.length() != HEX_DIGITS || hex.charAt(HEX_DIGITS - 1) != '2' || hex.charAt(11) > '7' || hex.charAt(38) > '7') {
+            return null;
+        }
+        int shardIndex = Integer.parseInt(hex.substring(38, 46), 16);
+        if (Character.digit(hex.charAt(10), 16) != (shardIndex & 0xF)) {
+            return null;
+        }
+        return new Position(shardIndex, Long.parseLong(hex.substring(11, 27), 16));
+    }
+
+    private static Position decodeCompact(String sequenceNumber) {
+        int shard = Integer.parseInt(sequenceNumber.substring(1, 1 + COMPACT_SHARD_DIGITS));
         long offset;
         try {
-            offset = Long.parseLong(sequenceNumber.substring(1 + SHARD_DIGITS));
+            offset = Long.parseLong(sequenceNumber.substring(1 + COMPACT_SHARD_DIGITS));
         } catch (NumberFormatException e) {
             return null;
         }
-        return new Position(shard, offset);
+        return offset == Long.MAX_VALUE ? null : new Position(shard, offset + 1);
     }
 }

@@ -52,12 +52,21 @@ public record Shard(int index, String parentShardId, String adjacentParentShardI
         return new Shard(index, parentShardId, adjacentParentShardId, hashKeyRange, createdAt, endOffset, now);
     }
 
+    /** Comes before every record of the shard: AT and AFTER this sequence number both start at its first record. */
     public String startingSequenceNumber() {
-        return SequenceNumber.of(index, 0);
+        return SequenceNumber.of(createdAt, index, 0, createdAt);
     }
 
-    /** The sequence number of the last record an ended shard can hold; null until it ends. */
+    /** The sequence number of the shard's record at {@code offset}, which arrived at {@code arrivalMillis}. */
+    public String sequenceNumber(long offset, long arrivalMillis) {
+        return SequenceNumber.ofRecord(createdAt, index, offset, arrivalMillis);
+    }
+
+    /**
+     * Comes after every record of an ended shard, at or after its last; null until it ends. AFTER it is the
+     * shard's end.
+     */
     public String endingSequenceNumber() {
-        return endOffset == null ? null : SequenceNumber.of(index, Math.max(0, endOffset - 1));
+        return endOffset == null ? null : SequenceNumber.of(createdAt, index, endOffset, Long.MAX_VALUE);
     }
 }

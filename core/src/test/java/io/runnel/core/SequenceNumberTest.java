@@ -8,28 +8,52 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SequenceNumberTest {
 
+    private static final long CREATED = 1_764_600_000_000L;
+
     @Test
-    void decodesBackToShardAndOffset() {
-        String s = SequenceNumber.of(12, 9_876_543_210L);
-        assertThat(s).matches("0|([1-9]\\d{0,128})");
-        assertThat(SequenceNumber.decode(s)).isEqualTo(new SequenceNumber.Position(12, 9_876_543_210L));
+    void looksLikeKinesissAndDecodesBackToShardAndOffset() {
+        String s = SequenceNumber.ofRecord(CREATED, 12, 9_876_543_210L, CREATED + 5_000);
+        assertThat(s).hasSize(56).matches("0|([1-9]\\d{0,128})");
+        SequenceNumber.Position p = SequenceNumber.decode(s);
+        assertThat(p.shardIndex()).isEqualTo(12);
+        assertThat(p.atOffset()).isEqualTo(9_876_543_210L);
+        assertThat(p.afterOffset()).isEqualTo(9_876_543_211L);
     }
 
     @Test
-    void increasesStrictlyWithTheOffsetWithinAShard() {
-        BigInteger previous = BigInteger.valueOf(-1);
-        for (long offset : new long[] {0, 1, 9, 10, 99, 100, 123_456_789, Long.MAX_VALUE}) {
-            BigInteger n = new BigInteger(SequenceNumber.of(3, offset));
+    void aShardsStartingSequenceNumberComesBeforeItsFirstRecord() {
+        SequenceNumber.Position start = SequenceNumber.decode(SequenceNumber.of(CREATED, 3, 0, CREATED));
+        assertThat(start.atOffset()).isZero();
+        assertThat(start.afterOffset()).isZero();
+    }
+
+    @Test
+    void increasesStrictlyWithTheOffsetWithinAShardWhateverTheArrivalTime() {
+        BigInteger previous = new BigInteger(SequenceNumber.of(CREATED, 3, 0, CREATED));
+        long arrival = CREATED + 10_000_000;
+        for (long offset : new long[] {0, 1, 9, 10, 99, 100, 123_456_789, Long.MAX_VALUE - 1}) {
+            BigInteger n = new BigInteger(SequenceNumber.ofRecord(CREATED, 3, offset, arrival));
             assertThat(n).isGreaterThan(previous);
             previous = n;
+            arrival -= 1_000_000;
         }
+    }
+
+    @Test
+    void readsTheCompactFormRunnelIssuedBefore() {
+        String old = SequenceNumber.compact(12, 9_876_543_210L);
+        assertThat(old).hasSize(26).isEqualTo("4000012" + "0000000009876543210");
+        assertThat(SequenceNumber.decode(old)).isEqualTo(new SequenceNumber.Position(12, 9_876_543_211L));
     }
 
     @Test
     void refusesWhatRunnelDidNotIssue() {
         assertThat(SequenceNumber.decode("1")).isNull();
-        assertThat(SequenceNumber.decode("49590338271490256608559692538361571095921575989136588898")).isNull();
         assertThat(SequenceNumber.decode("5" + "0".repeat(25))).isNull();
         assertThat(SequenceNumber.decode("4" + "9".repeat(25))).isNull();
+        assertThat(SequenceNumber.decode("9".repeat(56))).isNull();
+        assertThat(SequenceNumber.decode("1" + "0".repeat(55))).isNull();
+        String s = SequenceNumber.ofRecord(CREATED, 12, 7, CREATED);
+        assertThat(SequenceNumber.decode(new BigInteger(s).add(BigInteger.ONE).toString())).isNull();
     }
 }

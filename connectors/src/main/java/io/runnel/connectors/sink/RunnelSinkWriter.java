@@ -1,7 +1,6 @@
 package io.runnel.connectors.sink;
 
 import io.runnel.core.MetadataLog;
-import io.runnel.core.SequenceNumber;
 import io.runnel.core.Shard;
 import io.runnel.core.StreamMetadata;
 import org.apache.flink.api.common.eventtime.Watermark;
@@ -89,7 +88,7 @@ final class RunnelSinkWriter<T> implements PrecommittingStatefulSinkWriter<T, Ka
                     if (shard.ended() && written.getValue() >= shard.endOffset()) {
                         throw new IOException("records reached " + shard.shardId() + " of stream '" + stream
                                 + "' after it ended at sequence number " + shard.endingSequenceNumber() + " (the last "
-                                + "one was " + SequenceNumber.of(shard.index(), written.getValue()) + "); failing so "
+                                + "one was " + shard.sequenceNumber(written.getValue(), System.currentTimeMillis()) + "); failing so "
                                 + "the job writes them again, to the shard's children, from its last checkpoint");
                     }
                     it.remove();

@@ -14,13 +14,15 @@ public final class RunnelRecord {
     private final byte[] key;
     private final byte[] data;
     private final int shardIndex;
+    private final long shardCreatedAt;
     private final long offset;
     private final long arrivalTime;
 
-    public RunnelRecord(byte[] key, byte[] data, int shardIndex, long offset, long arrivalTime) {
+    public RunnelRecord(byte[] key, byte[] data, int shardIndex, long shardCreatedAt, long offset, long arrivalTime) {
         this.key = key;
         this.data = data;
         this.shardIndex = shardIndex;
+        this.shardCreatedAt = shardCreatedAt;
         this.offset = offset;
         this.arrivalTime = arrivalTime;
     }
@@ -34,7 +36,7 @@ public final class RunnelRecord {
     }
 
     public String sequenceNumber() {
-        return SequenceNumber.of(shardIndex, offset);
+        return SequenceNumber.ofRecord(shardCreatedAt, shardIndex, offset, arrivalTime);
     }
 
     public String shardId() {

@@ -5,6 +5,7 @@ package io.runnel.jobs.firehose;
  *
  * @param shard  the shard index of a stream's record, the partition of a topic's
  * @param offset its offset there
+ * @param sequenceNumber a stream record's sequence number; null for a topic's
  */
-public record Arrival(byte[] data, long arrivalTime, int shard, long offset) {
+public record Arrival(byte[] data, long arrivalTime, int shard, long offset, String sequenceNumber) {
 }

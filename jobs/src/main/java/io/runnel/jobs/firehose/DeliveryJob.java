@@ -119,7 +119,7 @@ public final class DeliveryJob {
     private static final class StreamRecords implements RunnelRecordDeserializer<Arrival> {
         @Override
         public void deserialize(RunnelRecord record, Collector<Arrival> out) {
-            out.collect(new Arrival(record.data(), record.arrivalTime(), record.shardIndex(), record.offset()));
+            out.collect(new Arrival(record.data(), record.arrivalTime(), record.shardIndex(), record.offset(), record.sequenceNumber()));
         }
 
         @Override
@@ -132,7 +132,7 @@ public final class DeliveryJob {
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Arrival> out) {
             out.collect(new Arrival(record.value() == null ? new byte[0] : record.value(), record.timestamp(), record.partition(),
-                    record.offset()));
+                    record.offset(), null));
         }
 
         @Override

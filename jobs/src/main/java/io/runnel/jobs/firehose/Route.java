@@ -5,7 +5,6 @@ import io.runnel.core.delivery.Prefix;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.runnel.core.SequenceNumber;
 import net.thisptr.jackson.jq.BuiltinFunctionLoader;
 import net.thisptr.jackson.jq.JsonQuery;
 import net.thisptr.jackson.jq.Scope;
@@ -161,7 +160,7 @@ final class Route extends ProcessFunction<Arrival, Routed> {
         e.put(conversion ? "ErrorMessage" : "errorMessage", message);
         e.put("attemptEndingTimestamp", System.currentTimeMillis());
         e.put("rawData", Base64.getEncoder().encodeToString(record.data()));
-        e.put("sequenceNumber", spec.source().stream() != null ? SequenceNumber.of(record.shard(), record.offset())
+        e.put("sequenceNumber", record.sequenceNumber() != null ? record.sequenceNumber()
                 : record.shard() + ":" + record.offset());
         if (conversion) {
             e.putNull("subSequenceNumber"); // records are not de-aggregated

@@ -14,12 +14,26 @@ import java.util.Base64;
 /** A validated request body, read member by member. */
 public final class Request {
 
+    /** What an operation that wrote its own response (an event stream) completes with, in place of a body. */
+    public static final JsonNode ANSWERED = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+
     private final JsonNode body;
     private final WireFormat format;
+    private final io.vertx.core.http.HttpServerResponse response;
 
     public Request(JsonNode body, WireFormat format) {
+        this(body, format, null);
+    }
+
+    public Request(JsonNode body, WireFormat format, io.vertx.core.http.HttpServerResponse response) {
         this.body = body;
         this.format = format;
+        this.response = response;
+    }
+
+    /** The HTTP response, for an operation that streams its answer; it completes with {@link #ANSWERED}. */
+    public io.vertx.core.http.HttpServerResponse response() {
+        return response;
     }
 
     public WireFormat format() {

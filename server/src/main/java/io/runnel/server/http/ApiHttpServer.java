@@ -230,8 +230,11 @@ public final class ApiHttpServer implements AutoCloseable {
             JsonNode json = parse(format, body);
             authenticator.check(req, body);
             Validator.validate(json, operation.input());
-            CompletableFuture<JsonNode> result = operation.handler().apply(new Request(json, format));
+            CompletableFuture<JsonNode> result = operation.handler().apply(new Request(json, format, req.response()));
             result.whenComplete((response, error) -> {
+                if (error == null && response == Request.ANSWERED) {
+                    return;
+                }
                 if (error == null) {
                     send(req.response(), replyFormat, 200, response);
                 } else {

@@ -1,6 +1,5 @@
 package io.runnel.server.streams;
 
-import io.runnel.core.SequenceNumber;
 import io.runnel.core.Shard;
 import io.runnel.core.StreamMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -20,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
  * Appends records to their shards' Kafka partitions. The Kafka key is the partition key and the value the
@@ -42,6 +42,7 @@ public final class RecordWriter implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final ExecutorService completions;
     private final Failures failures = new Failures();
+    private volatile BiConsumer<String, Integer> appendListener = (topic, partition) -> { };
 
     /** Logs why Kafka refused records: each cause once a minute, not once per record of a batch or of a busy stream. */
     private static final class Failures {
@@ -90,9 +91,13 @@ public final class RecordWriter implements AutoCloseable {
         int count = entries.size();
         Shard[] shards = new Shard[count];
         long[] offsets = new long[count];
+        long[] arrivals = new long[count];
         CompletableFuture<List<Result>> done = new CompletableFuture<>();
         AtomicInteger pending = new AtomicInteger(count);
-        Runnable finish = () -> completions.execute(() -> done.complete(results(shards, offsets)));
+        Runnable finish = () -> completions.execute(() -> {
+            tellAppended(stream.topic(), shards);
+            done.complete(results(shards, offsets, arrivals));
+        });
         for (int i = 0; i < count; i++) {
             Entry e = entries.get(i);
             Shard shard = stream.openShardFor(e.hashKey());
@@ -101,6 +106,7 @@ public final class RecordWriter implements AutoCloseable {
             try {
                 producer.send(new ProducerRecord<>(stream.topic(), shard.index(), e.partitionKey(), e.data()), (md, error) -> {
                     offsets[slot] = error == null ? md.offset() : -1;
+                    arrivals[slot] = error == null ? md.timestamp() : 0;
                     if (error != null) {
                         failures.report(stream.name(), error);
                     }
@@ -119,12 +125,31 @@ public final class RecordWriter implements AutoCloseable {
         return done;
     }
 
-    private static List<Result> results(Shard[] shards, long[] offsets) {
+    /** Has {@code listener} told of every partition this writer appends to, once its records are acknowledged. */
+    public void onAppend(BiConsumer<String, Integer> listener) {
+        appendListener = listener;
+    }
+
+    private void tellAppended(String topic, Shard[] shards) {
+        long told = 0; // the shards below 64 already told of: most puts go to a few shards
+        for (Shard shard : shards) {
+            int index = shard.index();
+            if (index < 64 && (told & (1L << index)) != 0) {
+                continue;
+            }
+            if (index < 64) {
+                told |= 1L << index;
+            }
+            appendListener.accept(topic, index);
+        }
+    }
+
+    private static List<Result> results(Shard[] shards, long[] offsets, long[] arrivals) {
         List<Result> results = new ArrayList<>(shards.length);
         for (int i = 0; i < shards.length; i++) {
             results.add(offsets[i] < 0
                     ? new Result(null, null, "InternalFailure", "Internal service failure.")
-                    : new Result(shards[i].shardId(), SequenceNumber.of(shards[i].index(), offsets[i]), null, null));
+                    : new Result(shards[i].shardId(), shards[i].sequenceNumber(offsets[i], arrivals[i]), null, null));
         }
         return results;
     }

@@ -58,7 +58,7 @@ public final class FragmentStore implements AutoCloseable {
 
     /** The order of fragments: as the server received them. */
     private static final Comparator<Stored> ORDER = Comparator.comparingLong((Stored s) -> s.entry().serverTimestamp())
-            .thenComparing(s -> SequenceNumber.decode(s.fragmentNumber()).offset());
+            .thenComparing(s -> SequenceNumber.decode(s.fragmentNumber()).atOffset());
 
     private final VideoStreams videoStreams;
     private final RecordWriter writer;
@@ -178,8 +178,8 @@ public final class FragmentStore implements AutoCloseable {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         long oldest = VideoStreams.oldestKept(stream, System.currentTimeMillis());
-        return reader.read(index.get().topic(), at.shardIndex(), at.offset(), null, 1, READ_BYTES).thenApply(batch -> batch.records().stream()
-                .filter(r -> r.offset() == at.offset()).findFirst().flatMap(r -> parse(at.shardIndex(), r))
+        return reader.read(index.get().topic(), at.shardIndex(), at.atOffset(), null, 1, READ_BYTES).thenApply(batch -> batch.records().stream()
+                .filter(r -> r.offset() == at.atOffset()).findFirst().flatMap(r -> parse(at.shardIndex(), r))
                 .filter(s -> s.entry().key().startsWith(stream.objectPrefix()) && s.entry().serverTimestamp() >= oldest));
     }
 
@@ -202,7 +202,7 @@ public final class FragmentStore implements AutoCloseable {
 
     private static Optional<Stored> parse(int shard, ConsumerRecord<byte[], byte[]> r) {
         try {
-            return Optional.of(new Stored(SequenceNumber.of(shard, r.offset()), JSON.readValue(r.value(), FragmentEntry.class)));
+            return Optional.of(new Stored(SequenceNumber.compact(shard, r.offset()), JSON.readValue(r.value(), FragmentEntry.class)));
         } catch (IOException | RuntimeException e) {
             LOG.warn("skipping index record {}@{} that is no fragment: {}", shard, r.offset(), e.toString());
             return Optional.empty();

@@ -33,7 +33,7 @@ public final class HlsPlaylists {
         m3u8.append("#EXT-X-VERSION:").append(session.mpegTs() ? 3 : 7).append('\n');
         long longest = fragments.stream().mapToLong(f -> f.entry().durationMillis()).max().orElse(1000);
         m3u8.append("#EXT-X-TARGETDURATION:").append(Math.max(1, (longest + 999) / 1000)).append('\n');
-        long sequence = fragments.isEmpty() ? 0 : SequenceNumber.decode(fragments.get(0).fragmentNumber()).offset();
+        long sequence = fragments.isEmpty() ? 0 : SequenceNumber.decode(fragments.get(0).fragmentNumber()).atOffset();
         m3u8.append("#EXT-X-MEDIA-SEQUENCE:").append(sequence).append('\n');
         if (session.mode().equals("ON_DEMAND")) {
             m3u8.append("#EXT-X-PLAYLIST-TYPE:VOD\n");

@@ -18,7 +18,8 @@ import java.util.Set;
 
 public final class RunnelEnumeratorStateSerializer implements SimpleVersionedSerializer<RunnelEnumeratorState> {
 
-    private static final int VERSION = 1;
+    /** Version 2 holds version 2 splits. */
+    private static final int VERSION = 2;
 
     @Override
     public int getVersion() {
@@ -47,7 +48,7 @@ public final class RunnelEnumeratorStateSerializer implements SimpleVersionedSer
 
     @Override
     public RunnelEnumeratorState deserialize(int version, byte[] serialized) throws IOException {
-        if (version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new IOException("unknown version " + version + " of the Runnel enumerator state");
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
@@ -56,7 +57,7 @@ public final class RunnelEnumeratorStateSerializer implements SimpleVersionedSer
             int pendingCount = in.readInt();
             List<RunnelShardSplit> pending = new ArrayList<>(pendingCount);
             for (int i = 0; i < pendingCount; i++) {
-                pending.add(RunnelShardSplitSerializer.read(in));
+                pending.add(RunnelShardSplitSerializer.read(in, version));
             }
             int rangeCount = in.readInt();
             Map<Integer, long[]> ranges = new HashMap<>(rangeCount);

@@ -141,7 +141,7 @@ public final class RunnelShardEnumerator implements SplitEnumerator<RunnelShardS
                     + " of stream '" + options.stream() + "' is not one of that shard's sequence numbers");
         }
         boolean after = options.startingPosition().type() == StartingPosition.Type.AFTER_SEQUENCE_NUMBER;
-        return after ? position.offset() + 1 : position.offset();
+        return after ? position.afterOffset() : position.atOffset();
     }
 
     private void plan(Discovery discovery, Throwable error) {
@@ -180,7 +180,7 @@ public final class RunnelShardEnumerator implements SplitEnumerator<RunnelShardS
                 finished.add(i);
                 continue;
             }
-            RunnelShardSplit split = new RunnelShardSplit(stream.topic(), i, start, stop);
+            RunnelShardSplit split = new RunnelShardSplit(stream.topic(), i, s.createdAt(), start, stop);
             if (checkpointing && parentsReadApart(stream, s)) {
                 awaitingCheckpoint.put(i, new Waiting(split, -1));
             } else {

@@ -21,7 +21,7 @@ public final class RunnelRecordEmitter<T> implements RecordEmitter<ConsumerRecor
 
     @Override
     public void emitRecord(ConsumerRecord<byte[], byte[]> r, SourceOutput<T> output, RunnelShardSplitState state) throws Exception {
-        RunnelRecord record = new RunnelRecord(r.key(), r.value(), r.partition(), r.offset(), r.timestamp());
+        RunnelRecord record = new RunnelRecord(r.key(), r.value(), r.partition(), state.shardCreatedAt(), r.offset(), r.timestamp());
         collector.output = output;
         collector.timestamp = r.timestamp();
         try {

@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * One shard of a stream, to be read from {@code startingOffset} up to {@code stoppingOffset} (exclusive;
  * null while the shard is open and the source unbounded). The shard's records are partition
- * {@code shardIndex} of {@code topic}.
+ * {@code shardIndex} of {@code topic}; the shard's creation time is part of its records' sequence numbers
+ * (0 in a split restored from a checkpoint taken before splits carried it).
  */
 public final class RunnelShardSplit implements SourceSplit {
 
@@ -16,10 +17,12 @@ public final class RunnelShardSplit implements SourceSplit {
     private final int shardIndex;
     private final long startingOffset;
     private final Long stoppingOffset;
+    private final long shardCreatedAt;
 
-    public RunnelShardSplit(String topic, int shardIndex, long startingOffset, Long stoppingOffset) {
+    public RunnelShardSplit(String topic, int shardIndex, long shardCreatedAt, long startingOffset, Long stoppingOffset) {
         this.topic = topic;
         this.shardIndex = shardIndex;
+        this.shardCreatedAt = shardCreatedAt;
         this.startingOffset = startingOffset;
         this.stoppingOffset = stoppingOffset;
     }
@@ -37,6 +40,10 @@ public final class RunnelShardSplit implements SourceSplit {
         return shardIndex;
     }
 
+    public long shardCreatedAt() {
+        return shardCreatedAt;
+    }
+
     public long startingOffset() {
         return startingOffset;
     }
@@ -46,18 +53,18 @@ public final class RunnelShardSplit implements SourceSplit {
     }
 
     public RunnelShardSplit withStartingOffset(long offset) {
-        return new RunnelShardSplit(topic, shardIndex, offset, stoppingOffset);
+        return new RunnelShardSplit(topic, shardIndex, shardCreatedAt, offset, stoppingOffset);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RunnelShardSplit s && s.topic.equals(topic) && s.shardIndex == shardIndex
+        return o instanceof RunnelShardSplit s && s.topic.equals(topic) && s.shardIndex == shardIndex && s.shardCreatedAt == shardCreatedAt
                 && s.startingOffset == startingOffset && Objects.equals(s.stoppingOffset, stoppingOffset);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(topic, shardIndex, startingOffset, stoppingOffset);
+        return Objects.hash(topic, shardIndex, shardCreatedAt, startingOffset, stoppingOffset);
     }
 
     @Override

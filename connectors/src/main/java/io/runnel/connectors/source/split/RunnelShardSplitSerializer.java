@@ -9,7 +9,8 @@ import java.io.IOException;
 
 public final class RunnelShardSplitSerializer implements SimpleVersionedSerializer<RunnelShardSplit> {
 
-    private static final int VERSION = 1;
+    /** Version 2 adds the shard's creation time; version 1 splits read with 0 there. */
+    static final int VERSION = 2;
 
     @Override
     public int getVersion() {
@@ -27,11 +28,11 @@ public final class RunnelShardSplitSerializer implements SimpleVersionedSerializ
 
     @Override
     public RunnelShardSplit deserialize(int version, byte[] serialized) throws IOException {
-        if (version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new IOException("unknown version " + version + " of a Runnel shard split");
         }
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(serialized))) {
-            return read(in);
+            return read(in, version);
         }
     }
 
@@ -44,13 +45,16 @@ public final class RunnelShardSplitSerializer implements SimpleVersionedSerializ
         if (split.stoppingOffset() != null) {
             out.writeLong(split.stoppingOffset());
         }
+        out.writeLong(split.shardCreatedAt());
     }
 
-    public static RunnelShardSplit read(DataInputStream in) throws IOException {
+    /** Reads a split written by {@link #write} in the given version of this serializer. */
+    public static RunnelShardSplit read(DataInputStream in, int version) throws IOException {
         String topic = in.readUTF();
         int shard = in.readInt();
         long start = in.readLong();
         Long stop = in.readBoolean() ? in.readLong() : null;
-        return new RunnelShardSplit(topic, shard, start, stop);
+        long createdAt = version >= 2 ? in.readLong() : 0;
+        return new RunnelShardSplit(topic, shard, createdAt, start, stop);
     }
 }

@@ -30,6 +30,10 @@ public final class RunnelShardSplitState {
         bytes.inc(size);
     }
 
+    public long shardCreatedAt() {
+        return split.shardCreatedAt();
+    }
+
     /** The arrival time of the last record read, or 0 before the first. */
     public long lastArrival() {
         return lastArrival;

@@ -27,6 +27,11 @@ final class DeleteStreamAction implements KinesisAction {
                 throw ApiException.resourceInUse("Stream " + name + " under account " + kinesis.config.accountId
                         + " not ACTIVE, instead in state " + stream.status());
             }
+            boolean enforce = request.has("EnforceConsumerDeletion") && request.body().get("EnforceConsumerDeletion").asBoolean();
+            if (!enforce && !kinesis.consumers.of(stream).isEmpty()) {
+                throw ApiException.resourceInUse("Stream " + name + " under account " + kinesis.config.accountId
+                        + " has registered consumers; deregister them or set EnforceConsumerDeletion.");
+            }
             kinesis.streams.save(stream.withStatus(StreamStatus.DELETING, System.currentTimeMillis()));
             return Kinesis.object();
         });

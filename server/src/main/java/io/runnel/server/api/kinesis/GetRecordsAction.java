@@ -3,7 +3,6 @@ package io.runnel.server.api.kinesis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.runnel.core.SequenceNumber;
 import io.runnel.core.Shard;
 import io.runnel.core.ShardId;
 import io.runnel.core.StreamMetadata;
@@ -12,7 +11,6 @@ import io.runnel.server.api.validation.Member;
 import io.runnel.server.http.ApiException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -65,27 +63,11 @@ final class GetRecordsAction implements KinesisAction {
                     ObjectNode response = Kinesis.object();
                     ArrayNode records = response.putArray("Records");
                     for (ConsumerRecord<byte[], byte[]> r : batch.records()) {
-                        ObjectNode n = records.addObject()
-                                .put("SequenceNumber", SequenceNumber.of(shard.index(), r.offset()));
-                        n.set("ApproximateArrivalTimestamp", Kinesis.timestamp(r.timestamp()));
-                        n.put("Data", r.value() == null ? new byte[0] : r.value());
-                        n.put("PartitionKey", r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8));
+                        records.add(Kinesis.recordNode(shard, r));
                     }
-                    long behind = 0;
-                    if (batch.nextOffset() < batch.latestOffset() && !batch.records().isEmpty()) {
-                        behind = Math.max(0, System.currentTimeMillis() - batch.records().get(batch.records().size() - 1).timestamp());
-                    }
-                    response.put("MillisBehindLatest", behind);
+                    response.put("MillisBehindLatest", Kinesis.millisBehindLatest(batch));
                     if (batch.shardEndReached()) {
-                        ArrayNode children = response.putArray("ChildShards");
-                        for (Shard child : stream.childrenOf(shard.shardId())) {
-                            ObjectNode c = children.addObject().put("ShardId", child.shardId());
-                            ArrayNode parents = c.putArray("ParentShards").add(child.parentShardId());
-                            if (child.adjacentParentShardId() != null) {
-                                parents.add(child.adjacentParentShardId());
-                            }
-                            c.set("HashKeyRange", Kinesis.hashKeyRangeNode(child));
-                        }
+                        response.set("ChildShards", Kinesis.childShardsNode(stream, shard));
                     } else {
                         response.put("NextShardIterator", kinesis.iterators.encode(new ShardIterators.Position(
                                 p.streamName(), p.streamCreatedAt(), shard.index(), batch.nextOffset(), System.currentTimeMillis())));

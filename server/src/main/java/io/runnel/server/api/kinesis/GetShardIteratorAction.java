@@ -74,7 +74,7 @@ final class GetShardIteratorAction implements KinesisAction {
                             + shard.shardId() + " in stream " + name + " under account " + kinesis.config.accountId
                             + " is invalid because it did not come from this stream.");
                 }
-                yield CompletableFuture.completedFuture(type.startsWith("AT_") ? p.offset() : p.offset() + 1);
+                yield CompletableFuture.completedFuture(type.startsWith("AT_") ? p.atOffset() : p.afterOffset());
             }
         };
         return offset.thenApply(o -> Kinesis.object().put("ShardIterator", kinesis.iterators.encode(

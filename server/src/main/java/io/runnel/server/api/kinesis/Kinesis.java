@@ -1,6 +1,7 @@
 package io.runnel.server.api.kinesis;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runnel.core.MetadataLog;
@@ -15,8 +16,12 @@ import io.runnel.server.http.ApiException;
 import io.runnel.server.http.WireFormat;
 import io.runnel.server.streams.RecordWriter;
 import io.runnel.server.streams.ShardReader;
+import io.runnel.server.streams.StreamConsumers;
 import io.runnel.server.streams.Streams;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,26 +39,35 @@ public final class Kinesis {
     public static final String RUNNEL_SERVICE = "Runnel_20261126";
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Pattern ARN = Pattern.compile("arn:aws[^:]*:kinesis:([^:]*):(\\d{12}):stream/(.+)");
+    private static final Pattern CONSUMER_ARN = Pattern.compile(
+            "arn:aws[^:]*:kinesis:([^:]*):(\\d{12}):stream/([a-zA-Z0-9_.-]+)/consumer/([a-zA-Z0-9_.-]+):(\\d{1,12})");
+    /** How many consumers Kinesis lets a stream have. */
+    static final int MAX_CONSUMERS = 20;
 
     private static final Map<String, KinesisAction> ACTIONS = Map.ofEntries(
             entry("AddTagsToStream", new AddTagsToStreamAction()),
             entry("CreateStream", new CreateStreamAction()),
             entry("DecreaseStreamRetentionPeriod", new DecreaseStreamRetentionPeriodAction()),
             entry("DeleteStream", new DeleteStreamAction()),
+            entry("DeregisterStreamConsumer", new DeregisterStreamConsumerAction()),
             entry("DescribeLimits", new DescribeLimitsAction()),
             entry("DescribeStream", new DescribeStreamAction()),
+            entry("DescribeStreamConsumer", new DescribeStreamConsumerAction()),
             entry("DescribeStreamSummary", new DescribeStreamSummaryAction()),
             entry("GetRecords", new GetRecordsAction()),
             entry("GetShardIterator", new GetShardIteratorAction()),
             entry("IncreaseStreamRetentionPeriod", new IncreaseStreamRetentionPeriodAction()),
             entry("ListShards", new ListShardsAction()),
+            entry("ListStreamConsumers", new ListStreamConsumersAction()),
             entry("ListStreams", new ListStreamsAction()),
             entry("ListTagsForStream", new ListTagsForStreamAction()),
             entry("MergeShards", new MergeShardsAction()),
             entry("PutRecord", new PutRecordAction()),
             entry("PutRecords", new PutRecordsAction()),
+            entry("RegisterStreamConsumer", new RegisterStreamConsumerAction()),
             entry("RemoveTagsFromStream", new RemoveTagsFromStreamAction()),
             entry("SplitShard", new SplitShardAction()),
+            entry("SubscribeToShard", new SubscribeToShardAction()),
             entry("UpdateShardCount", new UpdateShardCountAction()));
 
     private static final Map<String, KinesisAction> RUNNEL_ACTIONS = Map.of("PutStreamTable", new PutStreamTableAction());
@@ -63,6 +77,8 @@ public final class Kinesis {
     final RecordWriter writer;
     final ShardReader reader;
     final ShardIterators iterators;
+    final StreamConsumers consumers;
+    final Subscriptions subscriptions;
 
     /** Blocks until the shard iterators' key is in {@code metadata}, made now if no server has made it yet. */
     public Kinesis(RunnelConfig config, Streams streams, RecordWriter writer, ShardReader reader, MetadataLog metadata) {
@@ -71,6 +87,9 @@ public final class Kinesis {
         this.writer = writer;
         this.reader = reader;
         this.iterators = new ShardIterators(ShardIterators.keyIn(metadata));
+        this.consumers = new StreamConsumers(config, metadata);
+        this.subscriptions = new Subscriptions(reader, streams);
+        writer.onAppend(subscriptions::appended);
     }
 
     /** The Kinesis API and Runnel's own stream operations, as services of the API port. */
@@ -108,6 +127,73 @@ public final class Kinesis {
             throw ApiException.resourceNotFound("Stream " + arnName + " under account " + m.group(2) + " not found.");
         }
         return arnName;
+    }
+
+    /**
+     * The consumer a request names by ConsumerARN, or by StreamARN and ConsumerName, with its stream; a consumer of a
+     * stream that is gone, or of an earlier stream of the same name, is not found.
+     */
+    Consumer consumer(Request request) {
+        String arn = request.string("ConsumerARN");
+        String streamArn = request.string("StreamARN");
+        String name = request.string("ConsumerName");
+        if (arn == null && (streamArn == null || name == null)) {
+            throw ApiException.invalidArgument("Either ConsumerARN or both ConsumerName and StreamARN must be provided.");
+        }
+        String streamName;
+        Long createdSeconds = null;
+        if (arn != null) {
+            Matcher m = CONSUMER_ARN.matcher(arn);
+            if (!m.matches()) {
+                throw ApiException.invalidArgument("ConsumerARN " + arn + " is not a Kinesis stream consumer ARN.");
+            }
+            if (!m.group(1).equals(config.region) || !m.group(2).equals(config.accountId)) {
+                throw ApiException.resourceNotFound("Consumer " + arn + " not found.");
+            }
+            streamName = m.group(3);
+            name = m.group(4);
+            createdSeconds = Long.parseLong(m.group(5));
+        } else {
+            streamName = streamName(request);
+        }
+        StreamMetadata stream = streams.find(streamName).orElse(null);
+        String consumerName = name;
+        Long seconds = createdSeconds;
+        StreamConsumers.Consumer consumer = stream == null ? null : consumers.find(stream, consumerName)
+                .filter(c -> seconds == null || c.createdAt() / 1000 == seconds).orElse(null);
+        if (consumer == null) {
+            throw ApiException.resourceNotFound("Consumer " + (arn != null ? arn : consumerName) + " under stream "
+                    + config.streamArn(streamName) + " not found.");
+        }
+        return new Consumer(stream, consumer);
+    }
+
+    record Consumer(StreamMetadata stream, StreamConsumers.Consumer consumer) {
+    }
+
+    ObjectNode consumerNode(StreamConsumers.Consumer c) {
+        ObjectNode n = object().put("ConsumerName", c.name()).put("ConsumerARN", consumers.arn(c))
+                .put("ConsumerStatus", consumers.status(c, System.currentTimeMillis()).orElse(StreamConsumers.Status.DELETING).name());
+        n.set("ConsumerCreationTimestamp", timestamp(c.createdAt()));
+        return n;
+    }
+
+    /** A NextToken that resumes a list of names after this one. */
+    static String nameToken(String name) {
+        return java.util.Base64.getEncoder().encodeToString(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The name a {@link #nameToken} resumes after. */
+    static String nameAfter(String token) {
+        try {
+            String name = new String(java.util.Base64.getDecoder().decode(token), java.nio.charset.StandardCharsets.UTF_8);
+            if (name.matches(Members.NAME_PATTERN)) {
+                return name;
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the error below
+        }
+        throw ApiException.invalidArgument("Invalid NextToken.");
     }
 
     ApiException streamNotFound(String name) {
@@ -170,6 +256,37 @@ public final class Kinesis {
             seq.put("EndingSequenceNumber", s.endingSequenceNumber());
         }
         return n;
+    }
+
+    /** A record as GetRecords and SubscribeToShard give it. */
+    static ObjectNode recordNode(Shard shard, ConsumerRecord<byte[], byte[]> r) {
+        ObjectNode n = object().put("SequenceNumber", shard.sequenceNumber(r.offset(), r.timestamp()));
+        n.set("ApproximateArrivalTimestamp", timestamp(r.timestamp()));
+        n.put("Data", r.value() == null ? new byte[0] : r.value());
+        n.put("PartitionKey", r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8));
+        return n;
+    }
+
+    /** How far behind its shard's newest record a read ended: 0 once it reached the end. */
+    static long millisBehindLatest(ShardReader.Batch batch) {
+        if (batch.nextOffset() >= batch.latestOffset() || batch.records().isEmpty()) {
+            return 0;
+        }
+        return Math.max(0, System.currentTimeMillis() - batch.records().get(batch.records().size() - 1).timestamp());
+    }
+
+    /** The shards that follow an ended one, as a read that reaches its end tells them. */
+    static ArrayNode childShardsNode(StreamMetadata stream, Shard shard) {
+        ArrayNode children = NODES.arrayNode();
+        for (Shard child : stream.childrenOf(shard.shardId())) {
+            ObjectNode c = children.addObject().put("ShardId", child.shardId());
+            ArrayNode parents = c.putArray("ParentShards").add(child.parentShardId());
+            if (child.adjacentParentShardId() != null) {
+                parents.add(child.adjacentParentShardId());
+            }
+            c.set("HashKeyRange", hashKeyRangeNode(child));
+        }
+        return children;
     }
 
     static ObjectNode hashKeyRangeNode(Shard s) {

@@ -6,10 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runnel.core.StreamMetadata;
 import io.runnel.server.api.Request;
 import io.runnel.server.api.validation.Member;
-import io.runnel.server.http.ApiException;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -30,7 +27,7 @@ final class ListStreamsAction implements KinesisAction {
         String after = request.string("ExclusiveStartStreamName");
         String token = request.string("NextToken");
         if (token != null) {
-            after = decode(token);
+            after = Kinesis.nameAfter(token);
         }
         String start = after;
         List<StreamMetadata> streams = kinesis.streams.all().stream()
@@ -49,21 +46,8 @@ final class ListStreamsAction implements KinesisAction {
         boolean more = streams.size() > page.size();
         response.put("HasMoreStreams", more);
         if (more) {
-            response.put("NextToken", Base64.getEncoder().encodeToString(
-                    page.get(page.size() - 1).name().getBytes(StandardCharsets.UTF_8)));
+            response.put("NextToken", Kinesis.nameToken(page.get(page.size() - 1).name()));
         }
         return Kinesis.done(response);
-    }
-
-    private static String decode(String token) {
-        try {
-            String name = new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8);
-            if (name.matches(Members.NAME_PATTERN)) {
-                return name;
-            }
-        } catch (IllegalArgumentException e) {
-            // falls through to the error below
-        }
-        throw ApiException.invalidArgument("Invalid NextToken.");
     }
 }

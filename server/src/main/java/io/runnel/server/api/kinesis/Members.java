@@ -20,6 +20,15 @@ final class Members {
         return Member.string("StreamARN").length(1, 2048).pattern("arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+");
     }
 
+    static Member consumerName() {
+        return Member.string("ConsumerName").length(1, 128).pattern(NAME_PATTERN);
+    }
+
+    static Member consumerArn() {
+        return Member.string("ConsumerARN").length(1, 2048)
+                .pattern("^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+");
+    }
+
     static Member shardId(String name) {
         return Member.string(name).length(1, 128).pattern(NAME_PATTERN);
     }

@@ -1,0 +1,49 @@
+package io.runnel.server.api.kinesis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.runnel.core.StreamMetadata;
+import io.runnel.server.api.Request;
+import io.runnel.server.api.validation.Member;
+import io.runnel.server.streams.StreamConsumers;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+final class ListStreamConsumersAction implements KinesisAction {
+
+    private static final int MAX_CONSUMERS = 100;
+
+    @Override
+    public List<Member> input() {
+        return List.of(Members.streamArn().required(), Members.nextToken(), Member.integer("MaxResults").range(1, 10000),
+                Member.timestamp("StreamCreationTimestamp"));
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> handle(Request request, Kinesis kinesis) {
+        StreamMetadata stream = kinesis.require(kinesis.streamName(request));
+        if (request.has("StreamCreationTimestamp") && request.timestampMillis("StreamCreationTimestamp") / 1000 != stream.createdAt() / 1000) {
+            throw kinesis.streamNotFound(stream.name());
+        }
+        int limit = Math.min(request.integer("MaxResults", MAX_CONSUMERS), MAX_CONSUMERS);
+        String after = request.has("NextToken") ? Kinesis.nameAfter(request.string("NextToken")) : null;
+        List<StreamConsumers.Consumer> all = kinesis.consumers.of(stream);
+        int from = 0;
+        if (after != null) {
+            while (from < all.size() && !all.get(from).name().equals(after)) {
+                from++;
+            }
+            from++;
+        }
+        List<StreamConsumers.Consumer> page = all.subList(Math.min(from, all.size()), Math.min(all.size(), from + limit));
+        ObjectNode response = Kinesis.object();
+        ArrayNode consumers = response.putArray("Consumers");
+        page.forEach(c -> consumers.add(kinesis.consumerNode(c)));
+        if (from + page.size() < all.size()) {
+            response.put("NextToken", Kinesis.nameToken(page.get(page.size() - 1).name()));
+        }
+        return Kinesis.done(response);
+    }
+}

@@ -1,0 +1,279 @@
+package io.runnel.server.api.kinesis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.runnel.core.SequenceNumber;
+import io.runnel.core.Shard;
+import io.runnel.core.StreamMetadata;
+import io.runnel.server.api.Request;
+import io.runnel.server.http.ApiException;
+import io.runnel.server.http.WireFormat;
+import io.runnel.server.streams.ShardReader;
+import io.runnel.server.streams.Streams;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.eventstream.HeaderValue;
+import software.amazon.eventstream.Message;
+
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The live SubscribeToShard subscriptions of this server. Each pushes its shard's records down its response as
+ * {@code SubscribeToShardEvent}s, one read after another while records are there; once it has caught up it waits
+ * for this server to append to the shard, or for a short poll to find what other writers appended. A
+ * subscription ends after five minutes, at its shard's end (with the child shards), or when its consumer goes.
+ */
+final class Subscriptions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
+    static final long LIFETIME_MS = 300_000;
+    /** A second subscription of one consumer to one shard this soon after the first is refused, as on Kinesis. */
+    static final long RESUBSCRIBE_MS = 5_000;
+    /** How often a caught-up subscription looks for records appended through other servers or by Flink jobs. */
+    private static final long IDLE_POLL_MS = 100;
+    /** A caught-up subscription still sends an empty event this often, so its consumer knows it is alive. */
+    private static final long HEARTBEAT_MS = 1_000;
+    private static final int MAX_RECORDS = 10_000;
+    private static final int MAX_BYTES = 2 * 1024 * 1024;
+
+    private final ShardReader reader;
+    private final Streams streams;
+    private final Map<String, Subscription> live = new ConcurrentHashMap<>();
+    /** The subscriptions waiting for records of a topic partition ("topic/partition"). */
+    private final Map<String, Set<Subscription>> waiting = new ConcurrentHashMap<>();
+
+    Subscriptions(ShardReader reader, Streams streams) {
+        this.reader = reader;
+        this.streams = streams;
+    }
+
+    /**
+     * Starts pushing the shard's records from {@code offset} down the request's response.
+     *
+     * @throws ApiException ResourceInUseException when the consumer subscribed to this shard under five seconds ago
+     */
+    void subscribe(String consumerArn, StreamMetadata stream, Shard shard, long offset, Request request, Context context) {
+        String key = consumerArn + "#" + shard.index();
+        Subscription next = new Subscription(key, consumerArn, stream, shard, offset, request.format(), request.response(), context);
+        Subscription[] replaced = {null};
+        live.compute(key, (k, previous) -> {
+            if (previous != null && next.startedAt - previous.startedAt < RESUBSCRIBE_MS) {
+                throw ApiException.resourceInUse("Another active subscription exists for consumer " + consumerArn
+                        + " and shard " + shard.shardId() + ".");
+            }
+            replaced[0] = previous;
+            return next;
+        });
+        if (replaced[0] != null) {
+            replaced[0].end(null);
+        }
+        context.runOnContext(v -> next.begin());
+    }
+
+    /** Ends every subscription of a consumer, as when it is deregistered. */
+    void endAll(String consumerArn) {
+        live.values().stream().filter(s -> s.consumerArn.equals(consumerArn)).forEach(s -> s.end(null));
+    }
+
+    /** Tells the subscriptions waiting on a partition that this server appended to it. Called for every put. */
+    void appended(String topic, int partition) {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        Set<Subscription> subscribers = waiting.get(topic + "/" + partition);
+        if (subscribers != null) {
+            subscribers.forEach(Subscription::wake);
+        }
+    }
+
+    private final class Subscription {
+        private final String key;
+        private final String consumerArn;
+        private final StreamMetadata stream;
+        private final Shard shard;
+        private final WireFormat format;
+        private final HttpServerResponse response;
+        private final Context context;
+        private final String partitionKey;
+        private final long startedAt = System.currentTimeMillis();
+        private long offset;
+        private long lastEventAt;
+        private boolean reading;
+        /** This server appended to the shard while a read ran, which may have missed it. */
+        private boolean wokenWhileReading;
+        private boolean ended;
+        private long timer = -1;
+
+        Subscription(String key, String consumerArn, StreamMetadata stream, Shard shard, long offset, WireFormat format,
+                     HttpServerResponse response, Context context) {
+            this.key = key;
+            this.consumerArn = consumerArn;
+            this.stream = stream;
+            this.shard = shard;
+            this.offset = offset;
+            this.format = format;
+            this.response = response;
+            this.context = context;
+            this.partitionKey = stream.topic() + "/" + shard.index();
+        }
+
+        /** Writes the head and the initial response, then the first read. On the response's context. */
+        void begin() {
+            waiting.computeIfAbsent(partitionKey, k -> ConcurrentHashMap.newKeySet()).add(this);
+            response.closeHandler(v -> end(null));
+            response.exceptionHandler(e -> end(null));
+            response.setStatusCode(200).putHeader("Content-Type", "application/vnd.amazon.eventstream").setChunked(true);
+            write(message("initial-response", Kinesis.object()));
+            lastEventAt = System.currentTimeMillis();
+            read();
+        }
+
+        /** Wakes a waiting subscription: its shard has new records. Any thread. */
+        void wake() {
+            context.runOnContext(v -> {
+                if (reading) {
+                    wokenWhileReading = true;
+                } else if (!ended && timer >= 0) {
+                    cancelTimer();
+                    read();
+                }
+            });
+        }
+
+        private void read() {
+            if (ended) {
+                return;
+            }
+            long now = System.currentTimeMillis();
+            if (now - startedAt >= LIFETIME_MS) {
+                end(null);
+                return;
+            }
+            if (response.writeQueueFull()) {
+                response.drainHandler(v -> read());
+                return;
+            }
+            // The shard's end is known only once it ends, which may be after the subscription began.
+            StreamMetadata current = streams.find(stream.name()).filter(s -> s.createdAt() == stream.createdAt()).orElse(null);
+            if (current == null) {
+                end(exception("ResourceNotFoundException", "Stream " + stream.name() + " was deleted."));
+                return;
+            }
+            Shard currentShard = current.shard(shard.index());
+            reading = true;
+            wokenWhileReading = false;
+            reader.read(stream.topic(), shard.index(), offset, currentShard.endOffset(), MAX_RECORDS, MAX_BYTES)
+                    .whenComplete((batch, error) -> context.runOnContext(v -> {
+                        reading = false;
+                        if (error != null) {
+                            LOG.warn("subscription of {} to {} of stream {} could not read; ending it", consumerArn,
+                                    shard.shardId(), stream.name(), error);
+                            end(exception("InternalFailure", "Internal service failure."));
+                        } else {
+                            deliver(current, batch);
+                        }
+                    }));
+        }
+
+        private void deliver(StreamMetadata current, ShardReader.Batch batch) {
+            if (ended) {
+                return;
+            }
+            long now = System.currentTimeMillis();
+            boolean hasRecords = !batch.records().isEmpty();
+            offset = batch.nextOffset();
+            if (hasRecords || batch.shardEndReached() || now - lastEventAt >= HEARTBEAT_MS) {
+                ObjectNode event = Kinesis.object();
+                ArrayNode records = event.putArray("Records");
+                for (ConsumerRecord<byte[], byte[]> r : batch.records()) {
+                    records.add(Kinesis.recordNode(shard, r));
+                }
+                event.put("MillisBehindLatest", Kinesis.millisBehindLatest(batch));
+                if (batch.shardEndReached()) {
+                    event.set("ChildShards", Kinesis.childShardsNode(current, shard));
+                } else {
+                    event.put("ContinuationSequenceNumber", SequenceNumber.of(shard.createdAt(), shard.index(), offset, now));
+                }
+                write(message("SubscribeToShardEvent", event));
+                lastEventAt = now;
+            }
+            if (batch.shardEndReached()) {
+                end(null);
+            } else if (hasRecords || wokenWhileReading) {
+                read();
+            } else {
+                timer = context.owner().setTimer(IDLE_POLL_MS, id -> {
+                    timer = -1;
+                    read();
+                });
+            }
+        }
+
+        private void cancelTimer() {
+            if (timer >= 0) {
+                context.owner().cancelTimer(timer);
+                timer = -1;
+            }
+        }
+
+        /** Ends the subscription, after a last exception event if one is given. Any thread. */
+        void end(Buffer lastEvent) {
+            context.runOnContext(v -> {
+                if (ended) {
+                    return;
+                }
+                ended = true;
+                cancelTimer();
+                live.remove(key, this);
+                waiting.computeIfPresent(partitionKey, (k, set) -> {
+                    set.remove(this);
+                    return set.isEmpty() ? null : set;
+                });
+                if (!response.ended() && !response.closed()) {
+                    if (lastEvent != null) {
+                        write(lastEvent);
+                    }
+                    response.end();
+                }
+            });
+        }
+
+        private void write(Buffer message) {
+            if (!response.ended() && !response.closed()) {
+                response.write(message);
+            }
+        }
+
+        private Buffer message(String eventType, JsonNode payload) {
+            Map<String, HeaderValue> headers = new LinkedHashMap<>();
+            headers.put(":message-type", HeaderValue.fromString("event"));
+            headers.put(":event-type", HeaderValue.fromString(eventType));
+            headers.put(":content-type", HeaderValue.fromString(format.contentType()));
+            return encode(headers, format.write(payload));
+        }
+
+        private Buffer exception(String type, String text) {
+            Map<String, HeaderValue> headers = new LinkedHashMap<>();
+            headers.put(":message-type", HeaderValue.fromString("exception"));
+            headers.put(":exception-type", HeaderValue.fromString(type));
+            headers.put(":content-type", HeaderValue.fromString(format.contentType()));
+            return encode(headers, format.write(Kinesis.object().put("message", text)));
+        }
+    }
+
+    private static Buffer encode(Map<String, HeaderValue> headers, byte[] payload) {
+        ByteBuffer bytes = new Message(headers, payload).toByteBuffer();
+        byte[] array = new byte[bytes.remaining()];
+        bytes.get(array);
+        return Buffer.buffer(array);
+    }
+}
