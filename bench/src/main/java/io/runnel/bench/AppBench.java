@@ -154,10 +154,14 @@ final class AppBench {
         }
     }
 
+    /** An AWS JSON call, signed (with any key) as an AWS SDK signs it: the server refuses unsigned calls, as AWS does. */
     static JsonNode call(URI api, String target, JsonNode body) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(api).header("Content-Type", "application/x-amz-json-1.1")
-                .header("X-Amz-Target", target).POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-                HttpResponse.BodyHandlers.ofString());
+        byte[] bytes = body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpRequest.Builder request = HttpRequest.newBuilder(api).POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        io.runnel.connectors.catalog.RunnelApiClient.signedPost(api, java.util.Map.of("Content-Type", "application/x-amz-json-1.1",
+                "X-Amz-Target", target), bytes, "runnel", "runnel", "us-east-1", "kinesisanalytics")
+                .forEach((name, values) -> values.forEach(v -> request.header(name, v)));
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException(target + " answered " + response.statusCode() + ": " + response.body());
         }

@@ -13,13 +13,14 @@ public final class Bench {
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (name) {
             case "streams" -> StreamsBench.run(rest);
+            case "efo" -> FanOutBench.run(rest);
             case "connector" -> ConnectorBench.run(rest);
             case "sql" -> SqlBench.run(rest);
             case "app" -> AppBench.run(rest);
             case "firehose" -> FirehoseBench.run(rest);
             case "video" -> VideoBench.run(rest);
             default -> {
-                System.err.println("usage: ./runnel bench streams|connector|sql|app|firehose|video");
+                System.err.println("usage: ./runnel bench streams|efo|connector|sql|app|firehose|video");
                 System.exit(2);
             }
         }

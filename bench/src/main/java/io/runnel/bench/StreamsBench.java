@@ -292,7 +292,7 @@ final class StreamsBench {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
-    private static void awaitActive(KinesisClient kinesis, String stream) throws InterruptedException {
+    static void awaitActive(KinesisClient kinesis, String stream) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamStatus() != StreamStatus.ACTIVE) {
             if (System.nanoTime() > deadline) {

@@ -57,18 +57,66 @@ public final class SequenceNumber {
         if (shardIndex < 0 || counter < 0) {
             throw new IllegalArgumentException("no sequence number for shard " + shardIndex + " counter " + counter);
         }
-        String hex = "2" + hex(seconds(shardCreatedAt), 9) + Integer.toHexString(shardIndex & 0xF) + hex(counter, 16) + "00"
-                + hex(seconds(timeMillis), 9) + hex(shardIndex, 8) + "2";
-        return new BigInteger(hex, 16).toString();
+        long[] bits = new long[3];
+        shiftIn(bits, 2, 4);
+        shiftIn(bits, seconds(shardCreatedAt), 36);
+        shiftIn(bits, shardIndex & 0xF, 4);
+        shiftIn(bits, counter, 64);
+        shiftIn(bits, 0, 8);
+        shiftIn(bits, seconds(timeMillis), 36);
+        shiftIn(bits, shardIndex, 32);
+        shiftIn(bits, 2, 4);
+        return decimal(bits);
+    }
+
+    /** Appends the low {@code count} bits of {@code value} to a 192-bit number held in three longs, most significant first. */
+    private static void shiftIn(long[] bits, long value, int count) {
+        if (count == 64) {
+            bits[0] = bits[1];
+            bits[1] = bits[2];
+            bits[2] = value;
+            return;
+        }
+        bits[0] = (bits[0] << count) | (bits[1] >>> (64 - count));
+        bits[1] = (bits[1] << count) | (bits[2] >>> (64 - count));
+        bits[2] = (bits[2] << count) | (value & ((1L << count) - 1));
+    }
+
+    /**
+     * The decimal digits of a 192-bit unsigned number, by long division in 32-bit limbs: sequence numbers are made
+     * for every record put and read, and BigInteger's conversion would cost more than the rest of a put.
+     */
+    static String decimal(long[] bits) {
+        int[] limbs = new int[6];
+        for (int i = 0; i < 3; i++) {
+            limbs[2 * i] = (int) (bits[i] >>> 32);
+            limbs[2 * i + 1] = (int) bits[i];
+        }
+        char[] digits = new char[63];
+        int pos = digits.length;
+        boolean zero = false;
+        while (!zero) {
+            long remainder = 0;
+            zero = true;
+            for (int i = 0; i < limbs.length; i++) {
+                long current = (remainder << 32) | (limbs[i] & 0xFFFF_FFFFL);
+                limbs[i] = (int) (current / 1_000_000_000L);
+                remainder = current % 1_000_000_000L;
+                zero &= limbs[i] == 0;
+            }
+            for (int d = 0; d < 9; d++) {
+                digits[--pos] = (char) ('0' + remainder % 10);
+                remainder /= 10;
+            }
+        }
+        while (pos < digits.length - 1 && digits[pos] == '0') {
+            pos++;
+        }
+        return new String(digits, pos, digits.length - pos);
     }
 
     private static long seconds(long millis) {
         return Math.min(MAX_SECONDS, Math.max(0, millis / 1000));
-    }
-
-    private static String hex(long value, int digits) {
-        String h = Long.toHexString(value);
-        return "0".repeat(digits - h.length()) + h;
     }
 
     /** The 26-digit form: what Runnel issued as sequence numbers before, and what video fragment numbers are. */

@@ -21,6 +21,25 @@ class SequenceNumberTest {
     }
 
     @Test
+    void spellsTheLayoutInDecimalAsBigIntegerWould() {
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 1000; i++) {
+            long created = random.nextLong(0, 0xF_FFFF_FFFFL) * 1000;
+            int shard = random.nextInt(0, Integer.MAX_VALUE);
+            long counter = random.nextLong(0, Long.MAX_VALUE);
+            long time = random.nextLong(0, 0xF_FFFF_FFFFL) * 1000;
+            String hex = "2" + hex(created / 1000, 9) + Integer.toHexString(shard & 0xF) + hex(counter, 16) + "00"
+                    + hex(time / 1000, 9) + hex(shard, 8) + "2";
+            assertThat(SequenceNumber.of(created, shard, counter, time)).isEqualTo(new BigInteger(hex, 16).toString());
+        }
+    }
+
+    private static String hex(long value, int digits) {
+        String h = Long.toHexString(value);
+        return "0".repeat(digits - h.length()) + h;
+    }
+
+    @Test
     void aShardsStartingSequenceNumberComesBeforeItsFirstRecord() {
         SequenceNumber.Position start = SequenceNumber.decode(SequenceNumber.of(CREATED, 3, 0, CREATED));
         assertThat(start.atOffset()).isZero();

@@ -6,6 +6,7 @@ import io.runnel.server.api.analytics.Analytics;
 import io.runnel.server.api.firehose.Firehose;
 import io.runnel.server.api.glue.Glue;
 import io.runnel.server.api.kinesis.Kinesis;
+import io.runnel.server.api.kinesis.Subscriptions;
 import io.runnel.server.api.runnel.DescribeEndpointsAction;
 import io.runnel.server.api.runnel.StartVideoAnalysisAction;
 import io.runnel.server.applications.Applications;
@@ -106,13 +107,15 @@ public final class RunnelServer implements AutoCloseable {
             parts.push(writer);
             ShardReader reader = new ShardReader(bootstrapServers, 4);
             parts.push(reader);
+            ShardReader subscriptionReader = new ShardReader(bootstrapServers, 4, Subscriptions.MAX_EVENT_BYTES, "runnel-subscription-reader");
+            parts.push(subscriptionReader);
             if (flink != null && !flink.embedded()) {
                 store.ensureBucket(FlinkRuntime.BUCKET);
             }
             applications = new Applications(metadata, flink, context, store);
             parts.push(applications);
 
-            List<ApiService> services = new ArrayList<>(new Kinesis(config, streams, writer, reader, metadata).services());
+            List<ApiService> services = new ArrayList<>(new Kinesis(config, streams, writer, reader, subscriptionReader, metadata).services());
             services.add(new Analytics(config, applications).service());
             GlueCatalog glueCatalog = new GlueCatalog(metadata);
             parts.push(glueCatalog);

@@ -26,13 +26,15 @@ import java.util.TreeMap;
 
 /**
  * The few control-plane calls the catalog and the table factory make to a Runnel server, in the API's JSON
- * 1.1 form, SigV4-signed when given keys.
+ * 1.1 form, SigV4-signed (with any key when given none: Kinesis refuses unsigned requests).
  */
 public final class RunnelApiClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
+
+    private static final AwsCredentialsIdentity ANY_KEY = AwsCredentialsIdentity.create("runnel", "runnel");
 
     private final URI endpoint;
     private final AwsCredentialsIdentity credentials;
@@ -59,8 +61,9 @@ public final class RunnelApiClient {
         String endpoint = options.getOptional(RunnelCatalogOptions.ENDPOINT)
                 .or(() -> flinkConfiguration.getOptional(RunnelCatalogOptions.FLINK_ENDPOINT))
                 .orElse(RunnelCatalogOptions.DEFAULT_ENDPOINT);
-        return new RunnelApiClient(URI.create(endpoint),
-                accessKeyId == null ? null : AwsCredentialsIdentity.create(accessKeyId, secret), options.get(RunnelCatalogOptions.REGION));
+        // Kinesis refuses an unsigned request even where it checks no signature: without keys, any will do.
+        return new RunnelApiClient(URI.create(endpoint), accessKeyId == null ? ANY_KEY : AwsCredentialsIdentity.create(accessKeyId, secret),
+                options.get(RunnelCatalogOptions.REGION));
     }
 
     public URI endpoint() {
@@ -132,14 +135,9 @@ public final class RunnelApiClient {
         }
     }
 
-    /** The request's headers; with keys, those of the request signed as an AWS SDK signs it for Kinesis. */
+    /** The request's headers: those of the request signed as an AWS SDK signs it for Kinesis. */
     private Map<String, List<String>> headers(String target, byte[] body) {
         Map<String, String> headers = Map.of("Content-Type", CONTENT_TYPE, "X-Amz-Target", target);
-        if (credentials == null) {
-            Map<String, List<String>> unsigned = new TreeMap<>();
-            headers.forEach((name, value) -> unsigned.put(name, List.of(value)));
-            return unsigned;
-        }
         return signed(endpoint, headers, body, credentials, region, "kinesis");
     }
 

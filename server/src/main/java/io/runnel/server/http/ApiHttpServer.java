@@ -86,6 +86,9 @@ public final class ApiHttpServer implements AutoCloseable {
         String requestId = UUID.randomUUID().toString();
         req.response().putHeader("x-amzn-RequestId", requestId);
         req.exceptionHandler(e -> LOG.debug("request {} broke off: {}", requestId, e.toString()));
+        if (answeredCors(req)) {
+            return;
+        }
         RestOperation rest = req.getHeader("X-Amz-Target") == null ? restOperations.get(req.path()) : null;
         if (rest instanceof RestOperation.Streaming streaming) {
             stream(req, streaming);
@@ -115,6 +118,43 @@ public final class ApiHttpServer implements AutoCloseable {
                 dispatch(req, body.getBytes());
             }
         });
+    }
+
+    /**
+     * Kinesis's CORS: a request with an Origin may come from anywhere and sees the AWS headers; a preflight (OPTIONS
+     * with an Origin) is allowed whatever it asks for, for two days, and answered at once.
+     *
+     * @return true when the request was a preflight, now answered
+     */
+    private static boolean answeredCors(HttpServerRequest req) {
+        HttpServerResponse response = req.response();
+        boolean preflight = req.method() == HttpMethod.OPTIONS && req.getHeader("Origin") != null;
+        if (!preflight) {
+            byte[] id2 = new byte[72];
+            java.util.concurrent.ThreadLocalRandom.current().nextBytes(id2);
+            response.putHeader("x-amz-id-2", java.util.Base64.getEncoder().encodeToString(id2));
+        }
+        if (req.getHeader("Origin") == null) {
+            return false;
+        }
+        response.putHeader("Access-Control-Allow-Origin", "*");
+        if (!preflight) {
+            response.putHeader("Access-Control-Expose-Headers",
+                    "x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date");
+            return false;
+        }
+        String headers = req.getHeader("Access-Control-Request-Headers");
+        if (headers != null) {
+            response.putHeader("Access-Control-Allow-Headers", headers);
+        }
+        String method = req.getHeader("Access-Control-Request-Method");
+        if (method != null) {
+            response.putHeader("Access-Control-Allow-Methods", method);
+        }
+        response.putHeader("Access-Control-Max-Age", "172800");
+        drain(req, 0);
+        response.setStatusCode(200).putHeader("Content-Length", "0").end();
+        return true;
     }
 
     /**
@@ -210,25 +250,57 @@ public final class ApiHttpServer implements AutoCloseable {
         req.endHandler(v -> { });
     }
 
+    /**
+     * Answers an AWS JSON-protocol request, checking what Kinesis checks in the order it checks it: the method, an
+     * empty body, the content type, the body's syntax, the operation, the signature, then the input.
+     */
     private void dispatch(HttpServerRequest req, byte[] body) {
-        WireFormat format = WireFormat.ofContentType(req.getHeader("Content-Type"));
+        String contentType = req.getHeader("Content-Type") == null ? ""
+                : req.getHeader("Content-Type").split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        WireFormat format = WireFormat.ofContentType(contentType);
         String target = req.getHeader("X-Amz-Target");
         String[] parts = target == null ? new String[0] : target.split("\\.", 2);
-        ApiService.Operation operation = parts.length == 2 ? operation(parts[0], parts[1]) : null;
-        WireFormat replyFormat = format == null ? WireFormat.JSON : format;
+        boolean named = parts.length == 2 && !parts[0].isEmpty() && !parts[1].isEmpty();
+        ApiService.Operation operation = named ? operation(parts[0], parts[1]) : null;
+        if (req.method() != HttpMethod.POST) {
+            xml(req, 403, "<AccessDeniedException>\n  <Message>" + ACCESS_DENIED + "</Message>\n</AccessDeniedException>\n");
+            return;
+        }
+        if (body.length == 0) {
+            // An empty body is answered in JSON only when the client said JSON 1.1 (or 1.0); otherwise in CBOR.
+            WireFormat reply = contentType.startsWith("application/x-amz-json-") ? WireFormat.JSON : WireFormat.CBOR;
+            send(req.response(), reply, 400, typeOnly(operation != null ? "SerializationException" : "UnknownOperationException"));
+            return;
+        }
+        if (format == null) {
+            if (!named) {
+                xml(req, 403, "<AccessDeniedException>\n  <Message>" + ACCESS_DENIED + "</Message>\n</AccessDeniedException>\n");
+            } else {
+                xml(req, 404, "<UnknownOperationException/>\n");
+            }
+            return;
+        }
+        if (contentType.equals("application/json")) {
+            // Coral answers plain JSON in its RPC envelope, with status 200, and goes no further.
+            boolean readable = readObject(format, body) != null;
+            String envelope = readable
+                    ? "{\"Output\":{\"__type\":\"com.amazon.coral.service#UnknownOperationException\",\"message\":null},\"Version\":\"1.0\"}"
+                    : "{\"Output\":{\"__type\":\"com.amazon.coral.service#SerializationException\",\"Message\":null},\"Version\":\"1.0\"}";
+            byte[] bytes = envelope.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            req.response().setStatusCode(200).putHeader("Content-Type", "application/json")
+                    .putHeader("Content-Length", Integer.toString(bytes.length)).end(Buffer.buffer(bytes));
+            return;
+        }
         try {
-            if (req.method() != HttpMethod.POST || parts.length != 2) {
-                throw new ApiException("AccessDeniedException", 403, "Unable to determine service/operation name to be authorized");
-            }
-            if (format == null) {
-                throw new ApiException("UnknownOperationException", 404, "Unsupported Content-Type "
-                        + req.getHeader("Content-Type") + "; use application/x-amz-json-1.1 or application/x-amz-cbor-1.1.");
-            }
-            if (operation == null) {
-                throw ApiException.badRequest("UnknownOperationException", "Unknown operation " + target + ".");
-            }
             JsonNode json = parse(format, body);
-            authenticator.check(req, body);
+            if (operation == null) {
+                throw new ApiException("UnknownOperationException", 400, null);
+            }
+            if (parts[0].equals(io.runnel.server.api.kinesis.Kinesis.RUNNEL_SERVICE)) {
+                authenticator.check(req, body); // Runnel's own operations, such as DescribeEndpoints, are not Kinesis's
+            } else {
+                authenticator.requireSigned(req, body);
+            }
             Validator.validate(json, operation.input());
             CompletableFuture<JsonNode> result = operation.handler().apply(new Request(json, format, req.response()));
             result.whenComplete((response, error) -> {
@@ -236,13 +308,34 @@ public final class ApiHttpServer implements AutoCloseable {
                     return;
                 }
                 if (error == null) {
-                    send(req.response(), replyFormat, 200, response);
+                    send(req.response(), format, 200, response);
                 } else {
-                    fail(req, replyFormat, error);
+                    fail(req, format, error);
                 }
             });
         } catch (RuntimeException e) {
-            fail(req, replyFormat, e);
+            fail(req, format, e);
+        }
+    }
+
+    private static final String ACCESS_DENIED = "Unable to determine service/operation name to be authorized";
+
+    private static ObjectNode typeOnly(String type) {
+        return JsonNodeFactory.instance.objectNode().put("__type", type);
+    }
+
+    /** An error as Kinesis gives it before it knows the protocol: XML, with no content type. */
+    private static void xml(HttpServerRequest req, int status, String body) {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        req.response().setStatusCode(status).putHeader("Content-Length", Integer.toString(bytes.length)).end(Buffer.buffer(bytes));
+    }
+
+    private static JsonNode readObject(WireFormat format, byte[] body) {
+        try {
+            JsonNode json = format.read(body);
+            return json != null && json.isObject() ? json : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,6 +65,60 @@ public final class SigV4Authenticator {
         return new SigV4Authenticator(secrets);
     }
 
+    /**
+     * Refuses a request that carries no signature or a malformed one, as Kinesis does whether or not it would then
+     * check the signature (any key is taken when no credentials are configured); then checks it against the
+     * configured credentials, if there are any.
+     */
+    public void requireSigned(HttpServerRequest req, byte[] body) {
+        String authorization = req.getHeader("Authorization");
+        boolean presigned = req.params().contains("X-Amz-Algorithm");
+        if (authorization != null && presigned) {
+            throw ApiException.badRequest("InvalidSignatureException",
+                    "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
+        }
+        if (authorization == null && !presigned) {
+            throw ApiException.badRequest("MissingAuthenticationTokenException", "Missing Authentication Token");
+        }
+        StringBuilder missing = new StringBuilder();
+        if (authorization != null) {
+            Map<String, String> params = new HashMap<>();
+            String[] words = authorization.split("[, ]");
+            for (int i = 1; i < words.length; i++) {
+                String[] kv = words[i].trim().split("=", 2);
+                if (kv.length == 2 && !kv[1].isEmpty()) {
+                    params.put(kv[0], kv[1]);
+                }
+            }
+            for (String param : List.of("Credential", "Signature", "SignedHeaders")) {
+                if (!params.containsKey(param)) {
+                    missing.append("Authorization header requires '").append(param).append("' parameter. ");
+                }
+            }
+            if (req.getHeader("X-Amz-Date") == null && req.getHeader("Date") == null) {
+                missing.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
+            }
+            if (!missing.isEmpty()) {
+                missing.append("Authorization=").append(authorization);
+            }
+        } else {
+            for (String param : List.of("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date")) {
+                String value = req.getParam(param);
+                if (value == null || value.isEmpty()) {
+                    missing.append("AWS query-string parameters must include '").append(param).append("'. ");
+                }
+            }
+            if (!missing.isEmpty()) {
+                missing.append("Re-examine the query-string parameters.");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw ApiException.badRequest("IncompleteSignatureException", missing.toString());
+        }
+        check(req, body);
+    }
+
+    /** With credentials configured, refuses a request that is not signed with one of them; without, takes every request. */
     public void check(HttpServerRequest req, byte[] body) {
         if (secrets.isEmpty()) {
             return;

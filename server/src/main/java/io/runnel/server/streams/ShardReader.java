@@ -43,20 +43,29 @@ public final class ShardReader implements AutoCloseable {
     private final List<KafkaConsumer<byte[], byte[]>> consumers = new CopyOnWriteArrayList<>();
     private final ThreadLocal<KafkaConsumer<byte[], byte[]>> consumer;
 
+    /** A reader for GetRecords' reads: up to 10 MiB a partition at a time. */
     public ShardReader(String bootstrapServers, int threads) {
+        this(bootstrapServers, threads, 10 * 1024 * 1024, "runnel-reader");
+    }
+
+    /**
+     * @param fetchBytes how much one fetch takes of a partition: no more than a read returns, since the next read of that
+     *                   partition may run on another thread's consumer, which fetches again
+     */
+    public ShardReader(String bootstrapServers, int threads, int fetchBytes, String threadName) {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 10 * 1024 * 1024);
-        c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 12 * 1024 * 1024);
+        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, fetchBytes);
+        c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, fetchBytes + 2 * 1024 * 1024);
         // Reads only poll once endOffsets shows data, so a long wait buys nothing; it would only hold a
         // background prefetch of the previous partition at the broker and delay the next read.
         c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 1);
         this.consumerConfig = c;
-        this.pool = Executors.newFixedThreadPool(threads, io.runnel.server.DaemonThreads.named("runnel-reader"));
+        this.pool = Executors.newFixedThreadPool(threads, io.runnel.server.DaemonThreads.named(threadName));
         this.consumer = ThreadLocal.withInitial(() -> {
             Map<String, Object> own = new HashMap<>(consumerConfig);
             own.put(ConsumerConfig.CLIENT_ID_CONFIG, Thread.currentThread().getName());

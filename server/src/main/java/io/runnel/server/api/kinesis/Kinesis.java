@@ -81,14 +81,16 @@ public final class Kinesis {
     final Subscriptions subscriptions;
 
     /** Blocks until the shard iterators' key is in {@code metadata}, made now if no server has made it yet. */
-    public Kinesis(RunnelConfig config, Streams streams, RecordWriter writer, ShardReader reader, MetadataLog metadata) {
+    /** @param subscriptionReader the reader of SubscribeToShard's subscriptions, apart from GetRecords' reads */
+    public Kinesis(RunnelConfig config, Streams streams, RecordWriter writer, ShardReader reader, ShardReader subscriptionReader,
+                   MetadataLog metadata) {
         this.config = config;
         this.streams = streams;
         this.writer = writer;
         this.reader = reader;
         this.iterators = new ShardIterators(ShardIterators.keyIn(metadata));
         this.consumers = new StreamConsumers(config, metadata);
-        this.subscriptions = new Subscriptions(reader, streams);
+        this.subscriptions = new Subscriptions(subscriptionReader, streams);
         writer.onAppend(subscriptions::appended);
     }
 

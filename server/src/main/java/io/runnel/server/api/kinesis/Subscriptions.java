@@ -32,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * for this server to append to the shard, or for a short poll to find what other writers appended. A
  * subscription ends after five minutes, at its shard's end (with the child shards), or when its consumer goes.
  */
-final class Subscriptions {
+public final class Subscriptions {
 
     private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
     static final long LIFETIME_MS = 300_000;
@@ -43,7 +43,8 @@ final class Subscriptions {
     /** A caught-up subscription still sends an empty event this often, so its consumer knows it is alive. */
     private static final long HEARTBEAT_MS = 1_000;
     private static final int MAX_RECORDS = 10_000;
-    private static final int MAX_BYTES = 2 * 1024 * 1024;
+    /** An event carries about this much record data at most. */
+    public static final int MAX_EVENT_BYTES = 1024 * 1024;
 
     private final ShardReader reader;
     private final Streams streams;
@@ -95,6 +96,10 @@ final class Subscriptions {
         }
     }
 
+    /** What a read found, and the event that tells it (null when there is nothing to tell yet). */
+    private record Delivery(ShardReader.Batch batch, Buffer event) {
+    }
+
     private final class Subscription {
         private final String key;
         private final String consumerArn;
@@ -107,9 +112,8 @@ final class Subscriptions {
         private final long startedAt = System.currentTimeMillis();
         private long offset;
         private long lastEventAt;
-        private boolean reading;
-        /** This server appended to the shard while a read ran, which may have missed it. */
-        private boolean wokenWhileReading;
+        /** This server appended to the shard while a read or a write was under way: the read may have missed it. */
+        private boolean woken;
         private boolean ended;
         private long timer = -1;
 
@@ -140,11 +144,11 @@ final class Subscriptions {
         /** Wakes a waiting subscription: its shard has new records. Any thread. */
         void wake() {
             context.runOnContext(v -> {
-                if (reading) {
-                    wokenWhileReading = true;
-                } else if (!ended && timer >= 0) {
+                if (timer >= 0) {
                     cancelTimer();
                     read();
+                } else {
+                    woken = true;
                 }
             });
         }
@@ -158,10 +162,6 @@ final class Subscriptions {
                 end(null);
                 return;
             }
-            if (response.writeQueueFull()) {
-                response.drainHandler(v -> read());
-                return;
-            }
             // The shard's end is known only once it ends, which may be after the subscription began.
             StreamMetadata current = streams.find(stream.name()).filter(s -> s.createdAt() == stream.createdAt()).orElse(null);
             if (current == null) {
@@ -169,46 +169,71 @@ final class Subscriptions {
                 return;
             }
             Shard currentShard = current.shard(shard.index());
-            reading = true;
-            wokenWhileReading = false;
-            reader.read(stream.topic(), shard.index(), offset, currentShard.endOffset(), MAX_RECORDS, MAX_BYTES)
-                    .whenComplete((batch, error) -> context.runOnContext(v -> {
-                        reading = false;
+            boolean heartbeatDue = now - lastEventAt >= HEARTBEAT_MS;
+            woken = false;
+            // The event is built where the read ran, off the event loop: ten thousand records take a while to encode.
+            reader.read(stream.topic(), shard.index(), offset, currentShard.endOffset(), MAX_RECORDS, MAX_EVENT_BYTES)
+                    .thenApply(batch -> new Delivery(batch, batch.records().isEmpty() && !batch.shardEndReached() && !heartbeatDue
+                            ? null : message("SubscribeToShardEvent", event(current, batch))))
+                    .whenComplete((delivery, error) -> context.runOnContext(v -> {
                         if (error != null) {
                             LOG.warn("subscription of {} to {} of stream {} could not read; ending it", consumerArn,
                                     shard.shardId(), stream.name(), error);
                             end(exception("InternalFailure", "Internal service failure."));
                         } else {
-                            deliver(current, batch);
+                            deliver(delivery);
                         }
                     }));
         }
 
-        private void deliver(StreamMetadata current, ShardReader.Batch batch) {
+        private ObjectNode event(StreamMetadata current, ShardReader.Batch batch) {
+            ObjectNode event = Kinesis.object();
+            ArrayNode records = event.putArray("Records");
+            for (ConsumerRecord<byte[], byte[]> r : batch.records()) {
+                records.add(Kinesis.recordNode(shard, r));
+            }
+            event.put("MillisBehindLatest", Kinesis.millisBehindLatest(batch));
+            if (batch.shardEndReached()) {
+                event.set("ChildShards", Kinesis.childShardsNode(current, shard));
+            } else {
+                event.put("ContinuationSequenceNumber", SequenceNumber.of(shard.createdAt(), shard.index(), batch.nextOffset(),
+                        System.currentTimeMillis()));
+            }
+            return event;
+        }
+
+        /**
+         * Sends a read's event, if it made one, and reads on once the event is written: a consumer that reads slowly
+         * holds the subscription back, rather than events piling up in the server.
+         */
+        private void deliver(Delivery delivery) {
             if (ended) {
                 return;
             }
-            long now = System.currentTimeMillis();
-            boolean hasRecords = !batch.records().isEmpty();
+            ShardReader.Batch batch = delivery.batch();
             offset = batch.nextOffset();
-            if (hasRecords || batch.shardEndReached() || now - lastEventAt >= HEARTBEAT_MS) {
-                ObjectNode event = Kinesis.object();
-                ArrayNode records = event.putArray("Records");
-                for (ConsumerRecord<byte[], byte[]> r : batch.records()) {
-                    records.add(Kinesis.recordNode(shard, r));
-                }
-                event.put("MillisBehindLatest", Kinesis.millisBehindLatest(batch));
-                if (batch.shardEndReached()) {
-                    event.set("ChildShards", Kinesis.childShardsNode(current, shard));
-                } else {
-                    event.put("ContinuationSequenceNumber", SequenceNumber.of(shard.createdAt(), shard.index(), offset, now));
-                }
-                write(message("SubscribeToShardEvent", event));
-                lastEventAt = now;
+            if (delivery.event() == null) {
+                next(batch);
+                return;
             }
+            lastEventAt = System.currentTimeMillis();
+            if (response.ended() || response.closed()) {
+                end(null);
+                return;
+            }
+            response.write(delivery.event()).onComplete(written -> {
+                if (written.failed()) {
+                    end(null);
+                } else {
+                    next(batch);
+                }
+            });
+        }
+
+        private void next(ShardReader.Batch batch) {
             if (batch.shardEndReached()) {
                 end(null);
-            } else if (hasRecords || wokenWhileReading) {
+            } else if (!batch.records().isEmpty() || woken) {
                 read();
             } else {
                 timer = context.owner().setTimer(IDLE_POLL_MS, id -> {

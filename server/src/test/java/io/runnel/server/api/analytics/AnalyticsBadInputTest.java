@@ -3,6 +3,7 @@ package io.runnel.server.api.analytics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.runnel.server.testing.RunnelServerExtension;
+import io.runnel.server.testing.SignedRequests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,9 +35,9 @@ class AnalyticsBadInputTest {
     }
 
     private static Answer call(String operation, String body) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(RunnelServerExtension.server().endpoint())
-                .header("Content-Type", "application/x-amz-json-1.1").header("X-Amz-Target", "KinesisAnalytics_20180523." + operation)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(SignedRequests.post(RunnelServerExtension.server().endpoint(),
+                java.util.Map.of("Content-Type", "application/x-amz-json-1.1", "X-Amz-Target", "KinesisAnalytics_20180523." + operation),
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8), "kinesisanalytics").build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(response.statusCode(), JSON.readTree(response.body()));
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import io.runnel.server.testing.Clients;
 import io.runnel.server.testing.RunnelServerExtension;
+import io.runnel.server.testing.SignedRequests;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -337,14 +339,19 @@ class BadInputTest {
                 "{\"StreamName\":\"nope\",\"Table\":{}}".getBytes(StandardCharsets.UTF_8), 400, "ResourceNotFoundException",
                 "Stream nope under account 000000000000 not found."));
         c.add(new Case("an unknown Runnel operation", "Runnel_20261126.Explode", JSON, "{}".getBytes(StandardCharsets.UTF_8),
-                400, "UnknownOperationException", "Unknown operation"));
+                400, "UnknownOperationException", null));
 
         // The protocol itself
-        c.add(error("an unknown operation", "Explode", "{}", 400, "UnknownOperationException", "Unknown operation"));
-        c.add(new Case("no target header", null, JSON, "{}".getBytes(StandardCharsets.UTF_8), 403, "AccessDeniedException",
-                "Unable to determine service/operation name to be authorized"));
+        c.add(error("an unknown operation", "Explode", "{}", 400, "UnknownOperationException", null));
+        c.add(new Case("no target header", null, JSON, "{}".getBytes(StandardCharsets.UTF_8), 400, "UnknownOperationException", null));
         c.add(new Case("a text body", "Kinesis_20131202.ListStreams", "text/plain", "{}".getBytes(StandardCharsets.UTF_8), 404,
-                "UnknownOperationException", "Unsupported Content-Type"));
+                "UnknownOperationException", null));
+        c.add(new Case("a text body and no target", null, "text/plain", "{}".getBytes(StandardCharsets.UTF_8), 403,
+                "AccessDeniedException", "Unable to determine service/operation name to be authorized"));
+        c.add(new Case("an empty body for an unknown operation", "Kinesis_20131202.Explode", JSON, new byte[0], 400,
+                "UnknownOperationException", null));
+        c.add(new Case("an empty body of no known type", "Kinesis_20131202.ListStreams", "text/plain", new byte[0], 400,
+                "SerializationException", null));
         c.add(serialization("broken JSON", "ListStreams", "{\"Limit\":", null));
         c.add(serialization("a JSON list", "ListStreams", "[]", "Start of structure or map expected."));
         c.add(serialization("an empty body", "ListStreams", "", null));
@@ -385,16 +392,27 @@ class BadInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void isRefusedTheWayKinesisRefusesIt(Case c) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(RunnelServerExtension.server().endpoint())
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", c.contentType())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(c.body()));
+        Map<String, String> headers = new java.util.HashMap<>(Map.of("Content-Type", c.contentType()));
         if (c.target() != null) {
-            request.header("X-Amz-Target", c.target());
+            headers.put("X-Amz-Target", c.target());
         }
+        HttpRequest.Builder request = SignedRequests.post(RunnelServerExtension.server().endpoint(), headers, c.body(), "kinesis")
+                .timeout(Duration.ofSeconds(30));
         HttpResponse<byte[]> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).as("HTTP status").isEqualTo(c.status());
         if (c.type() == null) {
+            return;
+        }
+        String text = new String(response.body(), StandardCharsets.UTF_8);
+        if (text.startsWith("<")) {
+            // Before it knows the protocol, Kinesis answers in XML, with no content type.
+            assertThat(response.headers().firstValue("Content-Type")).isEmpty();
+            assertThat(text).startsWith("<" + c.type());
+            if (c.message() == null) {
+                assertThat(text).isEqualTo("<" + c.type() + "/>\n");
+            } else {
+                assertThat(text).isEqualTo("<" + c.type() + ">\n  <Message>" + c.message() + "</Message>\n</" + c.type() + ">\n");
+            }
             return;
         }
         boolean cbor = response.headers().firstValue("Content-Type").orElse("").contains("cbor");
@@ -422,9 +440,8 @@ class BadInputTest {
                 out.flush();
             }
         }
-        HttpResponse<String> ok = HTTP.send(HttpRequest.newBuilder(endpoint)
-                .header("Content-Type", JSON).header("X-Amz-Target", "Kinesis_20131202.ListStreams")
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ok = HTTP.send(SignedRequests.post(endpoint, Map.of("Content-Type", JSON, "X-Amz-Target",
+                "Kinesis_20131202.ListStreams"), "{}".getBytes(StandardCharsets.UTF_8), "kinesis").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(ok.body()).contains(STREAM);
     }
@@ -435,9 +452,9 @@ class BadInputTest {
         for (Case c : cases()) {
             isRefusedTheWayKinesisRefusesIt(c);
         }
-        HttpResponse<String> ok = HTTP.send(HttpRequest.newBuilder(RunnelServerExtension.server().endpoint())
-                .header("Content-Type", JSON).header("X-Amz-Target", "Kinesis_20131202.DescribeStreamSummary")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"StreamName\":\"" + STREAM + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ok = HTTP.send(SignedRequests.post(RunnelServerExtension.server().endpoint(), Map.of("Content-Type", JSON,
+                "X-Amz-Target", "Kinesis_20131202.DescribeStreamSummary"), ("{\"StreamName\":\"" + STREAM + "\"}")
+                .getBytes(StandardCharsets.UTF_8), "kinesis").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(ok.body()).contains("\"StreamStatus\":\"ACTIVE\"");
     }
