@@ -5,9 +5,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.PropertiesDefaultProvider;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -17,7 +26,59 @@ import java.util.concurrent.CountDownLatch;
 public final class Main {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        CommandLine cli;
+        try {
+            cli = commandLine(args);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            System.err.println("runnel: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(cli.execute(args));
+    }
+
+    /**
+     * The command line, with the settings file that {@code up --config} names (if any) as the source of defaults: picocli
+     * merges the two, a flag winning over the file, and converts and checks a key's value as it would the flag's.
+     */
+    static CommandLine commandLine(String[] args) {
+        CommandLine cli = new CommandLine(new Main());
+        CommandLine up = cli.getSubcommands().get("up");
+        settingsFile(args).ifPresent(file -> up.setDefaultValueProvider(settings(file, up.getCommandSpec())));
+        return cli;
+    }
+
+    private static Optional<Path> settingsFile(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                return Optional.of(Path.of(args[i + 1]));
+            }
+            if (args[i].startsWith("--config=")) {
+                return Optional.of(Path.of(args[i].substring("--config=".length())));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The settings of a properties file, whose keys are the flags' names without their dashes; any other key is refused. */
+    private static PropertiesDefaultProvider settings(Path file, CommandSpec up) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the settings file " + file + ": " + e.getMessage(), e);
+        }
+        Set<String> keys = new TreeSet<>();
+        for (OptionSpec option : up.options()) {
+            keys.add(option.longestName().substring(2));
+        }
+        for (String key : properties.stringPropertyNames()) {
+            if (!keys.contains(key) || key.equals("config") || key.equals("help") || key.equals("version")) {
+                throw new IllegalArgumentException("unknown setting '" + key + "' in " + file);
+            }
+            properties.setProperty(key, properties.getProperty(key).trim());
+        }
+        return new PropertiesDefaultProvider(properties);
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,
@@ -93,13 +154,10 @@ public final class Main {
         @Option(names = "--flink-java-opts", description = "JVM options of the embedded Flink runtime (default -Xms256m -Xmx1g and bounds on direct and metaspace memory).")
         String flinkJavaOpts;
 
-        @Override
-        public Integer call() throws Exception {
+        /** The settings of the flags given, or else of the settings file. */
+        RunnelConfig config() {
             RunnelConfig config = new RunnelConfig();
-            if (configFile != null) {
-                config.load(configFile);
-            }
-            // Every other option is named after its configuration key, so flags override the file uniformly.
+            // Every other option is named after its configuration key.
             for (OptionSpec option : spec.options()) {
                 if (option.usageHelp() || option.versionHelp() || option.getValue() == null
                         || option.longestName().equals("--config")) {
@@ -107,7 +165,12 @@ public final class Main {
                 }
                 config.set(option.longestName().substring(2), option.getValue().toString());
             }
+            return config;
+        }
 
+        @Override
+        public Integer call() throws Exception {
+            RunnelConfig config = config();
             RunnelServer server = RunnelServer.start(config);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

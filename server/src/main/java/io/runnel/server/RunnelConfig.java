@@ -1,16 +1,12 @@
 package io.runnel.server;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * How a Runnel server runs. Every setting has a command-line flag of the same name and may also be given in
- * a properties file ({@code --config runnel.properties}); a flag wins over the file.
+ * a properties file ({@code --config runnel.properties}); picocli merges the two, a flag winning over the file.
  */
 public final class RunnelConfig {
 
@@ -61,17 +57,7 @@ public final class RunnelConfig {
     public String s3AccessKey;
     public String s3SecretKey;
 
-    /** Applies the settings a properties file gives; keys are the flag names without dashes. */
-    public void load(Path file) throws IOException {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file)) {
-            p.load(r);
-        }
-        for (String key : p.stringPropertyNames()) {
-            set(key, p.getProperty(key).trim());
-        }
-    }
-
+    /** Applies one setting, named as its flag is without the dashes. */
     public void set(String key, String value) {
         switch (key) {
             case "host" -> host = value;

@@ -29,7 +29,9 @@ public record IndexedFragment(String stream, String fragmentNumber, byte[] entry
         return new RunnelRecordDeserializer<>() {
             @Override
             public void deserialize(RunnelRecord record, Collector<IndexedFragment> out) {
-                out.collect(new IndexedFragment(stream, record.sequenceNumber(), record.data()));
+                // A fragment number is its index record's position in the compact form the server gives it.
+                out.collect(new IndexedFragment(stream, io.runnel.core.SequenceNumber.compact(record.shardIndex(), record.offset()),
+                        record.data()));
             }
 
             @Override

@@ -95,8 +95,13 @@ public final class RecordWriter implements AutoCloseable {
         CompletableFuture<List<Result>> done = new CompletableFuture<>();
         AtomicInteger pending = new AtomicInteger(count);
         Runnable finish = () -> completions.execute(() -> {
-            tellAppended(stream.topic(), shards);
-            done.complete(results(shards, offsets, arrivals));
+            try {
+                tellAppended(stream.topic(), shards);
+            } catch (RuntimeException e) {
+                Failures.LOG.warn("could not tell subscriptions of records put to stream {}", stream.name(), e);
+            } finally {
+                done.complete(results(shards, offsets, arrivals));
+            }
         });
         for (int i = 0; i < count; i++) {
             Entry e = entries.get(i);

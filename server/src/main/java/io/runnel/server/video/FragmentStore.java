@@ -127,7 +127,8 @@ public final class FragmentStore implements AutoCloseable {
             if (result.failed()) {
                 throw new IllegalStateException("the fragment index did not take the fragment: " + result.errorMessage());
             }
-            return new Stored(result.sequenceNumber(), entry);
+            SequenceNumber.Position at = SequenceNumber.decode(result.sequenceNumber());
+            return new Stored(SequenceNumber.compact(at.shardIndex(), at.atOffset()), entry);
         });
     }
 

@@ -90,7 +90,9 @@ public final class Kinesis {
         this.reader = reader;
         this.iterators = new ShardIterators(ShardIterators.keyIn(metadata));
         this.consumers = new StreamConsumers(config, metadata);
-        this.subscriptions = new Subscriptions(subscriptionReader, streams);
+        this.subscriptions = new Subscriptions(subscriptionReader, streams, stream -> consumers.of(stream).stream()
+                .filter(c -> consumers.status(c, System.currentTimeMillis()).orElse(null) == StreamConsumers.Status.ACTIVE)
+                .map(consumers::arn).toList());
         writer.onAppend(subscriptions::appended);
     }
 

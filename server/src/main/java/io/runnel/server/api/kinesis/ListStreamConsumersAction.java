@@ -29,19 +29,15 @@ final class ListStreamConsumersAction implements KinesisAction {
         }
         int limit = Math.min(request.integer("MaxResults", MAX_CONSUMERS), MAX_CONSUMERS);
         String after = request.has("NextToken") ? Kinesis.nameAfter(request.string("NextToken")) : null;
-        List<StreamConsumers.Consumer> all = kinesis.consumers.of(stream);
-        int from = 0;
-        if (after != null) {
-            while (from < all.size() && !all.get(from).name().equals(after)) {
-                from++;
-            }
-            from++;
-        }
-        List<StreamConsumers.Consumer> page = all.subList(Math.min(from, all.size()), Math.min(all.size(), from + limit));
+        // In name order, so that a page resumes after its last name even if that consumer has gone since.
+        List<StreamConsumers.Consumer> all = kinesis.consumers.of(stream).stream()
+                .filter(c -> after == null || c.name().compareTo(after) > 0)
+                .sorted(java.util.Comparator.comparing(StreamConsumers.Consumer::name)).toList();
+        List<StreamConsumers.Consumer> page = all.subList(0, Math.min(all.size(), limit));
         ObjectNode response = Kinesis.object();
         ArrayNode consumers = response.putArray("Consumers");
         page.forEach(c -> consumers.add(kinesis.consumerNode(c)));
-        if (from + page.size() < all.size()) {
+        if (page.size() < all.size()) {
             response.put("NextToken", Kinesis.nameToken(page.get(page.size() - 1).name()));
         }
         return Kinesis.done(response);

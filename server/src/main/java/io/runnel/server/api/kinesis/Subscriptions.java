@@ -22,6 +22,7 @@ import software.amazon.eventstream.Message;
 
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +37,7 @@ public final class Subscriptions {
 
     private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
     static final long LIFETIME_MS = 300_000;
+    private static final String EVENT_STREAM = "application/vnd.amazon.eventstream";
     /** A second subscription of one consumer to one shard this soon after the first is refused, as on Kinesis. */
     static final long RESUBSCRIBE_MS = 5_000;
     /** How often a caught-up subscription looks for records appended through other servers or by Flink jobs. */
@@ -48,13 +50,16 @@ public final class Subscriptions {
 
     private final ShardReader reader;
     private final Streams streams;
+    /** The ARNs of a stream's registered consumers now. */
+    private final java.util.function.Function<StreamMetadata, List<String>> consumers;
     private final Map<String, Subscription> live = new ConcurrentHashMap<>();
     /** The subscriptions waiting for records of a topic partition ("topic/partition"). */
     private final Map<String, Set<Subscription>> waiting = new ConcurrentHashMap<>();
 
-    Subscriptions(ShardReader reader, Streams streams) {
+    Subscriptions(ShardReader reader, Streams streams, java.util.function.Function<StreamMetadata, List<String>> consumers) {
         this.reader = reader;
         this.streams = streams;
+        this.consumers = consumers;
     }
 
     /**
@@ -114,8 +119,13 @@ public final class Subscriptions {
         private long lastEventAt;
         /** This server appended to the shard while a read or a write was under way: the read may have missed it. */
         private boolean woken;
+        /** A wake is on its way to the context: puts that come meanwhile need not send another. */
+        private final java.util.concurrent.atomic.AtomicBoolean wakePending = new java.util.concurrent.atomic.AtomicBoolean();
+        /** An event is being written; a consumer that reads no more leaves it so. */
+        private boolean writing;
         private boolean ended;
         private long timer = -1;
+        private long lifetimeTimer = -1;
 
         Subscription(String key, String consumerArn, StreamMetadata stream, Shard shard, long offset, WireFormat format,
                      HttpServerResponse response, Context context) {
@@ -132,10 +142,20 @@ public final class Subscriptions {
 
         /** Writes the head and the initial response, then the first read. On the response's context. */
         void begin() {
-            waiting.computeIfAbsent(partitionKey, k -> ConcurrentHashMap.newKeySet()).add(this);
+            if (ended) {
+                return; // ended (its consumer deregistered) before it began
+            }
+            // Added inside the map's own operation, so that an end emptying the set at this moment cannot drop it.
+            waiting.compute(partitionKey, (k, set) -> {
+                Set<Subscription> subscribers = set == null ? ConcurrentHashMap.newKeySet() : set;
+                subscribers.add(this);
+                return subscribers;
+            });
+            // The lifetime ends the subscription even while a write waits on a consumer that stopped reading.
+            lifetimeTimer = context.owner().setTimer(LIFETIME_MS, id -> end(null));
             response.closeHandler(v -> end(null));
             response.exceptionHandler(e -> end(null));
-            response.setStatusCode(200).putHeader("Content-Type", "application/vnd.amazon.eventstream").setChunked(true);
+            response.setStatusCode(200).putHeader("Content-Type", EVENT_STREAM).setChunked(true);
             write(message("initial-response", Kinesis.object()));
             lastEventAt = System.currentTimeMillis();
             read();
@@ -143,7 +163,11 @@ public final class Subscriptions {
 
         /** Wakes a waiting subscription: its shard has new records. Any thread. */
         void wake() {
+            if (!wakePending.compareAndSet(false, true)) {
+                return;
+            }
             context.runOnContext(v -> {
+                wakePending.set(false);
                 if (timer >= 0) {
                     cancelTimer();
                     read();
@@ -168,6 +192,10 @@ public final class Subscriptions {
                 end(exception("ResourceNotFoundException", "Stream " + stream.name() + " was deleted."));
                 return;
             }
+            if (consumers.apply(current).stream().noneMatch(c -> consumerArn.equals(c))) {
+                end(exception("ResourceNotFoundException", "Consumer " + consumerArn + " is not registered."));
+                return;
+            }
             Shard currentShard = current.shard(shard.index());
             boolean heartbeatDue = now - lastEventAt >= HEARTBEAT_MS;
             woken = false;
@@ -179,7 +207,7 @@ public final class Subscriptions {
                         if (error != null) {
                             LOG.warn("subscription of {} to {} of stream {} could not read; ending it", consumerArn,
                                     shard.shardId(), stream.name(), error);
-                            end(exception("InternalFailure", "Internal service failure."));
+                            end(exception("InternalFailureException", "Internal service failure."));
                         } else {
                             deliver(delivery);
                         }
@@ -221,7 +249,9 @@ public final class Subscriptions {
                 end(null);
                 return;
             }
+            writing = true;
             response.write(delivery.event()).onComplete(written -> {
+                writing = false;
                 if (written.failed()) {
                     end(null);
                 } else {
@@ -258,12 +288,23 @@ public final class Subscriptions {
                 }
                 ended = true;
                 cancelTimer();
+                if (lifetimeTimer >= 0) {
+                    context.owner().cancelTimer(lifetimeTimer);
+                }
                 live.remove(key, this);
                 waiting.computeIfPresent(partitionKey, (k, set) -> {
                     set.remove(this);
                     return set.isEmpty() ? null : set;
                 });
-                if (!response.ended() && !response.closed()) {
+                if (writing) {
+                    response.reset(); // its consumer does not read: nothing more can reach it
+                } else if (!response.ended() && !response.closed()) {
+                    if (!response.headWritten()) {
+                        // Ended before it began: the answer is the last event alone.
+                        response.setStatusCode(200).putHeader("Content-Type", EVENT_STREAM)
+                                .end(lastEvent == null ? Buffer.buffer() : lastEvent);
+                        return;
+                    }
                     if (lastEvent != null) {
                         write(lastEvent);
                     }
