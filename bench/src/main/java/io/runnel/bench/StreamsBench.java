@@ -95,6 +95,7 @@ final class StreamsBench {
             double runnel = median(runnelRounds);
             double perRecord = 1e6 / (ROUNDS * (double) THROUGHPUT_RECORDS);
             double[] latency = latency(server.endpoint, kinesis);
+            double[][] reshard = reshardLatency(server.endpoint, kinesis);
             long rssMiB = server.peakRssMiB();
 
             System.out.println();
@@ -107,6 +108,9 @@ final class StreamsBench {
                     .forEach(e -> System.out.printf("    %-40s %.1f us%n", e.getKey(), e.getValue() * perRecord));
             System.out.printf("put-to-get latency at %,d records/s: p50 %.1f ms, p99 %.1f ms   (floor p99 < 50 ms: %s)%n",
                     LATENCY_RATE, latency[0], latency[1], latency[1] < 50 ? "met" : "NOT met");
+            System.out.printf("PutRecords latency (4 callers, 100 records a call) while shards split and merge: p50 %.1f ms, p99 %.1f ms; "
+                    + "before: p50 %.1f ms, p99 %.1f ms   (floor p99 < 200 ms: %s)%n", reshard[1][0], reshard[1][1], reshard[0][0],
+                    reshard[0][1], reshard[1][1] < 200 ? "met" : "NOT met");
             System.out.printf("server peak resident memory: %d MiB   (floor < 1024 MiB: %s)%n",
                     rssMiB, rssMiB < 1024 ? "met" : "NOT met");
         }
@@ -276,6 +280,68 @@ final class StreamsBench {
         if (sorted.length == 0) {
             throw new IllegalStateException("no record was read back");
         }
+        return new double[] {percentile(sorted, 0.50), percentile(sorted, 0.99)};
+    }
+
+    /**
+     * Four callers put batches of 100 as fast as they can, first on a steady stream, then while its shards split,
+     * split again and merge. Returns {p50, p99} of the calls before and during the resharding, in milliseconds.
+     */
+    private static double[][] reshardLatency(String endpoint, KinesisClient kinesis) throws Exception {
+        String stream = "bench-reshard";
+        kinesis.createStream(b -> b.streamName(stream).shardCount(2));
+        awaitActive(kinesis, stream);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean resharding = new AtomicBoolean();
+        List<Long> before = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Long> during = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> callers = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            int caller = c;
+            callers.add(pool.submit(() -> {
+                Random random = new Random(caller);
+                List<PutRecordsRequestEntry> batch = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    batch.add(PutRecordsRequestEntry.builder().partitionKey("pk-" + random.nextInt(1_000_000))
+                            .data(SdkBytes.fromByteArray(payload(random))).build());
+                }
+                try (KinesisClient client = client(endpoint)) {
+                    while (!stop.get()) {
+                        boolean measuringReshard = resharding.get();
+                        long start = System.nanoTime();
+                        PutRecordsResponse r = client.putRecords(b -> b.streamName(stream).records(batch));
+                        long took = System.nanoTime() - start;
+                        if (r.failedRecordCount() > 0) {
+                            throw new IllegalStateException(r.failedRecordCount() + " records failed during resharding");
+                        }
+                        (measuringReshard ? during : before).add(took);
+                    }
+                }
+                return null;
+            }));
+        }
+        TimeUnit.SECONDS.sleep(5);
+        resharding.set(true);
+        java.math.BigInteger half = java.math.BigInteger.TWO.pow(127);
+        kinesis.splitShard(b -> b.streamName(stream).shardToSplit("shardId-000000000000")
+                .newStartingHashKey(half.shiftRight(1).toString()));
+        awaitActive(kinesis, stream);
+        kinesis.splitShard(b -> b.streamName(stream).shardToSplit("shardId-000000000001")
+                .newStartingHashKey(half.add(half.shiftRight(1)).toString()));
+        awaitActive(kinesis, stream);
+        kinesis.mergeShards(b -> b.streamName(stream).shardToMerge("shardId-000000000002").adjacentShardToMerge("shardId-000000000003"));
+        awaitActive(kinesis, stream);
+        stop.set(true);
+        for (Future<?> f : callers) {
+            f.get();
+        }
+        pool.shutdown();
+        return new double[][] {percentiles(before), percentiles(during)};
+    }
+
+    private static double[] percentiles(List<Long> samples) {
+        long[] sorted = samples.stream().mapToLong(Long::longValue).sorted().toArray();
         return new double[] {percentile(sorted, 0.50), percentile(sorted, 0.99)};
     }
 

@@ -74,9 +74,10 @@ public final class RecordWriter implements AutoCloseable {
                 Map.entry(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
                 Map.entry(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024),
                 Map.entry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024),
-                // A batch Kafka cannot take within this time fails its records rather than holding the put.
-                Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000),
-                Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000),
+                // A batch Kafka cannot take within this time fails its records rather than holding the put: when Kafka
+                // is gone, callers learn it within seconds (and their SDKs retry), instead of waiting on a hung put.
+                Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000),
+                Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000),
                 // send() runs on an event loop: it may wait this long for a topic's partitions (known once a stream is
                 // ACTIVE, so only when Kafka is gone) or for buffer space, then its record fails instead.
                 Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000),

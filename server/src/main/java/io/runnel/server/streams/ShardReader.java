@@ -64,6 +64,8 @@ public final class ShardReader implements AutoCloseable {
         // Reads only poll once endOffsets shows data, so a long wait buys nothing; it would only hold a
         // background prefetch of the previous partition at the broker and delay the next read.
         c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 1);
+        // A read whose partition's end cannot be learnt (Kafka gone) fails within seconds rather than a minute.
+        c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
         this.consumerConfig = c;
         this.pool = Executors.newFixedThreadPool(threads, io.runnel.server.DaemonThreads.named(threadName));
         this.consumer = ThreadLocal.withInitial(() -> {
