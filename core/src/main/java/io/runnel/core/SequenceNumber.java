@@ -29,9 +29,17 @@ public final class SequenceNumber {
     /**
      * Where a sequence number points in its shard.
      *
-     * @param counter the offset of its record plus one; 0 for the shard's start
+     * @param counter              the offset of its record plus one; 0 for the shard's start
+     * @param shardCreatedSeconds  the creation time of the shard it names, in epoch seconds; 0 when it does not tell
+     *                             (the compact form, or a Flink job's split restored from before splits carried it)
      */
-    public record Position(int shardIndex, long counter) {
+    public record Position(int shardIndex, long counter, long shardCreatedSeconds) {
+
+        /** Whether it can be a sequence number of this shard: the shard's own index, and its creation time if it tells one. */
+        public boolean of(Shard shard) {
+            return shardIndex == shard.index() && (shardCreatedSeconds == 0 || shardCreatedSeconds == shard.createdAt() / 1000)
+                    && (shard.endOffset() == null || counter <= shard.endOffset());
+        }
 
         /** The offset AT_SEQUENCE_NUMBER starts at: the record's own. */
         public long atOffset() {
@@ -155,7 +163,7 @@ public final class SequenceNumber {
         if (Character.digit(hex.charAt(10), 16) != (shardIndex & 0xF)) {
             return null;
         }
-        return new Position(shardIndex, Long.parseLong(hex.substring(11, 27), 16));
+        return new Position(shardIndex, Long.parseLong(hex.substring(11, 27), 16), Long.parseLong(hex.substring(1, 10), 16));
     }
 
     private static Position decodeCompact(String sequenceNumber) {
@@ -166,6 +174,6 @@ public final class SequenceNumber {
         } catch (NumberFormatException e) {
             return null;
         }
-        return offset == Long.MAX_VALUE ? null : new Position(shard, offset + 1);
+        return offset == Long.MAX_VALUE ? null : new Position(shard, offset + 1, 0);
     }
 }

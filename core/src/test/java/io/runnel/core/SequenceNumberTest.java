@@ -62,7 +62,18 @@ class SequenceNumberTest {
     void readsTheCompactFormRunnelIssuedBefore() {
         String old = SequenceNumber.compact(12, 9_876_543_210L);
         assertThat(old).hasSize(26).isEqualTo("4000012" + "0000000009876543210");
-        assertThat(SequenceNumber.decode(old)).isEqualTo(new SequenceNumber.Position(12, 9_876_543_211L));
+        assertThat(SequenceNumber.decode(old)).isEqualTo(new SequenceNumber.Position(12, 9_876_543_211L, 0));
+    }
+
+    @Test
+    void belongsOnlyToTheShardItNames() {
+        Shard shard = Shard.open(3, null, null, HashKeyRange.uniform(1).get(0), CREATED);
+        SequenceNumber.Position p = SequenceNumber.decode(shard.sequenceNumber(41, CREATED + 1000));
+        assertThat(p.of(shard)).isTrue();
+        assertThat(p.of(Shard.open(3, null, null, HashKeyRange.uniform(1).get(0), CREATED + 86_400_000))).as("a later shard 3").isFalse();
+        assertThat(p.of(Shard.open(4, null, null, HashKeyRange.uniform(1).get(0), CREATED))).isFalse();
+        assertThat(p.of(shard.close(40, CREATED + 2000))).as("past the shard's end").isFalse();
+        assertThat(SequenceNumber.decode(SequenceNumber.compact(3, 41)).of(shard)).isTrue();
     }
 
     @Test

@@ -136,7 +136,7 @@ public final class RunnelShardEnumerator implements SplitEnumerator<RunnelShardS
             return 0;
         }
         SequenceNumber.Position position = SequenceNumber.decode(sequenceNumber);
-        if (position == null || position.shardIndex() != shard.index()) {
+        if (position == null || !position.of(shard)) {
             throw new FlinkRuntimeException("Starting sequence number " + sequenceNumber + " given for " + shard.shardId()
                     + " of stream '" + options.stream() + "' is not one of that shard's sequence numbers");
         }

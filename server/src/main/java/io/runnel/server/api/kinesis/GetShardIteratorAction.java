@@ -61,15 +61,12 @@ final class GetShardIteratorAction implements KinesisAction {
                     : CompletableFuture.completedFuture(shard.endOffset());
             case "AT_TIMESTAMP" -> {
                 long at = request.timestampMillis("Timestamp");
-                if (at > now) {
-                    throw ApiException.invalidArgument("The timestampInMillis parameter cannot be greater than the "
-                            + "currentTimestampInMillis. timestampInMillis: " + at + ", currentTimestampInMillis: " + now);
-                }
+                Kinesis.requireNotInTheFuture(at, now);
                 yield kinesis.reader.offsetForTime(stream.topic(), shard.index(), at);
             }
             default -> {
                 SequenceNumber.Position p = SequenceNumber.decode(sequenceNumber);
-                if (p == null || p.shardIndex() != shard.index()) {
+                if (p == null || !p.of(shard)) {
                     throw ApiException.invalidArgument("StartingSequenceNumber " + sequenceNumber + " used in GetShardIterator on shard "
                             + shard.shardId() + " in stream " + name + " under account " + kinesis.config.accountId
                             + " is invalid because it did not come from this stream.");

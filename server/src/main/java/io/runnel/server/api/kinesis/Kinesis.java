@@ -182,6 +182,14 @@ public final class Kinesis {
         return n;
     }
 
+    /** Refuses a starting timestamp later than now, as Kinesis does. */
+    static void requireNotInTheFuture(long atMillis, long nowMillis) {
+        if (atMillis > nowMillis) {
+            throw ApiException.invalidArgument("The timestampInMillis parameter cannot be greater than the "
+                    + "currentTimestampInMillis. timestampInMillis: " + atMillis + ", currentTimestampInMillis: " + nowMillis);
+        }
+    }
+
     /** A NextToken that resumes a list of names after this one. */
     static String nameToken(String name) {
         return java.util.Base64.getEncoder().encodeToString(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));

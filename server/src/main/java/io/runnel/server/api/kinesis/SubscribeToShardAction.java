@@ -68,11 +68,13 @@ final class SubscribeToShardAction implements KinesisAction {
                 if (at == null || at.isNull()) {
                     throw ApiException.invalidArgument("StartingPosition AT_TIMESTAMP requires a Timestamp.");
                 }
-                yield kinesis.reader.offsetForTime(stream.topic(), shard.index(), Request.timestampMillis(at, request.format()));
+                long millis = Request.timestampMillis(at, request.format());
+                Kinesis.requireNotInTheFuture(millis, System.currentTimeMillis());
+                yield kinesis.reader.offsetForTime(stream.topic(), shard.index(), millis);
             }
             default -> {
                 SequenceNumber.Position p = SequenceNumber.decode(sequenceNumber.asText());
-                if (p == null || p.shardIndex() != shard.index()) {
+                if (p == null || !p.of(shard)) {
                     throw ApiException.invalidArgument("Invalid StartingSequenceNumber " + sequenceNumber.asText() + " for shard "
                             + shard.shardId() + " in stream " + stream.name() + " under account " + kinesis.config.accountId + ".");
                 }
