@@ -331,6 +331,33 @@ class BadInputTest {
         c.add(error("delete an unknown stream", "DeleteStream", "{\"StreamName\":\"nope\"}",
                 400, "ResourceNotFoundException", "Stream nope under account 000000000000 not found."));
 
+        // Enhanced fan-out
+        c.add(validation("a consumer with nothing", "RegisterStreamConsumer", "{}",
+                "2 validation errors detected: Value null at 'streamARN' failed to satisfy constraint: Member must not be null; "
+                        + "Value null at 'consumerName' failed to satisfy constraint: Member must not be null"));
+        c.add(validation("a consumer with a bad name", "RegisterStreamConsumer",
+                "{\"StreamARN\":\"arn:aws:kinesis:us-east-1:000000000000:stream/" + STREAM + "\",\"ConsumerName\":\"a b\"}",
+                "1 validation error detected: Value 'a b' at 'consumerName' failed to satisfy constraint: Member must satisfy "
+                        + "regular expression pattern: [a-zA-Z0-9_.-]+"));
+        c.add(error("a consumer of an unknown stream", "RegisterStreamConsumer",
+                "{\"StreamARN\":\"arn:aws:kinesis:us-east-1:000000000000:stream/nope\",\"ConsumerName\":\"c\"}",
+                400, "ResourceNotFoundException", "Stream nope under account 000000000000 not found."));
+        c.add(error("describing a consumer by name alone", "DescribeStreamConsumer", "{\"ConsumerName\":\"c\"}",
+                400, "InvalidArgumentException", "Either ConsumerARN or both ConsumerName and StreamARN must be provided."));
+        c.add(error("describing an unknown consumer", "DescribeStreamConsumer",
+                "{\"ConsumerARN\":\"arn:aws:kinesis:us-east-1:000000000000:stream/" + STREAM + "/consumer/nobody:1764600000\"}",
+                400, "ResourceNotFoundException", "Consumer arn:aws:kinesis:us-east-1:000000000000:stream/" + STREAM
+                        + "/consumer/nobody:1764600000 under stream arn:aws:kinesis:us-east-1:000000000000:stream/" + STREAM + " not found."));
+        c.add(validation("a subscription with nothing", "SubscribeToShard", "{}",
+                "3 validation errors detected: Value null at 'consumerARN' failed to satisfy constraint: Member must not be null; "
+                        + "Value null at 'shardId' failed to satisfy constraint: Member must not be null; "
+                        + "Value null at 'startingPosition' failed to satisfy constraint: Member must not be null"));
+        c.add(validation("a subscription from nowhere", "SubscribeToShard",
+                "{\"ConsumerARN\":\"arn:aws:kinesis:us-east-1:000000000000:stream/" + STREAM + "/consumer/nobody:1764600000\","
+                        + "\"ShardId\":\"shardId-000000000000\",\"StartingPosition\":{\"Type\":\"SOMEWHERE\"}}",
+                "1 validation error detected: Value 'SOMEWHERE' at 'startingPosition.type' failed to satisfy constraint: Member must "
+                        + "satisfy enum value set: [AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST, AT_TIMESTAMP]"));
+
         // Runnel's own operations
         c.add(new Case("a stream table without Table", "Runnel_20261126.PutStreamTable", JSON,
                 stream(null).getBytes(StandardCharsets.UTF_8), 400, "ValidationException",
@@ -426,6 +453,35 @@ class BadInputTest {
         } else {
             assertThat(error.path(field).asText()).as("message").contains(c.message());
         }
+    }
+
+    /** The JSON cases whose body is a JSON object, sent as CBOR: the SDK for Java's default wire format. */
+    static List<Case> cborCases() throws Exception {
+        List<Case> cbor = new ArrayList<>();
+        ObjectMapper cborMapper = new ObjectMapper(new CBORFactory());
+        for (Case c : cases()) {
+            if (!JSON.equals(c.contentType()) || c.body().length == 0 || c.body().length > 1024 * 1024) {
+                continue;
+            }
+            JsonNode body;
+            try {
+                body = MAPPER.readTree(c.body());
+            } catch (java.io.IOException e) {
+                continue; // broken JSON has no CBOR form
+            }
+            // A number where a timestamp goes means seconds in JSON and milliseconds in CBOR: not the same request.
+            if (body != null && body.isObject() && !body.has("Timestamp") && !body.has("StreamCreationTimestamp")) {
+                cbor.add(new Case(c.name() + " (CBOR)", c.target(), "application/x-amz-cbor-1.1", cborMapper.writeValueAsBytes(body),
+                        c.status(), c.type(), c.message()));
+            }
+        }
+        return cbor;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cborCases")
+    void isRefusedAlikeInCbor(Case c) throws Exception {
+        isRefusedTheWayKinesisRefusesIt(c);
     }
 
     @Test
