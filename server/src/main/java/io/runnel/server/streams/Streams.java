@@ -133,9 +133,26 @@ public final class Streams implements AutoCloseable {
         for (int i = 0; i < shardCount; i++) {
             shards.add(Shard.open(i, null, null, ranges.get(i), now));
         }
-        // The stream's topic is created as the stream leaves CREATING; a failed attempt is retried then.
-        return save(new StreamMetadata(name, StreamStatus.CREATING, now, now, DEFAULT_RETENTION_HOURS, mode, shards, tags,
-                config.topicPrefix + name, Map.of()));
+        StreamMetadata stream = new StreamMetadata(name, StreamStatus.CREATING, now, now, DEFAULT_RETENTION_HOURS, mode, shards, tags,
+                config.topicPrefix + name, Map.of());
+        claimTopic(stream);
+        // The topic's partitions are awaited as the stream leaves CREATING; a failure of that is retried then.
+        return save(stream);
+    }
+
+    /**
+     * Makes a new stream's topic, or refuses the stream when the topic exists: Kafka makes a topic once, so of several
+     * servers creating one stream at once exactly one goes on, and the others answer as for a stream that exists.
+     */
+    private void claimTopic(StreamMetadata stream) {
+        try {
+            await(admin.createTopics(List.of(newTopic(stream))).all());
+        } catch (KafkaFailure e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                throw ApiException.resourceInUse("Stream " + stream.name() + " under account " + config.accountId + " already exists.");
+            }
+            throw e;
+        }
     }
 
     /** Whether a topic exists on Runnel's Kafka cluster, whether or not it is a stream's. */
@@ -148,16 +165,20 @@ public final class Streams implements AutoCloseable {
                 .mapToInt(s -> s.openShards().size()).sum();
     }
 
-    private void createTopic(StreamMetadata stream) {
-        NewTopic topic = new NewTopic(stream.topic(), stream.shards().size(), replication).configs(Map.of(
+    private NewTopic newTopic(StreamMetadata stream) {
+        return new NewTopic(stream.topic(), stream.shards().size(), replication).configs(Map.of(
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(stream.retentionHours() * HOUR_MS),
                 // Retention only removes whole segments: keep them short so it is enforced within the hour.
                 TopicConfig.SEGMENT_MS_CONFIG, Long.toString(HOUR_MS),
                 TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime",
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(4 * 1024 * 1024),
                 TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minInSync)));
+    }
+
+    /** Makes sure a stream's topic exists with its partitions, and waits until they are served. */
+    private void createTopic(StreamMetadata stream) {
         try {
-            await(admin.createTopics(List.of(topic)).all());
+            await(admin.createTopics(List.of(newTopic(stream))).all());
         } catch (KafkaFailure e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
