@@ -32,8 +32,12 @@ public final class RecordWriter implements AutoCloseable {
     public record Entry(byte[] partitionKey, BigInteger hashKey, byte[] data) {
     }
 
-    /** Either a shard id and sequence number, or an error code and message. */
-    public record Result(String shardId, String sequenceNumber, String errorCode, String errorMessage) {
+    /**
+     * Either a shard id and sequence number, or an error code and message.
+     *
+     * @param shardIndex the shard written to, and {@code offset} the record's offset there; -1 for a failed record
+     */
+    public record Result(String shardId, String sequenceNumber, String errorCode, String errorMessage, int shardIndex, long offset) {
         public boolean failed() {
             return errorCode != null;
         }
@@ -154,8 +158,9 @@ public final class RecordWriter implements AutoCloseable {
         List<Result> results = new ArrayList<>(shards.length);
         for (int i = 0; i < shards.length; i++) {
             results.add(offsets[i] < 0
-                    ? new Result(null, null, "InternalFailure", "Internal service failure.")
-                    : new Result(shards[i].shardId(), shards[i].sequenceNumber(offsets[i], arrivals[i]), null, null));
+                    ? new Result(null, null, "InternalFailure", "Internal service failure.", -1, -1)
+                    : new Result(shards[i].shardId(), shards[i].sequenceNumber(offsets[i], arrivals[i]), null, null,
+                    shards[i].index(), offsets[i]));
         }
         return results;
     }

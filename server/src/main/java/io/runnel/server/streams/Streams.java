@@ -41,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The control plane of Data Streams: stream metadata, the Kafka topics behind streams, and the
@@ -104,6 +105,67 @@ public final class Streams implements AutoCloseable {
             return writeHolding(lock, stamp, name, write);
         }
         return CompletableFuture.supplyAsync(lock::readLock, reshardWaits).thenCompose(s -> writeHolding(lock, s, name, write));
+    }
+
+    /**
+     * Puts records to a stream while no reshard of this server can close their shards, and makes sure none is
+     * acknowledged past its shard's end. Another server may close a shard while this one writes to it: a record that
+     * lands after the shard's recorded end is where readers never look, so it is written again, to the shard's
+     * child. A record in a shard that is closing (its end not yet recorded) is held until the end is known.
+     *
+     * @param missing what to throw when the stream does not exist
+     */
+    public CompletableFuture<List<RecordWriter.Result>> put(String name, RecordWriter writer, List<RecordWriter.Entry> entries,
+                                                           Supplier<RuntimeException> missing) {
+        return withOpenShards(name, stream -> {
+            if (stream == null || stream.status() == StreamStatus.CREATING || stream.status() == StreamStatus.DELETING) {
+                throw missing.get();
+            }
+            return writer.put(stream, entries);
+        }).thenCompose(results -> settle(name, writer, entries, results,
+                System.nanoTime() + config.updateStreamDelay.toNanos() + TimeUnit.SECONDS.toNanos(5)));
+    }
+
+    private static final long SETTLE_PAUSE_MS = 10;
+
+    /** Completes with the results once none is in a closing shard, or past the deadline (a shard whose end is never recorded). */
+    private CompletableFuture<List<RecordWriter.Result>> settle(String name, RecordWriter writer, List<RecordWriter.Entry> entries,
+                                                               List<RecordWriter.Result> results, long deadline) {
+        StreamMetadata now = metadata.get(name).orElse(null);
+        if (now == null) {
+            return CompletableFuture.completedFuture(results);
+        }
+        boolean unsure = false;
+        List<Integer> stranded = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            RecordWriter.Result r = results.get(i);
+            Shard shard = r.failed() ? null : now.shard(r.shardIndex());
+            if (shard == null || shard.open()) {
+                continue;
+            }
+            if (!shard.ended()) {
+                unsure = true;
+            } else if (r.offset() >= shard.endOffset()) {
+                stranded.add(i);
+            }
+        }
+        if (unsure && System.nanoTime() < deadline) {
+            return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(SETTLE_PAUSE_MS, TimeUnit.MILLISECONDS,
+                    reshardWaits)).thenCompose(v -> settle(name, writer, entries, results, deadline));
+        }
+        if (stranded.isEmpty()) {
+            return CompletableFuture.completedFuture(results);
+        }
+        LOG.info("{} records put to stream {} landed after their shard's end (another server resharded); writing them "
+                + "to the shards that follow", stranded.size(), name);
+        List<RecordWriter.Entry> again = stranded.stream().map(entries::get).toList();
+        return put(name, writer, again, () -> new IllegalStateException("stream " + name + " went away")).thenApply(rewritten -> {
+            List<RecordWriter.Result> settled = new ArrayList<>(results);
+            for (int j = 0; j < stranded.size(); j++) {
+                settled.set(stranded.get(j), rewritten.get(j));
+            }
+            return settled;
+        });
     }
 
     private <T> CompletableFuture<T> writeHolding(StampedLock lock, long stamp, String name,

@@ -7,25 +7,44 @@ import io.runnel.server.testing.RunnelServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-/** Two servers on one Kafka cluster and one metadata topic: a stream created through both at once is made once. */
+/**
+ * Two servers on one Kafka cluster and one metadata topic: a stream created through both at once is made once, and
+ * a stream resharded through one while the other takes its records loses none.
+ */
 @ExtendWith(RunnelServerExtension.class)
 class TwoServersTest {
 
     private static final int TRIALS = 100;
+    private static final int KEYS = 50;
 
     @Test
     void concurrentCreatesOfOneNameHaveExactlyOneWinner(@TempDir Path dir) throws Exception {
@@ -66,5 +85,101 @@ class TwoServersTest {
         } finally {
             pool.shutdown();
         }
+    }
+
+    @Test
+    void aReshardThroughOneServerStrandsNoRecordPutThroughTheOther(@TempDir Path dir) throws Exception {
+        String stream = "reshard-across-servers";
+        RunnelConfig config = RunnelServerExtension.testConfig(dir);
+        config.kafka = RunnelServerExtension.server().server.bootstrapServers();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (RunnelServer second = RunnelServer.start(config);
+             KinesisClient a = Clients.sync(RunnelServerExtension.server().endpoint(), true)) {
+            URI throughB = URI.create("http://127.0.0.1:" + second.port());
+            a.createStream(c -> c.streamName(stream).shardCount(2));
+            Clients.awaitActive(a, stream);
+            AtomicBoolean stop = new AtomicBoolean();
+            Map<String, Integer> acknowledged = new ConcurrentHashMap<>();
+            List<Future<?>> producers = new ArrayList<>();
+            for (int p = 0; p < 2; p++) {
+                int producer = p;
+                producers.add(pool.submit(() -> produce(throughB, stream, producer, stop, acknowledged)));
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> total(acknowledged) > 2000);
+            java.math.BigInteger half = java.math.BigInteger.TWO.pow(127);
+            a.splitShard(c -> c.streamName(stream).shardToSplit("shardId-000000000000").newStartingHashKey(half.shiftRight(1).toString()));
+            Clients.awaitActive(a, stream);
+            a.splitShard(c -> c.streamName(stream).shardToSplit("shardId-000000000001")
+                    .newStartingHashKey(half.add(half.shiftRight(1)).toString()));
+            Clients.awaitActive(a, stream);
+            a.mergeShards(c -> c.streamName(stream).shardToMerge("shardId-000000000002").adjacentShardToMerge("shardId-000000000003"));
+            Clients.awaitActive(a, stream);
+            int resharded = total(acknowledged);
+            await().atMost(Duration.ofSeconds(60)).until(() -> total(acknowledged) > resharded + 1000);
+            stop.set(true);
+            for (Future<?> f : producers) {
+                f.get();
+            }
+            Map<String, List<Integer>> seen = readFollowingLineage(a, stream);
+            for (Map.Entry<String, Integer> e : acknowledged.entrySet()) {
+                List<Integer> expected = new ArrayList<>();
+                for (int i = 0; i < e.getValue(); i++) {
+                    expected.add(i);
+                }
+                assertThat(seen.get(e.getKey())).as("records of key %s, in the order read", e.getKey()).isEqualTo(expected);
+            }
+            a.deleteStream(c -> c.streamName(stream));
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** Puts batches of "key:n" records, n counting up per key, and counts per key what was acknowledged. */
+    private static Void produce(URI endpoint, String stream, int producer, AtomicBoolean stop, Map<String, Integer> acknowledged) {
+        try (KinesisClient kinesis = Clients.sync(endpoint, true)) {
+            Map<String, Integer> next = new HashMap<>();
+            while (!stop.get()) {
+                List<PutRecordsRequestEntry> batch = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    String key = "p" + producer + "-k" + (i % KEYS);
+                    int n = next.merge(key, 1, Integer::sum) - 1;
+                    batch.add(PutRecordsRequestEntry.builder().partitionKey(key).data(SdkBytes.fromUtf8String(key + ":" + n)).build());
+                }
+                PutRecordsResponse r = kinesis.putRecords(b -> b.streamName(stream).records(batch));
+                assertThat(r.failedRecordCount()).isZero();
+                next.forEach(acknowledged::put);
+            }
+        }
+        return null;
+    }
+
+    private static int total(Map<String, Integer> acknowledged) {
+        return acknowledged.values().stream().mapToInt(i -> i).sum();
+    }
+
+    /** Reads every shard to its end, never a child before all its parents. */
+    private static Map<String, List<Integer>> readFollowingLineage(KinesisClient kinesis, String stream) {
+        List<Shard> pending = new ArrayList<>(kinesis.listShards(b -> b.streamName(stream)).shards());
+        Set<String> done = new HashSet<>();
+        Map<String, List<Integer>> seen = new HashMap<>();
+        while (!pending.isEmpty()) {
+            Shard next = pending.stream().filter(s -> (s.parentShardId() == null || done.contains(s.parentShardId()))
+                    && (s.adjacentParentShardId() == null || done.contains(s.adjacentParentShardId()))).findFirst().orElseThrow();
+            pending.remove(next);
+            String it = kinesis.getShardIterator(b -> b.streamName(stream).shardId(next.shardId())
+                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            while (it != null) {
+                String current = it;
+                GetRecordsResponse r = kinesis.getRecords(b -> b.shardIterator(current));
+                for (Record record : r.records()) {
+                    String[] parts = record.data().asUtf8String().split(":");
+                    seen.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(Integer.parseInt(parts[1]));
+                }
+                boolean caughtUp = r.records().isEmpty() && r.millisBehindLatest() == 0;
+                it = caughtUp && next.sequenceNumberRange().endingSequenceNumber() == null ? null : r.nextShardIterator();
+            }
+            done.add(next.shardId());
+        }
+        return seen;
     }
 }

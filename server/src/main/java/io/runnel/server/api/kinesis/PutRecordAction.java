@@ -27,13 +27,7 @@ final class PutRecordAction implements KinesisAction {
         RecordWriter.Entry entry = entry(request.body());
         // SequenceNumberForOrdering needs nothing more: within a shard, a later put always gets a larger
         // sequence number, because it is appended after the earlier one.
-        return kinesis.streams.withOpenShards(name, stream -> {
-            if (stream == null) {
-                throw kinesis.streamNotFound(name);
-            }
-            kinesis.requireReadable(name);
-            return kinesis.writer.put(stream, List.of(entry));
-        }).thenApply(results -> {
+        return kinesis.streams.put(name, kinesis.writer, List.of(entry), () -> kinesis.streamNotFound(name)).thenApply(results -> {
             RecordWriter.Result r = results.get(0);
             if (r.failed()) {
                 throw ApiException.internal(r.errorMessage());

@@ -43,13 +43,7 @@ final class PutRecordsAction implements KinesisAction {
         if (bytes > MAX_REQUEST_BYTES) {
             throw ApiException.invalidArgument("Records size exceeds 5 MB limit");
         }
-        return kinesis.streams.withOpenShards(name, stream -> {
-            if (stream == null) {
-                throw kinesis.streamNotFound(name);
-            }
-            kinesis.requireReadable(name);
-            return kinesis.writer.put(stream, entries);
-        }).thenApply(results -> {
+        return kinesis.streams.put(name, kinesis.writer, entries, () -> kinesis.streamNotFound(name)).thenApply(results -> {
             ObjectNode response = Kinesis.object();
             response.set("Records", new POJONode(new ResultList(results)));
             response.put("FailedRecordCount", results.stream().filter(RecordWriter.Result::failed).count());
