@@ -41,6 +41,11 @@ public final class RecordWriter implements AutoCloseable {
         public boolean failed() {
             return errorCode != null;
         }
+
+        /** A record Kinesis would report as not put: InternalFailure. */
+        public static Result internalFailure() {
+            return new Result(null, null, "InternalFailure", "Internal service failure.", -1, -1);
+        }
     }
 
     private final KafkaProducer<byte[], byte[]> producer;
@@ -158,7 +163,7 @@ public final class RecordWriter implements AutoCloseable {
         List<Result> results = new ArrayList<>(shards.length);
         for (int i = 0; i < shards.length; i++) {
             results.add(offsets[i] < 0
-                    ? new Result(null, null, "InternalFailure", "Internal service failure.", -1, -1)
+                    ? Result.internalFailure()
                     : new Result(shards[i].shardId(), shards[i].sequenceNumber(offsets[i], arrivals[i]), null, null,
                     shards[i].index(), offsets[i]));
         }

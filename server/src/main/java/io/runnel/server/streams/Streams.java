@@ -65,6 +65,10 @@ public final class Streams implements AutoCloseable {
     private final ExecutorService reshardWaits = Executors.newFixedThreadPool(4, DaemonThreads.named("runnel-reshard-wait"));
     private final short replication;
     private final int minInSync;
+    /** The streams (name@creation) this server put in UPDATING, whose closing shards' ends it is to record. */
+    private final java.util.Set<String> reshardedHere = ConcurrentHashMap.newKeySet();
+    /** How long after the update delay another server records the ends of a reshard whose server went quiet. */
+    private static final long TAKE_OVER_MS = 10_000;
 
     public Streams(RunnelConfig config, MetadataLog metadata, String bootstrapServers) throws Exception {
         this.config = config;
@@ -153,19 +157,36 @@ public final class Streams implements AutoCloseable {
             return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(SETTLE_PAUSE_MS, TimeUnit.MILLISECONDS,
                     reshardWaits)).thenCompose(v -> settle(name, writer, entries, results, deadline));
         }
+        if (unsure) {
+            // A shard whose end is never recorded: whether its records are readable is unknown, so none is acknowledged.
+            List<RecordWriter.Result> failed = new ArrayList<>(results);
+            for (int i = 0; i < failed.size(); i++) {
+                RecordWriter.Result r = failed.get(i);
+                Shard shard = r.failed() ? null : now.shard(r.shardIndex());
+                if (shard != null && shard.closing()) {
+                    failed.set(i, RecordWriter.Result.internalFailure());
+                }
+            }
+            return CompletableFuture.completedFuture(failed);
+        }
         if (stranded.isEmpty()) {
             return CompletableFuture.completedFuture(results);
         }
         LOG.info("{} records put to stream {} landed after their shard's end (another server resharded); writing them "
                 + "to the shards that follow", stranded.size(), name);
         List<RecordWriter.Entry> again = stranded.stream().map(entries::get).toList();
-        return put(name, writer, again, () -> new IllegalStateException("stream " + name + " went away")).thenApply(rewritten -> {
-            List<RecordWriter.Result> settled = new ArrayList<>(results);
-            for (int j = 0; j < stranded.size(); j++) {
-                settled.set(stranded.get(j), rewritten.get(j));
-            }
-            return settled;
-        });
+        return put(name, writer, again, () -> new IllegalStateException("stream " + name + " went away"))
+                .exceptionally(e -> {
+                    LOG.warn("could not write again the records of stream {} that landed after their shard's end", name, e);
+                    return again.stream().map(x -> RecordWriter.Result.internalFailure()).toList();
+                })
+                .thenApply(rewritten -> {
+                    List<RecordWriter.Result> settled = new ArrayList<>(results);
+                    for (int j = 0; j < stranded.size(); j++) {
+                        settled.set(stranded.get(j), rewritten.get(j));
+                    }
+                    return settled;
+                });
     }
 
     private <T> CompletableFuture<T> writeHolding(StampedLock lock, long stamp, String name,
@@ -199,7 +220,13 @@ public final class Streams implements AutoCloseable {
                 config.topicPrefix + name, Map.of());
         claimTopic(stream);
         // The topic's partitions are awaited as the stream leaves CREATING; a failure of that is retried then.
-        return save(stream);
+        try {
+            return save(stream);
+        } catch (RuntimeException e) {
+            // No stream names the topic: drop it, or the name would stay taken.
+            admin.deleteTopics(List.of(stream.topic()));
+            throw e;
+        }
     }
 
     /**
@@ -294,6 +321,7 @@ public final class Streams implements AutoCloseable {
         StampedLock lock = writeLocks.computeIfAbsent(stream.name(), n -> new StampedLock());
         long stamp = lock.writeLock();
         try {
+            reshardedHere.add(stream.name() + "@" + stream.createdAt());
             List<Shard> shards = new ArrayList<>(stream.shards());
             for (Shard s : toClose) {
                 shards.set(s.index(), s.stopWrites(now));
@@ -348,8 +376,12 @@ public final class Streams implements AutoCloseable {
                         }
                     }
                     case UPDATING -> {
-                        if (age >= config.updateStreamDelay.toMillis()) {
+                        // The server that resharded records where the closing shards end; another takes over only if it
+                        // has not done so well after the delay (it died), so that two servers do not record two ends.
+                        boolean mine = reshardedHere.contains(s.name() + "@" + s.createdAt());
+                        if (age >= config.updateStreamDelay.toMillis() + (mine ? 0 : TAKE_OVER_MS)) {
                             save(endClosingShards(s).withStatus(StreamStatus.ACTIVE, now));
+                            reshardedHere.remove(s.name() + "@" + s.createdAt());
                         }
                     }
                     case DELETING -> {

@@ -111,6 +111,8 @@ public final class VideoStreams implements AutoCloseable {
                 Map.of("runnel:video", stream.name()));
         int hours = indexRetentionHours(stream.dataRetentionInHours());
         if (hours != index.retentionHours()) {
+            // The index's topic exists from the start: its retention changes with the stream's.
+            streams.setRetention(index, hours);
             streams.save(index.withRetentionHours(hours));
         }
         save(stream);
@@ -138,7 +140,7 @@ public final class VideoStreams implements AutoCloseable {
             int indexHours = indexRetentionHours(hours);
             if (indexHours != index.retentionHours()) {
                 streams.save(index.withRetentionHours(indexHours));
-                if (index.status() == StreamStatus.ACTIVE) {
+                if (index.status() != StreamStatus.DELETING) {
                     streams.setRetention(index, indexHours);
                 }
             }

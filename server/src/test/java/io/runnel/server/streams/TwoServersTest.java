@@ -74,13 +74,14 @@ class TwoServersTest {
                     results.add(outcome.get());
                 }
                 assertThat(results).as("trial %d", trial).containsExactlyInAnyOrder("created", "in use");
-            }
-            Clients.awaitActive(b, "race-" + (TRIALS - 1));
-            assertThat(a.describeStreamSummary(c -> c.streamName("race-0")).streamDescriptionSummary().openShardCount()).isEqualTo(1);
-            for (int trial = 0; trial < TRIALS; trial++) {
-                String stream = "race-" + trial;
-                Clients.awaitActive(a, stream);
-                a.deleteStream(c -> c.streamName(stream));
+                KinesisClient winner = results.get(0).equals("created") ? a : b;
+                if (trial == 0) {
+                    Clients.awaitActive(winner, stream);
+                    assertThat(winner.describeStreamSummary(c -> c.streamName(stream)).streamDescriptionSummary().openShardCount())
+                            .isEqualTo(1);
+                }
+                // A stream may be deleted while CREATING; so the trials do not add up against the account's shard limit.
+                winner.deleteStream(c -> c.streamName(stream));
             }
         } finally {
             pool.shutdown();

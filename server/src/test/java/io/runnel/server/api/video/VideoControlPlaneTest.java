@@ -20,7 +20,9 @@ import software.amazon.awssdk.services.kinesisvideo.model.TagsPerResourceExceede
 import software.amazon.awssdk.services.kinesisvideo.model.UpdateDataRetentionOperation;
 import software.amazon.awssdk.services.kinesisvideo.model.VersionMismatchException;
 
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +51,7 @@ class VideoControlPlaneTest {
     }
 
     @Test
-    void aStreamIsCreatedDescribedListedUpdatedTaggedAndDeleted() {
+    void aStreamIsCreatedDescribedListedUpdatedTaggedAndDeleted() throws Exception {
         String name = "doorbell-" + UUID.randomUUID();
         String arn = video.createStream(b -> b.streamName(name).deviceName("porch").mediaType("video/h264")
                 .dataRetentionInHours(2).tags(Map.of("site", "home"))).streamARN();
@@ -82,6 +84,12 @@ class VideoControlPlaneTest {
         video.updateDataRetention(b -> b.streamName(name).currentVersion(updated.version())
                 .operation(UpdateDataRetentionOperation.INCREASE_DATA_RETENTION).dataRetentionChangeInHours(22));
         assertThat(describe(name).dataRetentionInHours()).isEqualTo(24);
+        // The index outlives its fragments by an hour, in Kafka too.
+        assertThat(indexTopicRetention(name)).isEqualTo(Duration.ofHours(25));
+        String kept = "archive-" + UUID.randomUUID();
+        video.createStream(b -> b.streamName(kept).mediaType("video/h264").dataRetentionInHours(48));
+        assertThat(indexTopicRetention(kept)).isEqualTo(Duration.ofHours(49));
+        video.deleteStream(b -> b.streamARN(describe(kept).streamARN()));
         assertThatThrownBy(() -> video.updateDataRetention(b -> b.streamName(name).currentVersion(describe(name).version())
                 .operation(UpdateDataRetentionOperation.DECREASE_DATA_RETENTION).dataRetentionChangeInHours(25)))
                 .isInstanceOfSatisfying(KinesisVideoException.class, e -> {
@@ -126,5 +134,14 @@ class VideoControlPlaneTest {
         assertThatThrownBy(() -> video.deleteStream(b -> b.streamARN(describe(name).streamARN()).currentVersion("old")))
                 .isInstanceOf(VersionMismatchException.class);
         assertThat(describe(name).status()).isNotEqualTo(Status.DELETING);
+    }
+
+    private static Duration indexTopicRetention(String stream) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                "bootstrap.servers", RunnelServerExtension.server().server.bootstrapServers()))) {
+            org.apache.kafka.common.config.ConfigResource topic = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "runnel.kinesisvideo-" + stream);
+            return Duration.ofMillis(Long.parseLong(admin.describeConfigs(List.of(topic)).all().get().get(topic).get("retention.ms").value()));
+        }
     }
 }
