@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -47,9 +46,6 @@ final class FanOutBench {
 
     private static final String STREAM = "bench-efo";
     private static final int SHARDS = 4;
-    private static final int RECORD_BYTES = 100;
-    private static final int LATENCY_RATE = 10_000;
-    private static final Duration LATENCY_RUN = Duration.ofSeconds(20);
     private static final Duration LATENCY_WARMUP = Duration.ofSeconds(3);
     private static final int CONSUMERS = 5;
     private static final int LOADED_RECORDS = 1_000_000;
@@ -77,7 +73,7 @@ final class FanOutBench {
             if (!part.equals("read")) {
                 double[][] latency = latency(server, kinesis, async, latencyConsumer);
                 System.out.printf("put-to-delivery at %,d records/s: SubscribeToShard p50 %.1f ms, p99 %.1f ms; "
-                        + "Kafka consumer p50 %.1f ms, p99 %.1f ms   (floor p99 < 100 ms: %s)%n", LATENCY_RATE,
+                        + "Kafka consumer p50 %.1f ms, p99 %.1f ms   (floor p99 < 100 ms: %s)%n", StreamsBench.LATENCY_RATE,
                         latency[0][0], latency[0][1], latency[1][0], latency[1][1], latency[0][1] < 100 ? "met" : "NOT met");
             }
             if (part.equals("latency")) {
@@ -142,34 +138,13 @@ final class FanOutBench {
             }
             return null;
         });
-        int perBatch = 100;
-        long intervalNanos = TimeUnit.SECONDS.toNanos(1) * perBatch / LATENCY_RATE;
-        long end = System.nanoTime() + LATENCY_RUN.toNanos();
-        Random random = new Random(7);
-        long next = System.nanoTime();
-        while (System.nanoTime() < end) {
-            List<PutRecordsRequestEntry> batch = new ArrayList<>(perBatch);
-            long sent = System.nanoTime();
-            for (int i = 0; i < perBatch; i++) {
-                byte[] data = new byte[RECORD_BYTES];
-                random.nextBytes(data);
-                ByteBuffer.wrap(data).putLong(sent);
-                batch.add(PutRecordsRequestEntry.builder().partitionKey("pk-" + random.nextInt(1_000_000))
-                        .data(SdkBytes.fromByteArray(data)).build());
-            }
-            kinesis.putRecords(b -> b.streamName(STREAM).records(batch));
-            next += intervalNanos;
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            }
-        }
+        StreamsBench.putAtSteadyRate(kinesis, STREAM);
         TimeUnit.MILLISECONDS.sleep(500);
         stop.set(true);
         kafkaReader.get();
         pool.shutdown();
         subscriptions.forEach(s -> s.cancel(true));
-        return new double[][] {percentiles(efo), percentiles(kafka)};
+        return new double[][] {StreamsBench.percentiles(efo), StreamsBench.percentiles(kafka)};
     }
 
     /** Subscribes to one shard, handing each record's data to {@code data}. */
@@ -196,10 +171,8 @@ final class FanOutBench {
                 Random random = new Random(caller);
                 List<PutRecordsRequestEntry> batch = new ArrayList<>();
                 for (int i = 0; i < 500; i++) {
-                    byte[] data = new byte[RECORD_BYTES];
-                    random.nextBytes(data);
                     batch.add(PutRecordsRequestEntry.builder().partitionKey("pk-" + random.nextInt(1_000_000))
-                            .data(SdkBytes.fromByteArray(data)).build());
+                            .data(SdkBytes.fromByteArray(StreamsBench.payload(random))).build());
                 }
                 try (KinesisClient kinesis = StreamsBench.client(endpoint)) {
                     while (remaining.getAndAdd(-500) > 0) {
@@ -250,7 +223,7 @@ final class FanOutBench {
             TimeUnit.SECONDS.sleep(1);
         }
         subscriptions.forEach(s -> s.cancel(true));
-        return median(rates);
+        return ConnectorBench.median(rates);
     }
 
     /** Five Kafka consumers each read the whole topic at once; returns the median per-consumer records/s. */
@@ -277,7 +250,7 @@ final class FanOutBench {
             rates[c] = readers.get(c).get();
         }
         pool.shutdown();
-        return median(rates);
+        return ConnectorBench.median(rates);
     }
 
     private static List<TopicPartition> partitions(String topic) {
@@ -292,20 +265,6 @@ final class FanOutBench {
         return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private static double[] percentiles(List<Long> samples) {
-        long[] sorted = samples.stream().mapToLong(Long::longValue).sorted().toArray();
-        if (sorted.length == 0) {
-            throw new IllegalStateException("no record was delivered");
-        }
-        return new double[] {sorted[sorted.length / 2] / 1e6, sorted[Math.min(sorted.length - 1, (int) Math.ceil(0.99 * sorted.length) - 1)] / 1e6};
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     private static KinesisAsyncClient asyncClient(String endpoint) {

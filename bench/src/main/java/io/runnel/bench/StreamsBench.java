@@ -28,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -55,7 +54,7 @@ final class StreamsBench {
     private static final int WARMUP_RECORDS = 1_500_000;
     /** Kafka and Runnel take turns, so that a noisy moment of the machine does not favour either. */
     private static final int ROUNDS = 3;
-    private static final int LATENCY_RATE = 10_000;
+    static final int LATENCY_RATE = 10_000;
     private static final Duration LATENCY_RUN = Duration.ofSeconds(20);
     private static final Duration LATENCY_WARMUP = Duration.ofSeconds(3);
 
@@ -91,8 +90,8 @@ final class StreamsBench {
                 server.cpuSecondsByThread().forEach((t, s) -> byThread.merge(t, s - threadsBefore.getOrDefault(t, 0.0), Double::sum));
                 System.out.printf("  round %d: Runnel %,.0f records/s, Kafka %,.0f records/s%n", round + 1, runnelRounds[round], kafkaRounds[round]);
             }
-            double kafka = median(kafkaRounds);
-            double runnel = median(runnelRounds);
+            double kafka = ConnectorBench.median(kafkaRounds);
+            double runnel = ConnectorBench.median(runnelRounds);
             double perRecord = 1e6 / (ROUNDS * (double) THROUGHPUT_RECORDS);
             double[] latency = latency(server.endpoint, kinesis);
             double[][] reshard = reshardLatency(server.endpoint, kinesis);
@@ -116,7 +115,8 @@ final class StreamsBench {
         }
     }
 
-    private static byte[] payload(Random random) {
+    /** A record's data: 100 random bytes. */
+    static byte[] payload(Random random) {
         byte[] data = new byte[RECORD_BYTES];
         random.nextBytes(data);
         return data;
@@ -162,12 +162,6 @@ final class StreamsBench {
         } finally {
             pool.shutdown();
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     private static void runCallers(ExecutorService pool, String endpoint, int records) throws Exception {
@@ -246,27 +240,7 @@ final class StreamsBench {
         }
         consumersReady.await();
         Future<?> producer = pool.submit(() -> {
-            int perBatch = 100;
-            long intervalNanos = TimeUnit.SECONDS.toNanos(1) * perBatch / LATENCY_RATE;
-            long end = System.nanoTime() + LATENCY_RUN.toNanos();
-            Random random = new Random(7);
-            long next = System.nanoTime();
-            while (System.nanoTime() < end) {
-                List<PutRecordsRequestEntry> batch = new ArrayList<>(perBatch);
-                long sent = System.nanoTime();
-                for (int i = 0; i < perBatch; i++) {
-                    byte[] data = payload(random);
-                    ByteBuffer.wrap(data).putLong(sent);
-                    batch.add(PutRecordsRequestEntry.builder().partitionKey("pk-" + random.nextInt(1_000_000))
-                            .data(SdkBytes.fromByteArray(data)).build());
-                }
-                kinesis.putRecords(b -> b.streamName("bench-latency").records(batch));
-                next += intervalNanos;
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                }
-            }
+            putAtSteadyRate(kinesis, "bench-latency");
             return null;
         });
         producer.get();
@@ -276,11 +250,35 @@ final class StreamsBench {
             f.get();
         }
         pool.shutdown();
-        long[] sorted = samples.stream().mapToLong(Long::longValue).sorted().toArray();
-        if (sorted.length == 0) {
-            throw new IllegalStateException("no record was read back");
+        return percentiles(samples);
+    }
+
+    /**
+     * Puts batches of 100 records at {@value #LATENCY_RATE} records/s for {@link #LATENCY_RUN}; each record's data starts
+     * with the {@link System#nanoTime()} it was sent at.
+     */
+    static void putAtSteadyRate(KinesisClient kinesis, String stream) throws InterruptedException {
+        int perBatch = 100;
+        long intervalNanos = TimeUnit.SECONDS.toNanos(1) * perBatch / LATENCY_RATE;
+        long end = System.nanoTime() + LATENCY_RUN.toNanos();
+        Random random = new Random(7);
+        long next = System.nanoTime();
+        while (System.nanoTime() < end) {
+            List<PutRecordsRequestEntry> batch = new ArrayList<>(perBatch);
+            long sent = System.nanoTime();
+            for (int i = 0; i < perBatch; i++) {
+                byte[] data = payload(random);
+                ByteBuffer.wrap(data).putLong(sent);
+                batch.add(PutRecordsRequestEntry.builder().partitionKey("pk-" + random.nextInt(1_000_000))
+                        .data(SdkBytes.fromByteArray(data)).build());
+            }
+            kinesis.putRecords(b -> b.streamName(stream).records(batch));
+            next += intervalNanos;
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
         }
-        return new double[] {percentile(sorted, 0.50), percentile(sorted, 0.99)};
     }
 
     /**
@@ -340,8 +338,12 @@ final class StreamsBench {
         return new double[][] {percentiles(before), percentiles(during)};
     }
 
-    private static double[] percentiles(List<Long> samples) {
+    /** {p50, p99} of nanosecond samples, in milliseconds. */
+    static double[] percentiles(List<Long> samples) {
         long[] sorted = samples.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (sorted.length == 0) {
+            throw new IllegalStateException("no sample was taken");
+        }
         return new double[] {percentile(sorted, 0.50), percentile(sorted, 0.99)};
     }
 

@@ -35,22 +35,37 @@ public final class EmbeddedKafka implements AutoCloseable {
         int brokerPort = port == 0 ? RunnelServer.freePort(host) : port;
         int controllerPort = RunnelServer.freePort(host);
 
+        KafkaConfig config = KafkaConfig.fromProps(nodeProperties(1, "1@" + host + ":" + controllerPort, host, advertisedHost,
+                brokerPort, controllerPort, logDir));
+        formatOnce(logDir, Uuid.randomUuid().toString(), 1);
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+        return new EmbeddedKafka(server, advertisedHost + ":" + brokerPort);
+    }
+
+    /**
+     * The settings of one node (broker and KRaft controller) of a cluster whose controllers are {@code voters}
+     * ({@code id@host:port,...}); internal topics are replicated to as many nodes as there are, up to three.
+     */
+    public static Properties nodeProperties(int nodeId, String voters, String host, String advertisedHost, int port,
+                                            int controllerPort, Path logDir) {
+        int replicas = Math.min(3, voters.split(",").length);
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@" + host + ":" + controllerPort);
-        p.put("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + advertisedHost + ":" + brokerPort);
+        p.put("node.id", Integer.toString(nodeId));
+        p.put("controller.quorum.voters", voters);
+        p.put("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + advertisedHost + ":" + port);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("log.dirs", logDir.toString());
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", "false");
-        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.replication.factor", Integer.toString(replicas));
         p.put("offsets.topic.num.partitions", "4");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.replication.factor", Integer.toString(replicas));
+        p.put("transaction.state.log.min.isr", Integer.toString(Math.min(2, replicas)));
         p.put("transaction.state.log.num.partitions", "4");
         // Flink's KafkaSink asks for one-hour transactions by default, beyond Kafka's default 15-minute cap.
         p.put("transaction.max.timeout.ms", Long.toString(java.time.Duration.ofHours(1).toMillis()));
@@ -63,22 +78,23 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("background.threads", "2");
         p.put("log.cleaner.threads", "1");
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
-        KafkaConfig config = KafkaConfig.fromProps(p);
+        return p;
+    }
 
-        if (!Files.exists(logDir.resolve("meta.properties"))) {
-            new Formatter()
-                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setNodeId(1)
-                    .setControllerListenerName("CONTROLLER")
-                    .setMetadataLogDirectory(logDir.toString())
-                    .setDirectories(List.of(logDir.toString()))
-                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                    .run();
+    /** Formats a node's log directory for the cluster, unless it already is. */
+    public static void formatOnce(Path logDir, String clusterId, int nodeId) throws Exception {
+        if (Files.exists(logDir.resolve("meta.properties"))) {
+            return;
         }
-        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-        server.startup();
-        return new EmbeddedKafka(server, advertisedHost + ":" + brokerPort);
+        new Formatter()
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                .setClusterId(clusterId)
+                .setNodeId(nodeId)
+                .setControllerListenerName("CONTROLLER")
+                .setMetadataLogDirectory(logDir.toString())
+                .setDirectories(List.of(logDir.toString()))
+                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                .run();
     }
 
     public String bootstrapServers() {

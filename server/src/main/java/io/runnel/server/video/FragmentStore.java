@@ -127,8 +127,7 @@ public final class FragmentStore implements AutoCloseable {
             if (result.failed()) {
                 throw new IllegalStateException("the fragment index did not take the fragment: " + result.errorMessage());
             }
-            SequenceNumber.Position at = SequenceNumber.decode(result.sequenceNumber());
-            return new Stored(SequenceNumber.compact(at.shardIndex(), at.atOffset()), entry);
+            return new Stored(SequenceNumber.compact(result.shardIndex(), result.offset()), entry);
         });
     }
 

@@ -1,30 +1,21 @@
 package io.runnel.server.streams;
 
 import io.runnel.server.testing.Clients;
+import io.runnel.server.testing.KeyedRecords;
 import io.runnel.server.testing.RunnelServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ScalingType;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardFilterType;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,7 +48,8 @@ class ReshardingUnderLoadTest {
         List<Future<?>> producers = new ArrayList<>();
         for (int p = 0; p < PRODUCERS; p++) {
             int producer = p;
-            producers.add(pool.submit(() -> produce(producer, stop, acknowledged)));
+            producers.add(pool.submit(() -> KeyedRecords.produce(RunnelServerExtension.server().endpoint(), STREAM, "p" + producer,
+                    KEYS_PER_PRODUCER, stop, acknowledged)));
         }
 
         // Wait for writes to flow, then reshard again and again while they go on.
@@ -85,7 +77,8 @@ class ReshardingUnderLoadTest {
         }
         pool.shutdown();
 
-        Map<String, List<Integer>> seen = readFollowingLineage(kinesis);
+        Map<String, List<Integer>> seen = KeyedRecords.readFollowingLineage(kinesis, STREAM,
+                record -> assertThat(record.partitionKey()).isEqualTo(record.data().asUtf8String().split(":")[0]));
         int total = 0;
         for (Map.Entry<String, Integer> e : acknowledged.entrySet()) {
             List<Integer> expected = new ArrayList<>();
@@ -98,53 +91,6 @@ class ReshardingUnderLoadTest {
         assertThat(seen.keySet()).isEqualTo(acknowledged.keySet());
         assertThat(total).isGreaterThan(3000);
         kinesis.close();
-    }
-
-    /** Writes batches of records whose data is "key:n", n counting up per key; counts what was acknowledged. */
-    private static Void produce(int producer, AtomicBoolean stop, Map<String, Integer> acknowledged) {
-        try (KinesisClient kinesis = Clients.sync(RunnelServerExtension.server().endpoint(), true)) {
-            Map<String, Integer> next = new HashMap<>();
-            while (!stop.get()) {
-                List<PutRecordsRequestEntry> batch = new ArrayList<>();
-                for (int i = 0; i < 100; i++) {
-                    String key = "p" + producer + "-k" + (i % KEYS_PER_PRODUCER);
-                    int n = next.merge(key, 1, Integer::sum) - 1;
-                    batch.add(PutRecordsRequestEntry.builder().partitionKey(key).data(SdkBytes.fromUtf8String(key + ":" + n)).build());
-                }
-                PutRecordsResponse r = kinesis.putRecords(b -> b.streamName(STREAM).records(batch));
-                assertThat(r.failedRecordCount()).isZero();
-                next.forEach(acknowledged::put);
-            }
-        }
-        return null;
-    }
-
-    /** Reads every shard to its end, never a child before all its parents. */
-    private static Map<String, List<Integer>> readFollowingLineage(KinesisClient kinesis) {
-        List<Shard> shards = kinesis.listShards(b -> b.streamName(STREAM)).shards();
-        Set<String> done = new HashSet<>();
-        Map<String, List<Integer>> seen = new LinkedHashMap<>();
-        List<Shard> pending = new ArrayList<>(shards);
-        while (!pending.isEmpty()) {
-            Shard next = pending.stream().filter(s -> (s.parentShardId() == null || done.contains(s.parentShardId()))
-                    && (s.adjacentParentShardId() == null || done.contains(s.adjacentParentShardId()))).findFirst().orElseThrow();
-            pending.remove(next);
-            String it = kinesis.getShardIterator(b -> b.streamName(STREAM).shardId(next.shardId())
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
-            while (it != null) {
-                String current = it;
-                GetRecordsResponse r = kinesis.getRecords(b -> b.shardIterator(current));
-                for (Record record : r.records()) {
-                    String[] parts = record.data().asUtf8String().split(":");
-                    assertThat(record.partitionKey()).isEqualTo(parts[0]);
-                    seen.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(Integer.parseInt(parts[1]));
-                }
-                boolean caughtUp = r.records().isEmpty() && r.millisBehindLatest() == 0;
-                it = caughtUp && next.sequenceNumberRange().endingSequenceNumber() == null ? null : r.nextShardIterator();
-            }
-            done.add(next.shardId());
-        }
-        return seen;
     }
 
     private static List<Shard> openShards(KinesisClient kinesis) {

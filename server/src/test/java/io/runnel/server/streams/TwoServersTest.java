@@ -3,29 +3,20 @@ package io.runnel.server.streams;
 import io.runnel.server.RunnelConfig;
 import io.runnel.server.RunnelServer;
 import io.runnel.server.testing.Clients;
+import io.runnel.server.testing.KeyedRecords;
 import io.runnel.server.testing.RunnelServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
-import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -104,7 +95,7 @@ class TwoServersTest {
             List<Future<?>> producers = new ArrayList<>();
             for (int p = 0; p < 2; p++) {
                 int producer = p;
-                producers.add(pool.submit(() -> produce(throughB, stream, producer, stop, acknowledged)));
+                producers.add(pool.submit(() -> KeyedRecords.produce(throughB, stream, "p" + producer, KEYS, stop, acknowledged)));
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> total(acknowledged) > 2000);
             java.math.BigInteger half = java.math.BigInteger.TWO.pow(127);
@@ -121,7 +112,7 @@ class TwoServersTest {
             for (Future<?> f : producers) {
                 f.get();
             }
-            Map<String, List<Integer>> seen = readFollowingLineage(a, stream);
+            Map<String, List<Integer>> seen = KeyedRecords.readFollowingLineage(a, stream, record -> { });
             for (Map.Entry<String, Integer> e : acknowledged.entrySet()) {
                 List<Integer> expected = new ArrayList<>();
                 for (int i = 0; i < e.getValue(); i++) {
@@ -135,52 +126,7 @@ class TwoServersTest {
         }
     }
 
-    /** Puts batches of "key:n" records, n counting up per key, and counts per key what was acknowledged. */
-    private static Void produce(URI endpoint, String stream, int producer, AtomicBoolean stop, Map<String, Integer> acknowledged) {
-        try (KinesisClient kinesis = Clients.sync(endpoint, true)) {
-            Map<String, Integer> next = new HashMap<>();
-            while (!stop.get()) {
-                List<PutRecordsRequestEntry> batch = new ArrayList<>();
-                for (int i = 0; i < 100; i++) {
-                    String key = "p" + producer + "-k" + (i % KEYS);
-                    int n = next.merge(key, 1, Integer::sum) - 1;
-                    batch.add(PutRecordsRequestEntry.builder().partitionKey(key).data(SdkBytes.fromUtf8String(key + ":" + n)).build());
-                }
-                PutRecordsResponse r = kinesis.putRecords(b -> b.streamName(stream).records(batch));
-                assertThat(r.failedRecordCount()).isZero();
-                next.forEach(acknowledged::put);
-            }
-        }
-        return null;
-    }
-
     private static int total(Map<String, Integer> acknowledged) {
         return acknowledged.values().stream().mapToInt(i -> i).sum();
-    }
-
-    /** Reads every shard to its end, never a child before all its parents. */
-    private static Map<String, List<Integer>> readFollowingLineage(KinesisClient kinesis, String stream) {
-        List<Shard> pending = new ArrayList<>(kinesis.listShards(b -> b.streamName(stream)).shards());
-        Set<String> done = new HashSet<>();
-        Map<String, List<Integer>> seen = new HashMap<>();
-        while (!pending.isEmpty()) {
-            Shard next = pending.stream().filter(s -> (s.parentShardId() == null || done.contains(s.parentShardId()))
-                    && (s.adjacentParentShardId() == null || done.contains(s.adjacentParentShardId()))).findFirst().orElseThrow();
-            pending.remove(next);
-            String it = kinesis.getShardIterator(b -> b.streamName(stream).shardId(next.shardId())
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
-            while (it != null) {
-                String current = it;
-                GetRecordsResponse r = kinesis.getRecords(b -> b.shardIterator(current));
-                for (Record record : r.records()) {
-                    String[] parts = record.data().asUtf8String().split(":");
-                    seen.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(Integer.parseInt(parts[1]));
-                }
-                boolean caughtUp = r.records().isEmpty() && r.millisBehindLatest() == 0;
-                it = caughtUp && next.sequenceNumberRange().endingSequenceNumber() == null ? null : r.nextShardIterator();
-            }
-            done.add(next.shardId());
-        }
-        return seen;
     }
 }

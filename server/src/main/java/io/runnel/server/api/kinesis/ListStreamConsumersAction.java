@@ -13,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 
 final class ListStreamConsumersAction implements KinesisAction {
 
-    private static final int MAX_CONSUMERS = 100;
+    /** The most consumers one page lists. */
+    private static final int PAGE_SIZE = 100;
 
     @Override
     public List<Member> input() {
@@ -27,7 +28,7 @@ final class ListStreamConsumersAction implements KinesisAction {
         if (request.has("StreamCreationTimestamp") && request.timestampMillis("StreamCreationTimestamp") / 1000 != stream.createdAt() / 1000) {
             throw kinesis.streamNotFound(stream.name());
         }
-        int limit = Math.min(request.integer("MaxResults", MAX_CONSUMERS), MAX_CONSUMERS);
+        int limit = Math.min(request.integer("MaxResults", PAGE_SIZE), PAGE_SIZE);
         String after = request.has("NextToken") ? Kinesis.nameAfter(request.string("NextToken")) : null;
         // In name order, so that a page resumes after its last name even if that consumer has gone since.
         List<StreamConsumers.Consumer> all = kinesis.consumers.of(stream).stream()

@@ -117,6 +117,7 @@ public final class Subscriptions {
         private final long startedAt = System.currentTimeMillis();
         private long offset;
         private long lastEventAt;
+        private long consumerCheckedAt;
         /** This server appended to the shard while a read or a write was under way: the read may have missed it. */
         private boolean woken;
         /** A wake is on its way to the context: puts that come meanwhile need not send another. */
@@ -192,9 +193,13 @@ public final class Subscriptions {
                 end(exception("ResourceNotFoundException", "Stream " + stream.name() + " was deleted."));
                 return;
             }
-            if (consumers.apply(current).stream().noneMatch(c -> consumerArn.equals(c))) {
-                end(exception("ResourceNotFoundException", "Consumer " + consumerArn + " is not registered."));
-                return;
+            // Looking the consumer up scans the metadata's documents: once a second is soon enough to notice its end.
+            if (now - consumerCheckedAt >= HEARTBEAT_MS) {
+                consumerCheckedAt = now;
+                if (!consumers.apply(current).contains(consumerArn)) {
+                    end(exception("ResourceNotFoundException", "Consumer " + consumerArn + " is not registered."));
+                    return;
+                }
             }
             Shard currentShard = current.shard(shard.index());
             boolean heartbeatDue = now - lastEventAt >= HEARTBEAT_MS;

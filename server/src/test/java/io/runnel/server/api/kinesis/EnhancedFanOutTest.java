@@ -96,6 +96,8 @@ class EnhancedFanOutTest {
         for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
             reader.start(shard.shardId(), StartingPosition.builder().type(ShardIteratorType.TRIM_HORIZON).build());
         }
+        // Once the first subscription to shard 0 is under way, a second within five seconds is refused.
+        await().atMost(Duration.ofSeconds(30)).until(() -> reader.subscribed.contains("shardId-000000000000"));
         assertThatThrownBy(() -> async.subscribeToShard(b -> b.consumerARN(consumerArn).shardId("shardId-000000000000")
                 .startingPosition(p -> p.type(ShardIteratorType.LATEST)), SubscribeToShardResponseHandler.builder()
                 .subscriber(e -> { }).build()).join())
@@ -143,6 +145,8 @@ class EnhancedFanOutTest {
         final Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
         final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         final Set<String> endedShards = ConcurrentHashMap.newKeySet();
+        /** The shards whose subscription the server has answered. */
+        final Set<String> subscribed = ConcurrentHashMap.newKeySet();
         final List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
         final List<CompletableFuture<Void>> subscriptions = Collections.synchronizedList(new ArrayList<>());
 
@@ -159,6 +163,7 @@ class EnhancedFanOutTest {
             String[] continuation = {null};
             List<ChildShard> children = new ArrayList<>();
             SubscribeToShardResponseHandler handler = SubscribeToShardResponseHandler.builder()
+                    .onResponse(response -> subscribed.add(shardId))
                     .subscriber(SubscribeToShardResponseHandler.Visitor.builder().onSubscribeToShardEvent(event ->
                             receive(event, continuation, children)).build())
                     .build();
