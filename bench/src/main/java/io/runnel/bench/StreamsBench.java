@@ -50,8 +50,14 @@ final class StreamsBench {
     private static final int RECORD_BYTES = 100;
     private static final int SHARDS = 4;
     private static final int THROUGHPUT_RECORDS = 1_000_000;
-    /** Both paths run this many records first, so that rounds measure warm JITs (a running server is warm). */
+    /** Kafka's producer runs this many records first, so that rounds measure a warm JIT. */
     private static final int WARMUP_RECORDS = 1_500_000;
+    /**
+     * Runnel's server puts passes of this many records until its JIT compilers take under a tenth of its CPU: a
+     * server that has run for a while is that warm, and compilation would otherwise be counted as the cost of a put.
+     */
+    private static final int WARMUP_PASS_RECORDS = 1_000_000;
+    private static final int WARMUP_PASSES = 12;
     /** Kafka and Runnel take turns, so that a noisy moment of the machine does not favour either. */
     private static final int ROUNDS = 3;
     static final int LATENCY_RATE = 10_000;
@@ -73,7 +79,7 @@ final class StreamsBench {
 
             createRawTopic(server.bootstrapServers);
             rawKafka(server.bootstrapServers, WARMUP_RECORDS);
-            putRecords(server.endpoint, WARMUP_RECORDS);
+            warmUp(server);
             double[] kafkaRounds = new double[ROUNDS];
             double[] runnelRounds = new double[ROUNDS];
             double serverCpu = 0;
@@ -100,9 +106,10 @@ final class StreamsBench {
             System.out.println();
             System.out.printf("PutRecords via SDK (8 callers, 500 x 100 B, 4 shards): %,.0f records/s (median of %d rounds)%n", runnel, ROUNDS);
             System.out.printf("raw Kafka producer, same records, same broker:         %,.0f records/s (median of %d rounds)%n", kafka, ROUNDS);
-            System.out.printf("ratio Runnel / Kafka:                                   %.2f   (floor 0.30: %s; floor 100,000 records/s: %s)%n",
-                    runnel / kafka, runnel / kafka >= 0.30 ? "met" : "NOT met", runnel >= 100_000 ? "met" : "NOT met");
-            System.out.printf("  CPU per record put: server %.1f us, SDK callers %.1f us%n", serverCpu * perRecord, clientCpu * perRecord);
+            System.out.printf("ratio Runnel / Kafka:                                   %.2f   (floor 0.50: %s; floor 100,000 records/s: %s)%n",
+                    runnel / kafka, runnel / kafka >= 0.50 ? "met" : "NOT met", runnel >= 100_000 ? "met" : "NOT met");
+            System.out.printf("  CPU per record put: server %.1f us (its Kafka broker included; floor < 2.5 us: %s), SDK callers %.1f us%n",
+                    serverCpu * perRecord, serverCpu * perRecord < 2.5 ? "met" : "NOT met", clientCpu * perRecord);
             byThread.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(6)
                     .forEach(e -> System.out.printf("    %-40s %.1f us%n", e.getKey(), e.getValue() * perRecord));
             System.out.printf("put-to-get latency at %,d records/s: p50 %.1f ms, p99 %.1f ms   (floor p99 < 50 ms: %s)%n",
@@ -112,6 +119,25 @@ final class StreamsBench {
                     reshard[0][1], reshard[1][1] < 200 ? "met" : "NOT met");
             System.out.printf("server peak resident memory: %d MiB   (floor < 1024 MiB: %s)%n",
                     rssMiB, rssMiB < 1024 ? "met" : "NOT met");
+        }
+    }
+
+    private static void warmUp(ServerProcess server) throws Exception {
+        for (int pass = 1; pass <= WARMUP_PASSES; pass++) {
+            Map<String, Double> before = server.cpuSecondsByThread();
+            double rate = putRecords(server.endpoint, WARMUP_PASS_RECORDS);
+            double total = 0;
+            double compiling = 0;
+            for (Map.Entry<String, Double> e : server.cpuSecondsByThread().entrySet()) {
+                double spent = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+                total += spent;
+                compiling += e.getKey().contains("Compiler") ? spent : 0;
+            }
+            double share = total > 0 ? compiling / total : 0;
+            System.out.printf("  warm-up pass %d: Runnel %,.0f records/s, JIT compiling %.0f%% of server CPU%n", pass, rate, 100 * share);
+            if (share < 0.10) {
+                return;
+            }
         }
     }
 

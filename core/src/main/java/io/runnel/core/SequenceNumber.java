@@ -1,6 +1,7 @@
 package io.runnel.core;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Sequence numbers in Kinesis's own layout: 56 decimal digits that are, in hexadecimal, a version digit
@@ -100,27 +101,43 @@ public final class SequenceNumber {
             limbs[2 * i] = (int) (bits[i] >>> 32);
             limbs[2 * i + 1] = (int) bits[i];
         }
-        char[] digits = new char[63];
-        int pos = digits.length;
-        boolean zero = false;
-        while (!zero) {
+        // Nine digits at a time, least significant first; limbs that have become zero are skipped.
+        int[] nines = new int[7];
+        int count = 0;
+        int first = 0;
+        while (first < limbs.length && limbs[first] == 0) {
+            first++;
+        }
+        while (first < limbs.length) {
             long remainder = 0;
-            zero = true;
-            for (int i = 0; i < limbs.length; i++) {
+            for (int i = first; i < limbs.length; i++) {
                 long current = (remainder << 32) | (limbs[i] & 0xFFFF_FFFFL);
-                limbs[i] = (int) (current / 1_000_000_000L);
-                remainder = current % 1_000_000_000L;
-                zero &= limbs[i] == 0;
+                long quotient = current / 1_000_000_000L;
+                limbs[i] = (int) quotient;
+                remainder = current - quotient * 1_000_000_000L;
             }
-            for (int d = 0; d < 9; d++) {
-                digits[--pos] = (char) ('0' + remainder % 10);
-                remainder /= 10;
+            nines[count++] = (int) remainder;
+            while (first < limbs.length && limbs[first] == 0) {
+                first++;
             }
         }
-        while (pos < digits.length - 1 && digits[pos] == '0') {
+        if (count == 0) {
+            return "0";
+        }
+        byte[] digits = new byte[9 * count];
+        int pos = digits.length;
+        for (int n = 0; n < count; n++) {
+            int value = nines[n];
+            for (int d = 0; d < 9; d++) {
+                int next = value / 10;
+                digits[--pos] = (byte) ('0' + value - next * 10);
+                value = next;
+            }
+        }
+        while (digits[pos] == '0') {
             pos++;
         }
-        return new String(digits, pos, digits.length - pos);
+        return new String(digits, pos, digits.length - pos, StandardCharsets.ISO_8859_1);
     }
 
     private static long seconds(long millis) {

@@ -3,6 +3,7 @@ package io.runnel.core;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,6 +32,23 @@ class SequenceNumberTest {
             String hex = "2" + hex(created / 1000, 9) + Integer.toHexString(shard & 0xF) + hex(counter, 16) + "00"
                     + hex(time / 1000, 9) + hex(shard, 8) + "2";
             assertThat(SequenceNumber.of(created, shard, counter, time)).isEqualTo(new BigInteger(hex, 16).toString());
+        }
+    }
+
+    @Test
+    void spellsAny192BitNumberInDecimal() {
+        java.util.Random random = new java.util.Random(7);
+        List<long[]> numbers = new java.util.ArrayList<>(List.of(new long[3], new long[]{0, 0, 9}, new long[]{0, 0, -1},
+                new long[]{0, 1, 0}, new long[]{-1, -1, -1}, new long[]{1L << 63, 0, 0}));
+        for (int i = 0; i < 1000; i++) {
+            numbers.add(new long[]{random.nextLong() >>> random.nextInt(64), random.nextLong(), random.nextLong()});
+        }
+        for (long[] bits : numbers) {
+            BigInteger expected = BigInteger.ZERO;
+            for (long limb : bits) {
+                expected = expected.shiftLeft(64).add(new BigInteger(Long.toUnsignedString(limb)));
+            }
+            assertThat(SequenceNumber.decimal(bits)).isEqualTo(expected.toString());
         }
     }
 

@@ -90,6 +90,8 @@ public final class RecordWriter implements AutoCloseable {
                 // send() runs on an event loop: it may wait this long for a topic's partitions (known once a stream is
                 // ACTIVE, so only when Kafka is gone) or for buffer space, then its record fails instead.
                 Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000),
+                // Kafka's client telemetry renames every metric through regular expressions; Runnel pushes none.
+                Map.entry(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, false),
                 Map.entry(ProducerConfig.CLIENT_ID_CONFIG, "runnel-writer"));
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         // Puts complete here, not on the producer's single I/O thread, so building responses runs beside it.

@@ -66,6 +66,10 @@ public final class ShardReader implements AutoCloseable {
         c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 1);
         // A read whose partition's end cannot be learnt (Kafka gone) fails within seconds rather than a minute.
         c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+        // A consumer moves from partition to partition read after read, and each move re-registers its per-partition
+        // metrics: in JMX, and renamed for telemetry through regular expressions. Runnel reads neither.
+        c.put(ConsumerConfig.ENABLE_METRICS_PUSH_CONFIG, false);
+        c.put(ConsumerConfig.METRIC_REPORTER_CLASSES_CONFIG, "");
         this.consumerConfig = c;
         this.pool = Executors.newFixedThreadPool(threads, io.runnel.server.DaemonThreads.named(threadName));
         this.consumer = ThreadLocal.withInitial(() -> {
