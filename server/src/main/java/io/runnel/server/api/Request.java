@@ -15,7 +15,10 @@ import java.util.Base64;
 public final class Request {
 
     /** What an operation that wrote its own response (an event stream) completes with, in place of a body. */
-    public static final JsonNode ANSWERED = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    public static final JsonNode ANSWERED = new com.fasterxml.jackson.databind.node.POJONode("answered");
+
+    /** What an operation whose output has no members completes with: the answer has an empty body. */
+    public static final JsonNode NO_BODY = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
 
     private final JsonNode body;
     private final WireFormat format;

@@ -393,7 +393,7 @@ public final class ApiHttpServer implements AutoCloseable {
         if (response.ended() || response.closed()) {
             return;
         }
-        byte[] bytes = format.write(body);
+        byte[] bytes = body == Request.NO_BODY ? new byte[0] : format.write(body);
         response.setStatusCode(status).putHeader("Content-Type", contentType)
                 .putHeader("Content-Length", Integer.toString(bytes.length)).end(Buffer.buffer(bytes));
     }

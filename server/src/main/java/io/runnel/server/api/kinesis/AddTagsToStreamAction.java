@@ -50,7 +50,7 @@ final class AddTagsToStreamAction implements KinesisAction {
                         + kinesis.config.accountId + " because a given stream cannot have more than " + MAX_TAGS + " tags associated with it.");
             }
             kinesis.streams.save(stream.withTags(tags));
-            return Kinesis.object();
+            return Kinesis.noBody();
         });
     }
 }

@@ -57,7 +57,7 @@ final class CreateStreamAction implements KinesisAction {
                         + " because a given stream cannot have more than " + AddTagsToStreamAction.MAX_TAGS + " tags associated with it.");
             }
             kinesis.streams.create(name, mode, shardCount, tags);
-            return Kinesis.object();
+            return Kinesis.noBody();
         });
     }
 }

@@ -29,11 +29,12 @@ final class DeleteStreamAction implements KinesisAction {
             }
             boolean enforce = request.has("EnforceConsumerDeletion") && request.body().get("EnforceConsumerDeletion").asBoolean();
             if (!enforce && !kinesis.consumers.of(stream).isEmpty()) {
-                throw ApiException.resourceInUse("Stream " + name + " under account " + kinesis.config.accountId
-                        + " has registered consumers; deregister them or set EnforceConsumerDeletion.");
+                throw ApiException.resourceInUse("DeleteStream can\u2019t delete " + kinesis.config.accountId + ":" + name
+                        + " because there are consumers associated with this data stream. To delete " + name + " anyway, set the "
+                        + "EnforceConsumerDeletion parameter to true to force the deletion of all the consumers that are associated with it.");
             }
             kinesis.streams.save(stream.withStatus(StreamStatus.DELETING, System.currentTimeMillis()));
-            return Kinesis.object();
+            return Kinesis.noBody();
         });
     }
 }

@@ -27,7 +27,7 @@ final class DeregisterStreamConsumerAction implements KinesisAction {
             kinesis.consumers.save(new StreamConsumers.Consumer(c.streamName(), c.streamCreatedAt(), c.name(), c.createdAt(),
                     System.currentTimeMillis()));
             kinesis.subscriptions.endAll(kinesis.consumers.arn(c));
-            return Kinesis.object();
+            return Kinesis.noBody();
         });
     }
 }

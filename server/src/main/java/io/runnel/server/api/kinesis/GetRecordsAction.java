@@ -65,12 +65,13 @@ final class GetRecordsAction implements KinesisAction {
                     for (ConsumerRecord<byte[], byte[]> r : batch.records()) {
                         records.add(Kinesis.recordNode(shard, r));
                     }
+                    if (!batch.shardEndReached()) {
+                        response.put("NextShardIterator", kinesis.iterators.encode(new ShardIterators.Position(
+                                p.streamName(), p.streamCreatedAt(), shard.index(), batch.nextOffset(), System.currentTimeMillis())));
+                    }
                     response.put("MillisBehindLatest", Kinesis.millisBehindLatest(batch));
                     if (batch.shardEndReached()) {
                         response.set("ChildShards", Kinesis.childShardsNode(stream, shard));
-                    } else {
-                        response.put("NextShardIterator", kinesis.iterators.encode(new ShardIterators.Position(
-                                p.streamName(), p.streamCreatedAt(), shard.index(), batch.nextOffset(), System.currentTimeMillis())));
                     }
                     return response;
                 });

@@ -66,10 +66,17 @@ final class GetShardIteratorAction implements KinesisAction {
             }
             default -> {
                 SequenceNumber.Position p = SequenceNumber.decode(sequenceNumber);
-                if (p == null || !p.of(shard)) {
-                    throw ApiException.invalidArgument("StartingSequenceNumber " + sequenceNumber + " used in GetShardIterator on shard "
-                            + shard.shardId() + " in stream " + name + " under account " + kinesis.config.accountId
-                            + " is invalid because it did not come from this stream.");
+                String invalid = "StartingSequenceNumber " + sequenceNumber + " used in GetShardIterator on shard " + shard.shardId()
+                        + " in stream " + name + " under account " + kinesis.config.accountId + " is invalid";
+                if (p == null) {
+                    throw ApiException.invalidArgument(invalid + ".");
+                }
+                if (p.shardIndex() != shard.index()) {
+                    throw ApiException.invalidArgument("Invalid StartingSequenceNumber. It encodes " + ShardId.of(p.shardIndex())
+                            + ", while it was used in a call to a shard with " + shard.shardId());
+                }
+                if (!p.of(shard)) {
+                    throw ApiException.invalidArgument(invalid + " because it did not come from this stream.");
                 }
                 yield CompletableFuture.completedFuture(type.startsWith("AT_") ? p.atOffset() : p.afterOffset());
             }

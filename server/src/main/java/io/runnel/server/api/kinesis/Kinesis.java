@@ -109,6 +109,11 @@ public final class Kinesis {
         return NODES.objectNode();
     }
 
+    /** The answer of an operation whose output has no members: Kinesis sends an empty body, not an empty object. */
+    static JsonNode noBody() {
+        return Request.NO_BODY;
+    }
+
     /** The name of the stream a request names by StreamName, StreamARN or both. */
     String streamName(Request request) {
         String name = request.string("StreamName");
@@ -250,7 +255,8 @@ public final class Kinesis {
             throw ApiException.limitExceeded("This request would exceed the shard limit for the account "
                     + config.accountId + " in " + config.region + ". Current shard count for the account: " + open
                     + ". Limit: " + config.shardLimit + ". Number of additional shards that would have resulted from this request: "
-                    + additionalShards + ".");
+                    + additionalShards + ". Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/"
+                    + "aws_service_limits.html) for current limits and how to request higher limits.");
         }
     }
 

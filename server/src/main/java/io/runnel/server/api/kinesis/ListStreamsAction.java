@@ -35,7 +35,7 @@ final class ListStreamsAction implements KinesisAction {
         List<StreamMetadata> page = streams.stream().limit(limit).toList();
         ObjectNode response = Kinesis.object();
         ArrayNode names = response.putArray("StreamNames");
-        ArrayNode summaries = response.putArray("StreamSummaries");
+        ArrayNode summaries = response.arrayNode();
         for (StreamMetadata s : page) {
             names.add(s.name());
             ObjectNode summary = summaries.addObject().put("StreamName", s.name()).put("StreamARN", kinesis.arn(s))
@@ -48,6 +48,7 @@ final class ListStreamsAction implements KinesisAction {
         if (more) {
             response.put("NextToken", Kinesis.nameToken(page.get(page.size() - 1).name()));
         }
+        response.set("StreamSummaries", summaries);
         return Kinesis.done(response);
     }
 }

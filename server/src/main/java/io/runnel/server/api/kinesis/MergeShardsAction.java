@@ -44,7 +44,7 @@ final class MergeShardsAction implements KinesisAction {
             long now = System.currentTimeMillis();
             kinesis.streams.reshard(stream, List.of(shard, adjacent), List.of(Shard.open(stream.shards().size(), shard.shardId(), adjacent.shardId(),
                     shard.hashKeyRange().union(adjacent.hashKeyRange()), now)), now);
-            return Kinesis.object();
+            return Kinesis.noBody();
         });
     }
 }

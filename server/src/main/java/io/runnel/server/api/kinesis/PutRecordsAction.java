@@ -45,8 +45,8 @@ final class PutRecordsAction implements KinesisAction {
         }
         return kinesis.streams.put(name, kinesis.writer, entries, () -> kinesis.streamNotFound(name)).thenApply(results -> {
             ObjectNode response = Kinesis.object();
-            response.set("Records", new POJONode(new ResultList(results)));
             response.put("FailedRecordCount", results.stream().filter(RecordWriter.Result::failed).count());
+            response.set("Records", new POJONode(new ResultList(results)));
             return response;
         });
     }

@@ -30,7 +30,7 @@ final class RemoveTagsFromStreamAction implements KinesisAction {
             Map<String, String> tags = new TreeMap<>(stream.tags());
             keys.forEach(tags::remove);
             kinesis.streams.save(stream.withTags(tags));
-            return Kinesis.object();
+            return Kinesis.noBody();
         });
     }
 }

@@ -47,7 +47,7 @@ final class RetentionPeriod {
             }
             kinesis.streams.setRetention(stream, hours);
             kinesis.streams.save(stream.withRetentionHours(hours));
-            return Kinesis.object();
+            return Kinesis.noBody();
         });
     }
 }

@@ -48,7 +48,7 @@ final class SplitShardAction implements KinesisAction {
             kinesis.streams.reshard(stream, List.of(parent), List.of(
                     Shard.open(next, parent.shardId(), null, new HashKeyRange(range.start(), newStart.subtract(BigInteger.ONE)), now),
                     Shard.open(next + 1, parent.shardId(), null, new HashKeyRange(newStart, range.end()), now)), now);
-            return Kinesis.object();
+            return Kinesis.noBody();
         });
     }
 }

@@ -35,10 +35,16 @@ final class UpdateShardCountAction implements KinesisAction {
             StreamMetadata stream = kinesis.requireActive(name);
             List<Shard> open = new ArrayList<>(stream.openShards());
             int current = open.size();
-            if (target > 2L * current || 2L * target < current) {
-                throw ApiException.limitExceeded("UpdateShardCount can scale stream " + name + " under account "
-                        + kinesis.config.accountId + " only between half and double its current " + current
-                        + " open shards; requested " + target + ".");
+            String counts = ". Current open shard count: " + current + ", Target shard count: " + target;
+            if (target > kinesis.config.shardLimit) {
+                throw ApiException.limitExceeded("Target shard count or number of open shards cannot be greater than "
+                        + kinesis.config.shardLimit + counts);
+            }
+            if (target > 2L * current) {
+                throw ApiException.limitExceeded("UpdateShardCount cannot scale up over double your current open shard count" + counts);
+            }
+            if (2L * target < current) {
+                throw ApiException.limitExceeded("UpdateShardCount cannot scale down below half your current open shard count" + counts);
             }
             if (target == current) {
                 throw ApiException.invalidArgument("Stream " + name + " under account " + kinesis.config.accountId

@@ -225,7 +225,8 @@ class BadInputTest {
                 400, "ResourceNotFoundException", "Shard shardId-000000000099 in stream bad-input under account 000000000000 does not exist"));
         c.add(error("iterator of another shard's sequence number", "GetShardIterator",
                 iter("\"ShardId\":\"shardId-000000000000\",\"ShardIteratorType\":\"AT_SEQUENCE_NUMBER\",\"StartingSequenceNumber\":\"" + shard1Sequence + "\""),
-                400, "InvalidArgumentException", "is invalid because it did not come from this stream."));
+                400, "InvalidArgumentException", "Invalid StartingSequenceNumber. It encodes shardId-000000000001, while it was used "
+                        + "in a call to a shard with shardId-000000000000"));
         c.add(validation("iterator of a non-numeric sequence number", "GetShardIterator",
                 iter("\"ShardId\":\"shardId-000000000001\",\"ShardIteratorType\":\"AT_SEQUENCE_NUMBER\",\"StartingSequenceNumber\":\"abc\""),
                 "Value 'abc' at 'startingSequenceNumber' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})"));
@@ -290,7 +291,8 @@ class BadInputTest {
         c.add(validation("scale with an unknown scaling type", "UpdateShardCount", stream("\"TargetShardCount\":4,\"ScalingType\":\"X\""),
                 "Value 'X' at 'scalingType' failed to satisfy constraint: Member must satisfy enum value set: [UNIFORM_SCALING]"));
         c.add(error("scale to more than double", "UpdateShardCount", stream("\"TargetShardCount\":100,\"ScalingType\":\"UNIFORM_SCALING\""),
-                400, "LimitExceededException", "only between half and double"));
+                400, "LimitExceededException", "UpdateShardCount cannot scale up over double your current open shard count. "
+                        + "Current open shard count: 3, Target shard count: 100"));
 
         // Retention, tags, listing
         c.add(error("retain for more than a year", "IncreaseStreamRetentionPeriod", stream("\"RetentionPeriodHours\":8761"),
