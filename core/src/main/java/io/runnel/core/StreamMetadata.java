@@ -15,10 +15,12 @@ import java.util.TreeMap;
  * @param topic       the Kafka topic holding the stream's records, one partition per shard
  * @param table       the stream as a Flink SQL table (schema, format and options, in Flink's catalog
  *                    properties form) when someone created it as a table; empty otherwise
+ * @param shardLevelMetrics the shard-level metrics enhanced monitoring is enabled for; empty in streams stored before
+ *                    Runnel kept them
  */
 public record StreamMetadata(String name, StreamStatus status, long statusSince, long createdAt, int retentionHours,
                              StreamMode mode, List<Shard> shards, Map<String, String> tags, String topic,
-                             Map<String, String> table) {
+                             Map<String, String> table, List<String> shardLevelMetrics) {
 
     public enum StreamMode { PROVISIONED, ON_DEMAND }
 
@@ -26,26 +28,43 @@ public record StreamMetadata(String name, StreamStatus status, long statusSince,
         shards = List.copyOf(shards);
         tags = new TreeMap<>(tags);
         table = table == null ? Map.of() : new TreeMap<>(table);
+        shardLevelMetrics = shardLevelMetrics == null ? List.of() : List.copyOf(shardLevelMetrics);
     }
 
     public StreamMetadata withStatus(StreamStatus newStatus, long now) {
-        return new StreamMetadata(name, newStatus, now, createdAt, retentionHours, mode, shards, tags, topic, table);
+        return new StreamMetadata(name, newStatus, now, createdAt, retentionHours, mode, shards, tags, topic, table,
+                shardLevelMetrics);
     }
 
     public StreamMetadata withShards(List<Shard> newShards) {
-        return new StreamMetadata(name, status, statusSince, createdAt, retentionHours, mode, newShards, tags, topic, table);
+        return new StreamMetadata(name, status, statusSince, createdAt, retentionHours, mode, newShards, tags, topic,
+                table, shardLevelMetrics);
     }
 
     public StreamMetadata withRetentionHours(int hours) {
-        return new StreamMetadata(name, status, statusSince, createdAt, hours, mode, shards, tags, topic, table);
+        return new StreamMetadata(name, status, statusSince, createdAt, hours, mode, shards, tags, topic, table,
+                shardLevelMetrics);
     }
 
     public StreamMetadata withTags(Map<String, String> newTags) {
-        return new StreamMetadata(name, status, statusSince, createdAt, retentionHours, mode, shards, newTags, topic, table);
+        return new StreamMetadata(name, status, statusSince, createdAt, retentionHours, mode, shards, newTags, topic,
+                table, shardLevelMetrics);
+    }
+
+    public StreamMetadata withMode(StreamMode newMode) {
+        return new StreamMetadata(name, status, statusSince, createdAt, retentionHours, newMode, shards, tags, topic,
+                table,
+                shardLevelMetrics);
+    }
+
+    public StreamMetadata withShardLevelMetrics(List<String> metrics) {
+        return new StreamMetadata(name, status, statusSince, createdAt, retentionHours, mode, shards, tags, topic,
+                table, metrics);
     }
 
     public StreamMetadata withTable(Map<String, String> newTable) {
-        return new StreamMetadata(name, status, statusSince, createdAt, retentionHours, mode, shards, tags, topic, newTable);
+        return new StreamMetadata(name, status, statusSince, createdAt, retentionHours, mode, shards, tags, topic,
+                newTable, shardLevelMetrics);
     }
 
     public List<Shard> openShards() {

@@ -217,7 +217,7 @@ public final class Streams implements AutoCloseable {
             shards.add(Shard.open(i, null, null, ranges.get(i), now));
         }
         StreamMetadata stream = new StreamMetadata(name, StreamStatus.CREATING, now, now, DEFAULT_RETENTION_HOURS, mode, shards, tags,
-                config.topicPrefix + name, Map.of());
+                config.topicPrefix + name, Map.of(), List.of());
         claimTopic(stream);
         // The topic's partitions are awaited as the stream leaves CREATING; a failure of that is retried then.
         try {

@@ -26,9 +26,13 @@ final class AddTagsToStreamAction implements KinesisAction {
 
     @Override
     public CompletableFuture<JsonNode> handle(Request request, Kinesis kinesis) {
-        String name = kinesis.streamName(request);
+        return add(kinesis, kinesis.streamName(request), request.node("Tags"));
+    }
+
+    /** Adds the tags of a request's {@code Tags} member to the named stream, or overwrites their values. */
+    static CompletableFuture<JsonNode> add(Kinesis kinesis, String name, JsonNode tagMap) {
         Map<String, String> added = new TreeMap<>();
-        request.node("Tags").fields().forEachRemaining(e -> added.put(e.getKey(), e.getValue().asText()));
+        tagMap.fields().forEachRemaining(e -> added.put(e.getKey(), e.getValue().asText()));
         return kinesis.streams.change(() -> {
             StreamMetadata stream = kinesis.requireReadable(name);
             List<String> texts = new ArrayList<>(added.keySet());

@@ -47,10 +47,8 @@ final class CreateStreamAction implements KinesisAction {
                 throw ApiException.resourceInUse("Stream " + name + " under account " + kinesis.config.accountId + " already exists.");
             }
             kinesis.checkShardLimit(shardCount);
-            if (mode == StreamMode.ON_DEMAND && kinesis.streams.all().stream()
-                    .filter(s -> s.mode() == StreamMode.ON_DEMAND).count() >= kinesis.config.onDemandStreamLimit) {
-                throw ApiException.limitExceeded("This request would exceed the limit of " + kinesis.config.onDemandStreamLimit
-                        + " on-demand streams for the account " + kinesis.config.accountId + " in " + kinesis.config.region + ".");
+            if (mode == StreamMode.ON_DEMAND) {
+                kinesis.checkOnDemandStreamLimit();
             }
             if (tags.size() > AddTagsToStreamAction.MAX_TAGS) {
                 throw ApiException.invalidArgument("Failed to create stream " + name + " under account " + kinesis.config.accountId

@@ -40,7 +40,7 @@ final class DescribeStreamAction implements KinesisAction {
         d.put("HasMoreShards", shards.size() > limit);
         d.put("RetentionPeriodHours", stream.retentionHours());
         d.set("StreamCreationTimestamp", Kinesis.timestamp(stream.createdAt()));
-        d.putArray("EnhancedMonitoring").addObject().putArray("ShardLevelMetrics");
+        d.set("EnhancedMonitoring", Kinesis.enhancedMonitoringNode(stream));
         d.put("EncryptionType", "NONE");
         ObjectNode response = Kinesis.object();
         response.set("StreamDescription", d);

@@ -27,7 +27,7 @@ final class DescribeStreamSummaryAction implements KinesisAction {
         d.set("StreamModeDetails", Kinesis.modeNode(stream));
         d.put("RetentionPeriodHours", stream.retentionHours());
         d.set("StreamCreationTimestamp", Kinesis.timestamp(stream.createdAt()));
-        d.putArray("EnhancedMonitoring").addObject().putArray("ShardLevelMetrics");
+        d.set("EnhancedMonitoring", Kinesis.enhancedMonitoringNode(stream));
         d.put("EncryptionType", "NONE");
         d.put("OpenShardCount", stream.status() == StreamStatus.CREATING ? 0 : stream.openShards().size());
         d.put("ConsumerCount", 0);

@@ -38,7 +38,7 @@ public final class Kinesis {
     /** Runnel's own operations, beside Kinesis's: what Kinesis has no operation for. */
     public static final String RUNNEL_SERVICE = "Runnel_20261126";
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final Pattern ARN = Pattern.compile("arn:aws[^:]*:kinesis:([^:]*):(\\d{12}):stream/(.+)");
+    private static final Pattern ARN = Pattern.compile("arn:aws[^:]*:kinesis:([^:]*):(\\d{12}):stream/([^/]+)");
     private static final Pattern CONSUMER_ARN = Pattern.compile(
             "arn:aws[^:]*:kinesis:([^:]*):(\\d{12}):stream/([a-zA-Z0-9_.-]+)/consumer/([a-zA-Z0-9_.-]+):(\\d{1,12})");
     /** How many consumers Kinesis lets a stream have. */
@@ -54,12 +54,15 @@ public final class Kinesis {
             entry("DescribeStream", new DescribeStreamAction()),
             entry("DescribeStreamConsumer", new DescribeStreamConsumerAction()),
             entry("DescribeStreamSummary", new DescribeStreamSummaryAction()),
+            entry("DisableEnhancedMonitoring", new DisableEnhancedMonitoringAction()),
+            entry("EnableEnhancedMonitoring", new EnableEnhancedMonitoringAction()),
             entry("GetRecords", new GetRecordsAction()),
             entry("GetShardIterator", new GetShardIteratorAction()),
             entry("IncreaseStreamRetentionPeriod", new IncreaseStreamRetentionPeriodAction()),
             entry("ListShards", new ListShardsAction()),
             entry("ListStreamConsumers", new ListStreamConsumersAction()),
             entry("ListStreams", new ListStreamsAction()),
+            entry("ListTagsForResource", new ListTagsForResourceAction()),
             entry("ListTagsForStream", new ListTagsForStreamAction()),
             entry("MergeShards", new MergeShardsAction()),
             entry("PutRecord", new PutRecordAction()),
@@ -68,7 +71,10 @@ public final class Kinesis {
             entry("RemoveTagsFromStream", new RemoveTagsFromStreamAction()),
             entry("SplitShard", new SplitShardAction()),
             entry("SubscribeToShard", new SubscribeToShardAction()),
-            entry("UpdateShardCount", new UpdateShardCountAction()));
+            entry("TagResource", new TagResourceAction()),
+            entry("UntagResource", new UntagResourceAction()),
+            entry("UpdateShardCount", new UpdateShardCountAction()),
+            entry("UpdateStreamMode", new UpdateStreamModeAction()));
 
     private static final Map<String, KinesisAction> RUNNEL_ACTIONS = Map.of("PutStreamTable", new PutStreamTableAction());
 
@@ -105,6 +111,14 @@ public final class Kinesis {
         return CompletableFuture.completedFuture(response);
     }
 
+    /** DescribeStream's and DescribeStreamSummary's EnhancedMonitoring: one entry, the stream's shard-level metrics. */
+    static ArrayNode enhancedMonitoringNode(StreamMetadata s) {
+        ArrayNode monitoring = NODES.arrayNode();
+        ArrayNode metrics = monitoring.addObject().putArray("ShardLevelMetrics");
+        s.shardLevelMetrics().forEach(metrics::add);
+        return monitoring;
+    }
+
     static ObjectNode object() {
         return NODES.objectNode();
     }
@@ -124,18 +138,23 @@ public final class Kinesis {
             }
             return name;
         }
-        Matcher m = ARN.matcher(arn);
-        if (!m.matches()) {
-            throw ApiException.invalidArgument("StreamARN " + arn + " is not a Kinesis stream ARN.");
-        }
-        String arnName = m.group(3);
+        String arnName = streamNameOf("StreamARN", arn);
         if (name != null && !name.equals(arnName)) {
             throw ApiException.invalidArgument("StreamARN " + arn + " and StreamName " + name + " name different streams.");
         }
-        if (!m.group(1).equals(config.region) || !m.group(2).equals(config.accountId)) {
-            throw ApiException.resourceNotFound("Stream " + arnName + " under account " + m.group(2) + " not found.");
-        }
         return arnName;
+    }
+
+    /** The name of the stream a stream ARN, given in the member {@code member}, names in this server's account and region. */
+    String streamNameOf(String member, String arn) {
+        Matcher m = ARN.matcher(arn);
+        if (!m.matches()) {
+            throw ApiException.invalidArgument(member + " " + arn + " is not a Kinesis stream ARN.");
+        }
+        if (!m.group(1).equals(config.region) || !m.group(2).equals(config.accountId)) {
+            throw ApiException.resourceNotFound("Stream " + m.group(3) + " under account " + m.group(2) + " not found.");
+        }
+        return m.group(3);
     }
 
     /**
@@ -257,6 +276,13 @@ public final class Kinesis {
                     + ". Limit: " + config.shardLimit + ". Number of additional shards that would have resulted from this request: "
                     + additionalShards + ". Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/"
                     + "aws_service_limits.html) for current limits and how to request higher limits.");
+        }
+    }
+
+    void checkOnDemandStreamLimit() {
+        if (streams.all().stream().filter(s -> s.mode() == StreamMetadata.StreamMode.ON_DEMAND).count() >= config.onDemandStreamLimit) {
+            throw ApiException.limitExceeded("This request would exceed the limit of " + config.onDemandStreamLimit
+                    + " on-demand streams for the account " + config.accountId + " in " + config.region + ".");
         }
     }
 

@@ -20,6 +20,11 @@ final class Members {
         return Member.string("StreamARN").length(1, 2048).pattern("arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+");
     }
 
+    /** A resource the tagging operations name: a stream (or, on Kinesis, a consumer) ARN. */
+    static Member resourceArn() {
+        return Member.string("ResourceARN").length(1, 2048).pattern("arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+").required();
+    }
+
     static Member consumerName() {
         return Member.string("ConsumerName").length(1, 128).pattern(NAME_PATTERN);
     }

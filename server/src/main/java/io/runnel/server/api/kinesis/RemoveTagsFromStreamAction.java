@@ -22,9 +22,13 @@ final class RemoveTagsFromStreamAction implements KinesisAction {
 
     @Override
     public CompletableFuture<JsonNode> handle(Request request, Kinesis kinesis) {
-        String name = kinesis.streamName(request);
+        return remove(kinesis, kinesis.streamName(request), request.node("TagKeys"));
+    }
+
+    /** Removes the keys of a request's {@code TagKeys} member from the named stream's tags; keys it lacks are no error. */
+    static CompletableFuture<JsonNode> remove(Kinesis kinesis, String name, JsonNode tagKeys) {
         List<String> keys = new ArrayList<>();
-        request.node("TagKeys").forEach(k -> keys.add(k.asText()));
+        tagKeys.forEach(k -> keys.add(k.asText()));
         return kinesis.streams.change(() -> {
             StreamMetadata stream = kinesis.requireReadable(name);
             Map<String, String> tags = new TreeMap<>(stream.tags());

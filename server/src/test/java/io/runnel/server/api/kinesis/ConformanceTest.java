@@ -57,15 +57,18 @@ class ConformanceTest {
 
     private static final String[] OPERATIONS = {"AddTagsToStream", "CreateStream", "DecreaseStreamRetentionPeriod",
             "DeleteStream", "DeregisterStreamConsumer", "DescribeLimits", "DescribeStream", "DescribeStreamConsumer",
-            "DescribeStreamSummary", "GetRecords", "GetShardIterator", "IncreaseStreamRetentionPeriod", "ListShards",
-            "ListStreamConsumers", "ListStreams", "ListTagsForStream", "MergeShards", "PutRecord", "PutRecords",
-            "RegisterStreamConsumer", "RemoveTagsFromStream", "SplitShard", "UpdateShardCount"};
+            "DescribeStreamSummary", "DisableEnhancedMonitoring", "EnableEnhancedMonitoring", "GetRecords", "GetShardIterator",
+            "IncreaseStreamRetentionPeriod", "ListShards", "ListStreamConsumers", "ListStreams", "ListTagsForResource",
+            "ListTagsForStream", "MergeShards", "PutRecord", "PutRecords", "RegisterStreamConsumer", "RemoveTagsFromStream",
+            "SplitShard", "TagResource", "UntagResource", "UpdateShardCount", "UpdateStreamMode"};
     /** Streams the tables share: made once, here, so that a table reads as requests and answers alone. */
     static final String STREAM = "conformance";
     static final String READ_STREAM = "conformance-read";
-    private static final Map<String, Integer> STREAMS_OF_EACH_RUN = Map.of("conformance-tags-", 1, "conformance-doomed-", 1,
-            "conformance-retention-", 1, "conformance-reshard-", 2, "conformance-split-", 1, "conformance-scale-", 1,
-            "conformance-consumers-", 1, "conformance-kept-", 1);
+    private static final Map<String, Integer> STREAMS_OF_EACH_RUN = Map.ofEntries(Map.entry("conformance-tags-", 1),
+            Map.entry("conformance-doomed-", 1), Map.entry("conformance-retention-", 1), Map.entry("conformance-reshard-", 2),
+            Map.entry("conformance-split-", 1), Map.entry("conformance-scale-", 1), Map.entry("conformance-consumers-", 1),
+            Map.entry("conformance-kept-", 1), Map.entry("conformance-monitored-", 1), Map.entry("conformance-mode-", 1),
+            Map.entry("conformance-resource-", 1));
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
