@@ -63,6 +63,7 @@ final class SinkBench {
             write(admin, KAFKA_TOPIC, "KafkaSink", kafkaSink(bootstrap));
             double[] runnel = new double[ROUNDS];
             double[] kafka = new double[ROUNDS];
+            double[] ratios = new double[ROUNDS];
             for (int round = 0; round < ROUNDS; round++) {
                 if (round % 2 == 0) {
                     runnel[round] = write(admin, runnelTopic, "RunnelSink", runnelSink(bootstrap));
@@ -71,14 +72,20 @@ final class SinkBench {
                     kafka[round] = write(admin, KAFKA_TOPIC, "KafkaSink", kafkaSink(bootstrap));
                     runnel[round] = write(admin, runnelTopic, "RunnelSink", runnelSink(bootstrap));
                 }
-                System.out.printf("  round %d: RunnelSink %,.0f records/s, KafkaSink %,.0f records/s%n", round + 1, runnel[round], kafka[round]);
+                ratios[round] = runnel[round] / kafka[round];
+                System.out.printf("  round %d: RunnelSink %,.0f records/s, KafkaSink %,.0f records/s, ratio %.2f%n", round + 1,
+                        runnel[round], kafka[round], ratios[round]);
             }
             double r = ConnectorBench.median(runnel);
             double k = ConnectorBench.median(kafka);
+            // The rounds run in turns, so each round's pair shares the machine's mood of the moment: their ratio is
+            // what the floor judges, as the median over rounds.
+            double ratio = ConnectorBench.median(ratios);
             System.out.println();
             System.out.printf("RunnelSink, 4 shards, exactly-once, parallelism %d: %,.0f records/s (median of %d)%n", PARALLELISM, r, ROUNDS);
             System.out.printf("KafkaSink, 4 partitions, exactly-once:           %,.0f records/s (median of %d)%n", k, ROUNDS);
-            System.out.printf("ratio RunnelSink / KafkaSink:                    %.2f   (floor 0.90: %s)%n", r / k, r / k >= 0.9 ? "met" : "NOT met");
+            System.out.printf("ratio RunnelSink / KafkaSink, median of rounds:  %.2f   (floor 0.90: %s; ratio of the medians %.2f)%n",
+                    ratio, ratio >= 0.9 ? "met" : "NOT met", r / k);
         }
     }
 

@@ -20,6 +20,17 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +56,10 @@ import java.util.concurrent.TimeoutException;
  * topic into memory and follows it; a write completes once this instance has read it back, so a caller
  * sees its own writes.
  * <p>
+ * Servers sharing the topic write it one at a time: every write is a Kafka transaction under one transactional id,
+ * so a server that starts writing fences the one before, and a change made by {@link #serialized} (read, decide,
+ * write) commits only if no other server wrote in between; see {@link ConcurrentChangeException}.
+ * <p>
  * The same topic keeps the server's other documents (applications, …) under keys of the form
  * {@code kind/name}. Stream names never hold a '/', so the two cannot meet, and a reader of streams never
  * parses a document.
@@ -55,6 +70,8 @@ public final class MetadataLog implements AutoCloseable {
     private static final long RETRY_MS = 1000;
 
     public static final String DEFAULT_TOPIC = "__runnel_metadata";
+    /** Each transaction's first record: which server wrote, under a document key no one reads. */
+    private static final String WRITER_KEY = "runnel-writer/last";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -70,7 +87,13 @@ public final class MetadataLog implements AutoCloseable {
     /** How many changes this log has applied; a reader compares it to skip looking a stream up again. */
     private volatile long changes = 0;
     private volatile boolean closed;
-    private KafkaProducer<String, byte[]> producer;
+    /** The writes of the change the calling thread makes, by key (null to remove): its own view until they commit. */
+    private final ThreadLocal<Map<String, byte[]>> pending = new ThreadLocal<>();
+    /** One transaction at a time: the producer is this instance's only writer. */
+    private final ReentrantLock writing = new ReentrantLock();
+    private final String writerId = UUID.randomUUID().toString();
+    private Map<String, Object> producerConfig; // null when opened for reading only
+    private KafkaProducer<String, byte[]> producer; // guarded by writing; null until the first write, and after fencing
     private KafkaConsumer<String, byte[]> consumer;
     private Thread reader;
     private Admin admin; // for catchUp, made on first use
@@ -88,7 +111,12 @@ public final class MetadataLog implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "runnel-metadata-writer:" + topic);
+        // A server that dies within a change holds back every reader until its transaction times out.
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        p.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, false);
+        producerConfig = p;
         follow(timeout);
     }
 
@@ -203,11 +231,7 @@ public final class MetadataLog implements AutoCloseable {
         } else if (value == null) {
             streams.remove(name);
         } else {
-            try {
-                streams.put(name, JSON.readValue(value, StreamMetadata.class));
-            } catch (IOException e) {
-                throw new UncheckedIOException("unreadable metadata for stream " + name, e);
-            }
+            streams.put(name, parse(name, value));
         }
         changes++;
     }
@@ -230,12 +254,37 @@ public final class MetadataLog implements AutoCloseable {
     }
 
     public Optional<StreamMetadata> get(String name) {
+        Map<String, byte[]> changes = pending.get();
+        if (changes != null && changes.containsKey(name)) {
+            return Optional.ofNullable(changes.get(name)).map(value -> parse(name, value));
+        }
         return Optional.ofNullable(streams.get(name));
     }
 
     /** Every stream, ordered by name. */
     public Collection<StreamMetadata> all() {
-        return new TreeMap<>(streams).values();
+        TreeMap<String, StreamMetadata> all = new TreeMap<>(streams);
+        Map<String, byte[]> changes = pending.get();
+        if (changes != null) {
+            changes.forEach((key, value) -> {
+                if (key.indexOf('/') < 0) {
+                    if (value == null) {
+                        all.remove(key);
+                    } else {
+                        all.put(key, parse(key, value));
+                    }
+                }
+            });
+        }
+        return all.values();
+    }
+
+    private static StreamMetadata parse(String name, byte[] value) {
+        try {
+            return JSON.readValue(value, StreamMetadata.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable metadata for stream " + name, e);
+        }
     }
 
     /**
@@ -243,7 +292,9 @@ public final class MetadataLog implements AutoCloseable {
      * {@link #get} returns then is at least as new as any change made before it.
      */
     public CompletableFuture<Void> catchUp() {
-        return catchUpAdmin().listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
+        // The last stable offset: what is committed. A transaction still open (another server's change) is not written yet.
+        return catchUpAdmin().listOffsets(Map.of(partition, OffsetSpec.latest()),
+                        new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(partition)
                 .toCompletionStage().toCompletableFuture().thenCompose(latest -> {
                     long last = latest.offset() - 1;
                     if (last < readPosition) {
@@ -286,11 +337,28 @@ public final class MetadataLog implements AutoCloseable {
                 found.put(key.substring(prefix.length()), value);
             }
         });
+        Map<String, byte[]> changes = pending.get();
+        if (changes != null) {
+            changes.forEach((key, value) -> {
+                if (key.startsWith(prefix)) {
+                    if (value == null) {
+                        found.remove(key.substring(prefix.length()));
+                    } else {
+                        found.put(key.substring(prefix.length()), value);
+                    }
+                }
+            });
+        }
         return found;
     }
 
     public Optional<byte[]> document(String kind, String name) {
-        return Optional.ofNullable(documents.get(documentKey(kind, name)));
+        String key = documentKey(kind, name);
+        Map<String, byte[]> changes = pending.get();
+        if (changes != null && changes.containsKey(key)) {
+            return Optional.ofNullable(changes.get(key));
+        }
+        return Optional.ofNullable(documents.get(key));
     }
 
     /** Writes a document; like {@link #put}, it completes once this log has read it back. */
@@ -309,22 +377,164 @@ public final class MetadataLog implements AutoCloseable {
         return kind + "/" + name;
     }
 
+    /**
+     * Writes within the calling thread's change, or as a change of its own. It waits for Kafka: call it where a
+     * thread may wait (a control thread), never on an event loop.
+     */
     private CompletableFuture<Void> write(String name, byte[] value) {
-        if (producer == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("metadata topic " + topic + " was opened for reading only"));
+        Map<String, byte[]> changes = pending.get();
+        if (changes != null) {
+            changes.put(name, value);
+            return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<Void> applied = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(topic, 0, name, value), (md, error) -> {
-            if (error != null) {
-                applied.completeExceptionally(error);
-                return;
+        try {
+            serialized(() -> pending.get().put(name, value));
+            return CompletableFuture.completedFuture(null);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Makes a change as one transaction: what {@code change} reads of this log (on this thread) is everything committed
+     * before it, with its own writes on top; its writes commit together, once it returns, and are read back before
+     * this returns. A change made within another joins it.
+     *
+     * @throws ConcurrentChangeException when another server wrote the topic during the change: nothing of it was written
+     */
+    public <T> T serialized(Callable<T> change) throws Exception {
+        if (pending.get() != null) {
+            return change.call();
+        }
+        if (producerConfig == null) {
+            throw new IllegalStateException("metadata topic " + topic + " was opened for reading only");
+        }
+        writing.lock();
+        try {
+            beginAsWriter();
+            Map<String, byte[]> changes = new LinkedHashMap<>();
+            pending.set(changes);
+            T result;
+            try {
+                result = change.call();
+            } catch (Exception | Error e) {
+                abort();
+                throw e;
+            } finally {
+                pending.remove();
             }
+            if (changes.isEmpty()) {
+                abort();
+                return result;
+            }
+            long last = commit(changes);
+            CompletableFuture<Void> read = new CompletableFuture<>();
             synchronized (waiters) {
-                waiters.computeIfAbsent(md.offset(), k -> new ArrayList<>()).add(applied);
+                waiters.computeIfAbsent(last, k -> new ArrayList<>()).add(read);
             }
             releaseWaiters();
-        });
-        return applied;
+            read.get(30, TimeUnit.SECONDS);
+            return result;
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /**
+     * Begins a transaction and claims the writer's role in it at once, so that a server that took the role since this
+     * one last wrote is found out before the change reads anything; then reads what that server committed.
+     */
+    private void beginAsWriter() throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (producer == null) {
+                    awaitNoOpenTransaction();
+                    producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+                    producer.initTransactions();
+                }
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>(topic, 0, WRITER_KEY, writerId.getBytes(StandardCharsets.UTF_8)))
+                        .get(30, TimeUnit.SECONDS);
+                catchUp().get(30, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException | KafkaException e) {
+                Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+                dropProducer();
+                if (!fenced(cause) || attempt == 3) {
+                    throw new IllegalStateException("cannot write metadata topic " + topic + ": " + cause.getMessage(), cause);
+                }
+                LOG.info("another server wrote metadata topic {}; this one takes the writer's role back", topic);
+            }
+        }
+    }
+
+    /**
+     * Waits while another server's change is open, so that taking the writer's role (which aborts that change) waits
+     * for it to commit instead; a change of a server that died is aborted by Kafka within the transaction timeout.
+     */
+    private void awaitNoOpenTransaction() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            long end = catchUpAdmin().listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
+                    .get(30, TimeUnit.SECONDS).offset();
+            long stable = catchUpAdmin().listOffsets(Map.of(partition, OffsetSpec.latest()),
+                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(partition).get(30, TimeUnit.SECONDS).offset();
+            if (stable >= end) {
+                return;
+            }
+            Thread.sleep(20); // a poll of Kafka's offsets: nothing tells when another server's transaction ends
+        }
+    }
+
+    /** Sends a change's writes and commits them; returns the offset of the last record, which this log then awaits. */
+    private long commit(Map<String, byte[]> changes) throws Exception {
+        try {
+            List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>();
+            changes.forEach((key, value) -> sent.add(producer.send(new ProducerRecord<>(topic, 0, key, value))));
+            producer.commitTransaction();
+            long last = -1;
+            for (java.util.concurrent.Future<RecordMetadata> f : sent) {
+                last = Math.max(last, f.get().offset());
+            }
+            return last;
+        } catch (ExecutionException | KafkaException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            dropProducer();
+            if (fenced(cause)) {
+                throw new ConcurrentChangeException(topic, cause);
+            }
+            throw new IllegalStateException("cannot write metadata topic " + topic + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    private void abort() {
+        try {
+            producer.abortTransaction();
+        } catch (KafkaException e) {
+            LOG.info("could not abort a metadata transaction ({}); the next change starts a new producer", e.toString());
+            dropProducer();
+        }
+    }
+
+    private void dropProducer() {
+        if (producer != null) {
+            producer.close(Duration.ZERO);
+            producer = null;
+        }
+    }
+
+    private static boolean fenced(Throwable e) {
+        return e instanceof ProducerFencedException || e instanceof InvalidProducerEpochException;
+    }
+
+    /**
+     * Another server wrote the metadata topic while this one made a change, so the change was not written: its caller
+     * may make it again, on what is now there.
+     */
+    public static final class ConcurrentChangeException extends IllegalStateException {
+        ConcurrentChangeException(String topic, Throwable cause) {
+            super("another server wrote metadata topic " + topic + " during this change", cause);
+        }
     }
 
     @Override
@@ -340,8 +550,13 @@ public final class MetadataLog implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
+        writing.lock();
+        try {
+            if (producer != null) {
+                producer.close(Duration.ofSeconds(5));
+            }
+        } finally {
+            writing.unlock();
         }
         synchronized (this) {
             if (admin != null) {

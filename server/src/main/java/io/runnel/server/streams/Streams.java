@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,6 +63,9 @@ public final class Streams implements AutoCloseable {
     private final Admin admin;
     private final ControlThread control = new ControlThread("runnel-control");
     private final Map<String, StampedLock> writeLocks = new ConcurrentHashMap<>();
+    /** Topics this server created for streams: a create made again is not refused by its own claim. Control thread only. */
+    private final Set<String> claimedHere = new HashSet<>();
+    private static final int CHANGE_ATTEMPTS = 3;
     /** Where writes wait for a reshard to finish switching shards, rather than on an event loop. */
     private final ExecutorService reshardWaits = Executors.newFixedThreadPool(4, DaemonThreads.named("runnel-reshard-wait"));
     private final short replication;
@@ -94,7 +99,21 @@ public final class Streams implements AutoCloseable {
 
     /** Runs a change to streams on the control thread. */
     public <T> CompletableFuture<T> change(Callable<T> work) {
-        return control.change(work);
+        return control.change(() -> {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return metadata.serialized(work);
+                } catch (MetadataLog.ConcurrentChangeException e) {
+                    if (attempt == CHANGE_ATTEMPTS) {
+                        // The SDKs retry a LimitExceededException by themselves.
+                        throw ApiException.limitExceeded("Other servers changed streams at the same moment; the change was not made. "
+                                + "Try again.");
+                    }
+                    // Made again on what the other server wrote; apart in time, so that two servers do not collide again.
+                    Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 100));
+                }
+            }
+        });
     }
 
     /**
@@ -236,11 +255,15 @@ public final class Streams implements AutoCloseable {
     private void claimTopic(StreamMetadata stream) {
         try {
             await(admin.createTopics(List.of(newTopic(stream))).all());
+            claimedHere.add(stream.topic());
         } catch (KafkaFailure e) {
-            if (e.getCause() instanceof TopicExistsException) {
+            // A create made again after another server's change interrupted it finds the topic it claimed before.
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+            if (!claimedHere.contains(stream.topic())) {
                 throw ApiException.resourceInUse("Stream " + stream.name() + " under account " + config.accountId + " already exists.");
             }
-            throw e;
         }
     }
 
@@ -362,35 +385,67 @@ public final class Streams implements AutoCloseable {
         awaitServed(stream.topic(), d.partitions().size(), count);
     }
 
+    /** Whether a stream's transitional state has lasted long enough to move on, by what this server has read. */
+    private boolean due(StreamMetadata s, long now) {
+        long age = now - s.statusSince();
+        return switch (s.status()) {
+            case CREATING -> age >= config.createStreamDelay.toMillis();
+            // The server that resharded records where the closing shards end; another takes over only if it has not done
+            // so well after the delay (it died), so that two servers do not record two ends.
+            case UPDATING -> age >= config.updateStreamDelay.toMillis()
+                    + (reshardedHere.contains(s.name() + "@" + s.createdAt()) ? 0 : TAKE_OVER_MS);
+            case DELETING -> age >= config.deleteStreamDelay.toMillis();
+            default -> false;
+        };
+    }
+
+    /** Moves a stream on to its next state, if it is due. Within a change. */
+    private void advance(StreamMetadata s, long now) {
+        if (!due(s, now)) {
+            return;
+        }
+        switch (s.status()) {
+            case CREATING -> {
+                createTopic(s);
+                claimedHere.remove(s.topic());
+                save(s.withStatus(StreamStatus.ACTIVE, now));
+            }
+            case UPDATING -> {
+                save(endClosingShards(s).withStatus(StreamStatus.ACTIVE, now));
+                reshardedHere.remove(s.name() + "@" + s.createdAt());
+            }
+            case DELETING -> {
+                if (topicGone(s)) {
+                    await(metadata.remove(s.name()));
+                    writeLocks.remove(s.name());
+                    claimedHere.remove(s.topic());
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
     /** Moves streams whose transitional state has lasted long enough on to their next state. */
     private void reconcile() {
         try {
-            long now = System.currentTimeMillis();
-            for (StreamMetadata s : metadata.all()) {
-                long age = now - s.statusSince();
-                switch (s.status()) {
-                    case CREATING -> {
-                        if (age >= config.createStreamDelay.toMillis()) {
-                            createTopic(s);
-                            save(s.withStatus(StreamStatus.ACTIVE, now));
-                        }
-                    }
-                    case UPDATING -> {
-                        // The server that resharded records where the closing shards end; another takes over only if it
-                        // has not done so well after the delay (it died), so that two servers do not record two ends.
-                        boolean mine = reshardedHere.contains(s.name() + "@" + s.createdAt());
-                        if (age >= config.updateStreamDelay.toMillis() + (mine ? 0 : TAKE_OVER_MS)) {
-                            save(endClosingShards(s).withStatus(StreamStatus.ACTIVE, now));
-                            reshardedHere.remove(s.name() + "@" + s.createdAt());
-                        }
-                    }
-                    case DELETING -> {
-                        if (age >= config.deleteStreamDelay.toMillis() && topicGone(s)) {
-                            await(metadata.remove(s.name()));
-                            writeLocks.remove(s.name());
-                        }
-                    }
-                    default -> {
+            for (StreamMetadata seen : metadata.all()) {
+                if (due(seen, System.currentTimeMillis())) {
+                    // Every server reconciles: the step is made on the stream as it is when the step commits, so a
+                    // server that lags (or another change made meanwhile) neither repeats a step nor undoes a change.
+                    try {
+                        metadata.serialized(() -> {
+                            metadata.get(seen.name()).filter(s -> s.createdAt() == seen.createdAt())
+                                    .ifPresent(s -> advance(s, System.currentTimeMillis()));
+                            return null;
+                        });
+                    } catch (MetadataLog.ConcurrentChangeException e) {
+                        LOG.debug("another server changed streams while stream {} was reconciled; the next round sees it", seen.name());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    } catch (Exception e) {
+                        LOG.warn("could not advance the state of stream {}; will retry", seen.name(), e);
                     }
                 }
             }

@@ -36,6 +36,7 @@ class TwoServersTest {
 
     private static final int TRIALS = 100;
     private static final int KEYS = 50;
+    private static final int TAGS_EACH = 20;
 
     @Test
     void concurrentCreatesOfOneNameHaveExactlyOneWinner(@TempDir Path dir) throws Exception {
@@ -119,6 +120,45 @@ class TwoServersTest {
                     expected.add(i);
                 }
                 assertThat(seen.get(e.getKey())).as("records of key %s, in the order read", e.getKey()).isEqualTo(expected);
+            }
+            a.deleteStream(c -> c.streamName(stream));
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void changesMadeThroughBothServersAtOnceAreAllKept(@TempDir Path dir) throws Exception {
+        String stream = "tags-across-servers";
+        RunnelConfig config = RunnelServerExtension.testConfig(dir);
+        config.kafka = RunnelServerExtension.server().server.bootstrapServers();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (RunnelServer second = RunnelServer.start(config);
+             KinesisClient a = Clients.sync(RunnelServerExtension.server().endpoint(), true);
+             KinesisClient b = Clients.sync(URI.create("http://127.0.0.1:" + second.port()), true)) {
+            a.createStream(c -> c.streamName(stream).shardCount(1));
+            Clients.awaitActive(a, stream);
+            // Each AddTagsToStream reads the stream's tags and writes them back with one more: a server that wrote on an
+            // old read would drop the other server's tag.
+            CyclicBarrier start = new CyclicBarrier(2);
+            List<Future<?>> writers = new ArrayList<>();
+            for (KinesisClient client : List.of(a, b)) {
+                String prefix = client == a ? "a" : "b";
+                writers.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < TAGS_EACH; i++) {
+                        String key = prefix + i;
+                        client.addTagsToStream(c -> c.streamName(stream).tags(Map.of(key, "v")));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> w : writers) {
+                w.get();
+            }
+            for (KinesisClient client : List.of(a, b)) {
+                assertThat(client.listTagsForStream(c -> c.streamName(stream).limit(50)).tags()).as("tags as one server sees them")
+                        .hasSize(2 * TAGS_EACH);
             }
             a.deleteStream(c -> c.streamName(stream));
         } finally {
