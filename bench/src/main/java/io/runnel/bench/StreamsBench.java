@@ -125,13 +125,12 @@ final class StreamsBench {
     private static void warmUp(ServerProcess server) throws Exception {
         for (int pass = 1; pass <= WARMUP_PASSES; pass++) {
             Map<String, Double> before = server.cpuSecondsByThread();
+            double totalBefore = server.cpuSeconds();
             double rate = putRecords(server.endpoint, WARMUP_PASS_RECORDS);
-            double total = 0;
+            double total = server.cpuSeconds() - totalBefore;
             double compiling = 0;
             for (Map.Entry<String, Double> e : server.cpuSecondsByThread().entrySet()) {
-                double spent = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
-                total += spent;
-                compiling += e.getKey().contains("Compiler") ? spent : 0;
+                compiling += e.getKey().contains("Compiler") ? e.getValue() - before.getOrDefault(e.getKey(), 0.0) : 0;
             }
             double share = total > 0 ? compiling / total : 0;
             System.out.printf("  warm-up pass %d: Runnel %,.0f records/s, JIT compiling %.0f%% of server CPU%n", pass, rate, 100 * share);

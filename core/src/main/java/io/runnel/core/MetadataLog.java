@@ -112,8 +112,9 @@ public final class MetadataLog implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "runnel-metadata-writer:" + topic);
-        // A server that dies within a change holds back every reader until its transaction times out.
-        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+        // A change may wait on Kafka for up to 30 s (a topic's partitions served); one of a server that died holds
+        // back every reader until it times out, or until another server takes the writer's role.
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         p.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, false);
         producerConfig = p;
@@ -411,6 +412,9 @@ public final class MetadataLog implements AutoCloseable {
         }
         writing.lock();
         try {
+            if (closed) {
+                throw new IllegalStateException("metadata log of topic " + topic + " is closed");
+            }
             beginAsWriter();
             Map<String, byte[]> changes = new LinkedHashMap<>();
             pending.set(changes);
@@ -433,7 +437,12 @@ public final class MetadataLog implements AutoCloseable {
                 waiters.computeIfAbsent(last, k -> new ArrayList<>()).add(read);
             }
             releaseWaiters();
-            read.get(30, TimeUnit.SECONDS);
+            try {
+                read.get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // Committed: every server reads it in time; only this one's next read may not show it yet.
+                LOG.warn("a change committed to metadata topic {} (up to offset {}) was not read back within 30 s", topic, last);
+            }
             return result;
         } finally {
             writing.unlock();
@@ -457,11 +466,17 @@ public final class MetadataLog implements AutoCloseable {
                         .get(30, TimeUnit.SECONDS);
                 catchUp().get(30, TimeUnit.SECONDS);
                 return;
-            } catch (ExecutionException | KafkaException e) {
+            } catch (Exception e) {
                 Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-                dropProducer();
-                if (!fenced(cause) || attempt == 3) {
-                    throw new IllegalStateException("cannot write metadata topic " + topic + ": " + cause.getMessage(), cause);
+                abandon();
+                if (e instanceof InterruptedException) {
+                    throw e;
+                }
+                if (!fenced(cause)) {
+                    throw new IllegalStateException("cannot write metadata topic " + topic + ": " + cause, cause);
+                }
+                if (attempt == 3) {
+                    throw new ConcurrentChangeException(topic, cause);
                 }
                 LOG.info("another server wrote metadata topic {}; this one takes the writer's role back", topic);
             }
@@ -470,10 +485,11 @@ public final class MetadataLog implements AutoCloseable {
 
     /**
      * Waits while another server's change is open, so that taking the writer's role (which aborts that change) waits
-     * for it to commit instead; a change of a server that died is aborted by Kafka within the transaction timeout.
+     * for it to commit instead: for 30 s at most, as long as a change may wait on Kafka; a change open longer is taken
+     * for one of a server that died, which taking the role aborts.
      */
     private void awaitNoOpenTransaction() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             long end = catchUpAdmin().listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
                     .get(30, TimeUnit.SECONDS).offset();
@@ -491,19 +507,32 @@ public final class MetadataLog implements AutoCloseable {
         try {
             List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>();
             changes.forEach((key, value) -> sent.add(producer.send(new ProducerRecord<>(topic, 0, key, value))));
-            producer.commitTransaction();
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    producer.commitTransaction();
+                    break;
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    // The commit may have happened or not: Kafka lets it be tried again, and tells.
+                    if (attempt == 3) {
+                        throw e;
+                    }
+                }
+            }
             long last = -1;
             for (java.util.concurrent.Future<RecordMetadata> f : sent) {
                 last = Math.max(last, f.get().offset());
             }
             return last;
-        } catch (ExecutionException | KafkaException e) {
+        } catch (Exception e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            dropProducer();
+            abandon();
+            if (e instanceof InterruptedException) {
+                throw e;
+            }
             if (fenced(cause)) {
                 throw new ConcurrentChangeException(topic, cause);
             }
-            throw new IllegalStateException("cannot write metadata topic " + topic + ": " + cause.getMessage(), cause);
+            throw new IllegalStateException("cannot write metadata topic " + topic + ": " + cause, cause);
         }
     }
 
@@ -514,6 +543,18 @@ public final class MetadataLog implements AutoCloseable {
             LOG.info("could not abort a metadata transaction ({}); the next change starts a new producer", e.toString());
             dropProducer();
         }
+    }
+
+    /** After a failure within a transaction: ends it if it still can (so no reader waits on it), and starts over. */
+    private void abandon() {
+        if (producer != null) {
+            try {
+                producer.abortTransaction();
+            } catch (RuntimeException e) {
+                LOG.debug("could not abort the failed metadata transaction: {}", e.toString());
+            }
+        }
+        dropProducer();
     }
 
     private void dropProducer() {

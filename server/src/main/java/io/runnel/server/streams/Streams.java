@@ -39,6 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.StampedLock;
@@ -63,15 +64,18 @@ public final class Streams implements AutoCloseable {
     private final Admin admin;
     private final ControlThread control = new ControlThread("runnel-control");
     private final Map<String, StampedLock> writeLocks = new ConcurrentHashMap<>();
-    /** Topics this server created for streams: a create made again is not refused by its own claim. Control thread only. */
-    private final Set<String> claimedHere = new HashSet<>();
-    private static final int CHANGE_ATTEMPTS = 3;
+    /** Topics the change under way created for streams: made again, it is not refused by its own claim. Control thread. */
+    private final Set<String> claimedInChange = new HashSet<>();
+    /** What the change under way releases once its attempt has committed or failed. Control thread. */
+    private final List<Runnable> afterAttempt = new ArrayList<>();
+    private static final int CHANGE_ATTEMPTS = 10;
     /** Where writes wait for a reshard to finish switching shards, rather than on an event loop. */
     private final ExecutorService reshardWaits = Executors.newFixedThreadPool(4, DaemonThreads.named("runnel-reshard-wait"));
     private final short replication;
     private final int minInSync;
     /** The streams (name@creation) this server put in UPDATING, whose closing shards' ends it is to record. */
-    private final java.util.Set<String> reshardedHere = ConcurrentHashMap.newKeySet();
+    /** Streams this server moved into CREATING, UPDATING or DELETING: it moves them on; others only if it goes quiet. */
+    private final java.util.Set<String> transitionsHere = ConcurrentHashMap.newKeySet();
     /** How long after the update delay another server records the ends of a reshard whose server went quiet. */
     private static final long TAKE_OVER_MS = 10_000;
 
@@ -100,18 +104,31 @@ public final class Streams implements AutoCloseable {
     /** Runs a change to streams on the control thread. */
     public <T> CompletableFuture<T> change(Callable<T> work) {
         return control.change(() -> {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    return metadata.serialized(work);
-                } catch (MetadataLog.ConcurrentChangeException e) {
-                    if (attempt == CHANGE_ATTEMPTS) {
-                        // The SDKs retry a LimitExceededException by themselves.
-                        throw ApiException.limitExceeded("Other servers changed streams at the same moment; the change was not made. "
-                                + "Try again.");
+            try {
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        return metadata.serialized(work);
+                    } catch (MetadataLog.ConcurrentChangeException e) {
+                        if (attempt == CHANGE_ATTEMPTS) {
+                            // As Kinesis answers a control-plane call it throttles; botocore and the JavaScript SDK retry it.
+                            throw ApiException.limitExceeded("Other servers changed streams at the same moment; the change "
+                                    + "was not made. Try again.");
+                        }
+                        // Made again on what the other server wrote; at a random moment, so that the two do not meet again.
+                        Thread.sleep(ThreadLocalRandom.current().nextLong(10, Math.min(1000, 20L << attempt)));
+                    } finally {
+                        afterAttempt.forEach(Runnable::run);
+                        afterAttempt.clear();
                     }
-                    // Made again on what the other server wrote; apart in time, so that two servers do not collide again.
-                    Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 100));
                 }
+            } catch (Exception e) {
+                // No stream names a topic claimed by a change that was not made: drop it, or the name would stay taken.
+                if (!claimedInChange.isEmpty()) {
+                    admin.deleteTopics(List.copyOf(claimedInChange));
+                }
+                throw e;
+            } finally {
+                claimedInChange.clear();
             }
         });
     }
@@ -222,7 +239,14 @@ public final class Streams implements AutoCloseable {
     /** Saves a stream's metadata and waits until this server sees it. Control thread only. */
     public StreamMetadata save(StreamMetadata stream) {
         await(metadata.put(stream));
+        if (stream.status() != StreamStatus.ACTIVE) {
+            transitionsHere.add(transitionKey(stream));
+        }
         return stream;
+    }
+
+    private static String transitionKey(StreamMetadata s) {
+        return s.name() + "@" + s.createdAt() + "@" + s.status();
     }
 
     /**
@@ -239,13 +263,7 @@ public final class Streams implements AutoCloseable {
                 config.topicPrefix + name, Map.of(), List.of());
         claimTopic(stream);
         // The topic's partitions are awaited as the stream leaves CREATING; a failure of that is retried then.
-        try {
-            return save(stream);
-        } catch (RuntimeException e) {
-            // No stream names the topic: drop it, or the name would stay taken.
-            admin.deleteTopics(List.of(stream.topic()));
-            throw e;
-        }
+        return save(stream);
     }
 
     /**
@@ -255,13 +273,13 @@ public final class Streams implements AutoCloseable {
     private void claimTopic(StreamMetadata stream) {
         try {
             await(admin.createTopics(List.of(newTopic(stream))).all());
-            claimedHere.add(stream.topic());
+            claimedInChange.add(stream.topic());
         } catch (KafkaFailure e) {
             // A create made again after another server's change interrupted it finds the topic it claimed before.
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
             }
-            if (!claimedHere.contains(stream.topic())) {
+            if (!claimedInChange.contains(stream.topic())) {
                 throw ApiException.resourceInUse("Stream " + stream.name() + " under account " + config.accountId + " already exists.");
             }
         }
@@ -343,17 +361,15 @@ public final class Streams implements AutoCloseable {
         ensurePartitions(stream, stream.shards().size() + toOpen.size());
         StampedLock lock = writeLocks.computeIfAbsent(stream.name(), n -> new StampedLock());
         long stamp = lock.writeLock();
-        try {
-            reshardedHere.add(stream.name() + "@" + stream.createdAt());
-            List<Shard> shards = new ArrayList<>(stream.shards());
-            for (Shard s : toClose) {
-                shards.set(s.index(), s.stopWrites(now));
-            }
-            shards.addAll(toOpen);
-            return save(stream.withShards(shards).withStatus(StreamStatus.UPDATING, now));
-        } finally {
-            lock.unlockWrite(stamp);
+        // Held until the change has committed (and this server reads it) or failed: no write of this server starts
+        // on the old shards in between.
+        afterAttempt.add(() -> lock.unlockWrite(stamp));
+        List<Shard> shards = new ArrayList<>(stream.shards());
+        for (Shard s : toClose) {
+            shards.set(s.index(), s.stopWrites(now));
         }
+        shards.addAll(toOpen);
+        return save(stream.withShards(shards).withStatus(StreamStatus.UPDATING, now));
     }
 
     /**
@@ -385,41 +401,29 @@ public final class Streams implements AutoCloseable {
         awaitServed(stream.topic(), d.partitions().size(), count);
     }
 
-    /** Whether a stream's transitional state has lasted long enough to move on, by what this server has read. */
+    /**
+     * Whether a stream's transitional state has lasted long enough to move on, by what this server has read. The server
+     * that made the transition moves it on; another takes over only well after (it died), so that servers do not all
+     * step in at once (and a reshard's ends are recorded once).
+     */
     private boolean due(StreamMetadata s, long now) {
-        long age = now - s.statusSince();
-        return switch (s.status()) {
-            case CREATING -> age >= config.createStreamDelay.toMillis();
-            // The server that resharded records where the closing shards end; another takes over only if it has not done
-            // so well after the delay (it died), so that two servers do not record two ends.
-            case UPDATING -> age >= config.updateStreamDelay.toMillis()
-                    + (reshardedHere.contains(s.name() + "@" + s.createdAt()) ? 0 : TAKE_OVER_MS);
-            case DELETING -> age >= config.deleteStreamDelay.toMillis();
-            default -> false;
+        long delay = switch (s.status()) {
+            case CREATING -> config.createStreamDelay.toMillis();
+            case UPDATING -> config.updateStreamDelay.toMillis();
+            case DELETING -> config.deleteStreamDelay.toMillis();
+            default -> -1;
         };
+        return delay >= 0 && now - s.statusSince() >= delay + (transitionsHere.contains(transitionKey(s)) ? 0 : TAKE_OVER_MS);
     }
 
-    /** Moves a stream on to its next state, if it is due. Within a change. */
+    /** Moves a stream on to its next state; Kafka's part of the step is done before. Within a change. */
     private void advance(StreamMetadata s, long now) {
-        if (!due(s, now)) {
-            return;
-        }
         switch (s.status()) {
-            case CREATING -> {
-                createTopic(s);
-                claimedHere.remove(s.topic());
-                save(s.withStatus(StreamStatus.ACTIVE, now));
-            }
-            case UPDATING -> {
-                save(endClosingShards(s).withStatus(StreamStatus.ACTIVE, now));
-                reshardedHere.remove(s.name() + "@" + s.createdAt());
-            }
+            case CREATING -> save(s.withStatus(StreamStatus.ACTIVE, now));
+            case UPDATING -> save(endClosingShards(s).withStatus(StreamStatus.ACTIVE, now));
             case DELETING -> {
-                if (topicGone(s)) {
-                    await(metadata.remove(s.name()));
-                    writeLocks.remove(s.name());
-                    claimedHere.remove(s.topic());
-                }
+                await(metadata.remove(s.name()));
+                writeLocks.remove(s.name());
             }
             default -> {
             }
@@ -430,23 +434,33 @@ public final class Streams implements AutoCloseable {
     private void reconcile() {
         try {
             for (StreamMetadata seen : metadata.all()) {
-                if (due(seen, System.currentTimeMillis())) {
-                    // Every server reconciles: the step is made on the stream as it is when the step commits, so a
-                    // server that lags (or another change made meanwhile) neither repeats a step nor undoes a change.
-                    try {
-                        metadata.serialized(() -> {
-                            metadata.get(seen.name()).filter(s -> s.createdAt() == seen.createdAt())
-                                    .ifPresent(s -> advance(s, System.currentTimeMillis()));
-                            return null;
-                        });
-                    } catch (MetadataLog.ConcurrentChangeException e) {
-                        LOG.debug("another server changed streams while stream {} was reconciled; the next round sees it", seen.name());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    } catch (Exception e) {
-                        LOG.warn("could not advance the state of stream {}; will retry", seen.name(), e);
-                    }
+                if (!due(seen, System.currentTimeMillis())) {
+                    continue;
+                }
+                // Kafka's part first, outside the change: it is the same whoever does it, and may take a while.
+                if (seen.status() == StreamStatus.CREATING) {
+                    createTopic(seen);
+                } else if (seen.status() == StreamStatus.DELETING && !topicGone(seen)) {
+                    continue;
+                }
+                // Then the step, on the stream as it is when the step commits: a server that lags (or another change made
+                // meanwhile) neither repeats a step nor undoes a change.
+                try {
+                    metadata.serialized(() -> {
+                        metadata.get(seen.name())
+                                .filter(s -> s.createdAt() == seen.createdAt() && s.status() == seen.status())
+                                .filter(s -> s.statusSince() == seen.statusSince())
+                                .ifPresent(s -> advance(s, System.currentTimeMillis()));
+                        return null;
+                    });
+                    transitionsHere.remove(transitionKey(seen));
+                } catch (MetadataLog.ConcurrentChangeException e) {
+                    LOG.debug("another server changed streams while stream {} was reconciled; the next round sees it", seen.name());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (Exception e) {
+                    LOG.warn("could not advance the state of stream {}; will retry", seen.name(), e);
                 }
             }
         } catch (RuntimeException e) {

@@ -157,8 +157,9 @@ class TwoServersTest {
                 w.get();
             }
             for (KinesisClient client : List.of(a, b)) {
-                assertThat(client.listTagsForStream(c -> c.streamName(stream).limit(50)).tags()).as("tags as one server sees them")
-                        .hasSize(2 * TAGS_EACH);
+                // Each server reads the other's last change a moment after it is made.
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(client.listTagsForStream(c -> c.streamName(stream)
+                        .limit(50)).tags()).as("tags as one server sees them").hasSize(2 * TAGS_EACH));
             }
             a.deleteStream(c -> c.streamName(stream));
         } finally {

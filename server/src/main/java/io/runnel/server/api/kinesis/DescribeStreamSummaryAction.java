@@ -30,7 +30,7 @@ final class DescribeStreamSummaryAction implements KinesisAction {
         d.set("EnhancedMonitoring", Kinesis.enhancedMonitoringNode(stream));
         d.put("EncryptionType", "NONE");
         d.put("OpenShardCount", stream.status() == StreamStatus.CREATING ? 0 : stream.openShards().size());
-        d.put("ConsumerCount", 0);
+        d.put("ConsumerCount", kinesis.consumers.of(stream).size());
         ObjectNode response = Kinesis.object();
         response.set("StreamDescriptionSummary", d);
         return Kinesis.done(response);

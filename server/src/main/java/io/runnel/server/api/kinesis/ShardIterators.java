@@ -11,9 +11,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -59,17 +57,21 @@ final class ShardIterators {
 
     /** The key of this cluster's servers, made now if none has been: blocks until the metadata topic has it. */
     static Supplier<byte[]> keyIn(MetadataLog metadata) {
-        if (metadata.document(KEY_KIND, KEY_NAME).isEmpty()) {
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
-            try {
-                metadata.putDocument(KEY_KIND, KEY_NAME, key).get(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while storing the shard iterators' key", e);
-            } catch (ExecutionException | TimeoutException e) {
-                throw new IllegalStateException("cannot store the shard iterators' key in the metadata topic", e);
-            }
+        try {
+            // One change, so that of two servers starting at once on a new Kafka, one makes the key and the other reads it.
+            metadata.serialized(() -> {
+                if (metadata.document(KEY_KIND, KEY_NAME).isEmpty()) {
+                    byte[] key = new byte[32];
+                    new SecureRandom().nextBytes(key);
+                    metadata.putDocument(KEY_KIND, KEY_NAME, key).get(60, TimeUnit.SECONDS);
+                }
+                return null;
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while storing the shard iterators' key", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot store the shard iterators' key in the metadata topic", e);
         }
         return () -> metadata.document(KEY_KIND, KEY_NAME).orElseThrow();
     }

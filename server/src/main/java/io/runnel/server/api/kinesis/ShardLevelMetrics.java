@@ -44,7 +44,9 @@ final class ShardLevelMetrics {
             List<String> desired = METRICS.stream()
                     .filter(m -> enable ? current.contains(m) || named.contains(m) : current.contains(m) && !named.contains(m))
                     .toList();
-            kinesis.streams.save(stream.withShardLevelMetrics(desired));
+            if (!desired.equals(current)) {
+                kinesis.streams.save(stream.withShardLevelMetrics(desired));
+            }
             ObjectNode response = Kinesis.object().put("StreamName", name);
             current.forEach(response.putArray("CurrentShardLevelMetrics")::add);
             desired.forEach(response.putArray("DesiredShardLevelMetrics")::add);

@@ -68,6 +68,7 @@ class EnhancedFanOutTest {
                     .consumerARN()).isEqualTo(registered.consumerARN());
             assertThat(kinesis.listStreamConsumers(b -> b.streamARN(streamArn)).consumers())
                     .extracting(Consumer::consumerName).containsExactly("app");
+            assertThat(kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().consumerCount()).isEqualTo(1);
 
             assertThatThrownBy(() -> kinesis.deleteStream(b -> b.streamName(stream))).isInstanceOf(ResourceInUseException.class)
                     .hasMessageContaining("consumers");
