@@ -1,5 +1,7 @@
 package io.runnel.server.streams;
 
+import io.runnel.core.HashKey;
+import io.runnel.core.HashKeyRange;
 import io.runnel.core.Shard;
 import io.runnel.core.StreamMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -10,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +31,58 @@ import java.util.function.BiConsumer;
  */
 public final class RecordWriter implements AutoCloseable {
 
-    /** A record to put: its partition key as UTF-8 (the Kafka key), the hash key that picks its shard, its data. */
-    public record Entry(byte[] partitionKey, BigInteger hashKey, byte[] data) {
+    /**
+     * A record to put: its partition key as UTF-8 (the Kafka key), the 128-bit hash key that picks its shard (as two
+     * unsigned halves: routing a record then compares longs, not BigIntegers), its data.
+     */
+    public record Entry(byte[] partitionKey, long hashHigh, long hashLow, byte[] data) {
+
+        /** A record routed by its partition key's MD5, as Kinesis routes one. */
+        public static Entry keyed(byte[] partitionKey, byte[] data) {
+            ByteBuffer md5 = ByteBuffer.wrap(HashKey.digest(partitionKey));
+            return new Entry(partitionKey, md5.getLong(), md5.getLong(), data);
+        }
+
+        /** A record routed by an explicit hash key, one in [0, 2^128). */
+        public static Entry explicit(byte[] partitionKey, BigInteger hashKey, byte[] data) {
+            return new Entry(partitionKey, hashKey.shiftRight(64).longValue(), hashKey.longValue(), data);
+        }
+    }
+
+    /** A stream's open shards with their hash key ranges as unsigned halves, made once for a whole put. */
+    private static final class Router {
+        private final StreamMetadata stream;
+        private final List<Shard> shards;
+        private final long[] bounds; // per shard: start high, start low, end high, end low
+
+        Router(StreamMetadata stream) {
+            this.stream = stream;
+            this.shards = stream.openShards();
+            this.bounds = new long[4 * shards.size()];
+            for (int i = 0; i < shards.size(); i++) {
+                HashKeyRange r = shards.get(i).hashKeyRange();
+                bounds[4 * i] = r.start().shiftRight(64).longValue();
+                bounds[4 * i + 1] = r.start().longValue();
+                bounds[4 * i + 2] = r.end().shiftRight(64).longValue();
+                bounds[4 * i + 3] = r.end().longValue();
+            }
+        }
+
+        Shard shardFor(Entry e) {
+            for (int i = 0; i < shards.size(); i++) {
+                if (compare(e.hashHigh(), e.hashLow(), bounds[4 * i], bounds[4 * i + 1]) >= 0
+                        && compare(e.hashHigh(), e.hashLow(), bounds[4 * i + 2], bounds[4 * i + 3]) <= 0) {
+                    return shards.get(i);
+                }
+            }
+            throw new IllegalStateException("stream " + stream.name() + " has no open shard for hash key "
+                    + new BigInteger(Long.toUnsignedString(e.hashHigh())).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(e.hashLow()))));
+        }
+
+        private static int compare(long high, long low, long otherHigh, long otherLow) {
+            int c = Long.compareUnsigned(high, otherHigh);
+            return c != 0 ? c : Long.compareUnsigned(low, otherLow);
+        }
     }
 
     /**
@@ -115,9 +168,10 @@ public final class RecordWriter implements AutoCloseable {
                 done.complete(results(shards, offsets, arrivals));
             }
         });
+        Router router = new Router(stream);
         for (int i = 0; i < count; i++) {
             Entry e = entries.get(i);
-            Shard shard = stream.openShardFor(e.hashKey());
+            Shard shard = router.shardFor(e);
             shards[i] = shard;
             int slot = i;
             try {

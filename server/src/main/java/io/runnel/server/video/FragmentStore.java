@@ -2,7 +2,6 @@ package io.runnel.server.video;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.runnel.core.HashKey;
 import io.runnel.core.SequenceNumber;
 import io.runnel.core.Shard;
 import io.runnel.core.StreamMetadata;
@@ -121,7 +120,7 @@ public final class FragmentStore implements AutoCloseable {
                 throw new CompletionException(e);
             }
             byte[] partitionKey = stream.name().getBytes(StandardCharsets.UTF_8);
-            return writer.put(index, List.of(new RecordWriter.Entry(partitionKey, HashKey.ofPartitionKey(partitionKey), json)));
+            return writer.put(index, List.of(RecordWriter.Entry.keyed(partitionKey, json)));
         })).thenApply(results -> {
             RecordWriter.Result result = results.get(0);
             if (result.failed()) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.runnel.core.HashKey;
 import io.runnel.server.RunnelConfig;
 import io.runnel.server.api.ApiService;
 import io.runnel.server.applications.Application;
@@ -114,7 +113,7 @@ public final class Firehose {
         // Records spread over the internal stream's shards; Firehose promises no order between them.
         List<RecordWriter.Entry> entries = records.stream().map(data -> {
             byte[] key = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
-            return new RecordWriter.Entry(key, HashKey.ofPartitionKey(key), data);
+            return RecordWriter.Entry.keyed(key, data);
         }).toList();
         return deliveryStreams.streams().withOpenShards(stream.internalStream(), internal -> {
             if (internal == null) {

@@ -40,16 +40,14 @@ final class PutRecordAction implements KinesisAction {
     static RecordWriter.Entry entry(JsonNode record) {
         byte[] partitionKey = record.get("PartitionKey").asText().getBytes(StandardCharsets.UTF_8);
         JsonNode explicit = record.get("ExplicitHashKey");
-        BigInteger hashKey;
-        if (explicit != null && !explicit.isNull()) {
-            hashKey = HashKey.parseExplicit(explicit.asText());
-            if (!HashKey.inRange(hashKey)) {
-                throw ApiException.invalidArgument("Invalid ExplicitHashKey. ExplicitHashKey must be in the range: "
-                        + "[0, 2^128-1]. Specified value was " + explicit.asText());
-            }
-        } else {
-            hashKey = HashKey.ofPartitionKey(partitionKey);
+        if (explicit == null || explicit.isNull()) {
+            return RecordWriter.Entry.keyed(partitionKey, Request.blob(record.get("Data")));
         }
-        return new RecordWriter.Entry(partitionKey, hashKey, Request.blob(record.get("Data")));
+        BigInteger hashKey = HashKey.parseExplicit(explicit.asText());
+        if (!HashKey.inRange(hashKey)) {
+            throw ApiException.invalidArgument("Invalid ExplicitHashKey. ExplicitHashKey must be in the range: "
+                    + "[0, 2^128-1]. Specified value was " + explicit.asText());
+        }
+        return RecordWriter.Entry.explicit(partitionKey, hashKey, Request.blob(record.get("Data")));
     }
 }
