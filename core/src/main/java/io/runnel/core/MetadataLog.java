@@ -23,7 +23,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import java.nio.charset.StandardCharsets;
@@ -294,20 +293,25 @@ public final class MetadataLog implements AutoCloseable {
      */
     public CompletableFuture<Void> catchUp() {
         // The last stable offset: what is committed. A transaction still open (another server's change) is not written yet.
-        return catchUpAdmin().listOffsets(Map.of(partition, OffsetSpec.latest()),
-                        new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(partition)
-                .toCompletionStage().toCompletableFuture().thenCompose(latest -> {
-                    long last = latest.offset() - 1;
-                    if (last < readPosition) {
-                        return CompletableFuture.completedFuture(null);
-                    }
-                    CompletableFuture<Void> read = new CompletableFuture<>();
-                    synchronized (waiters) {
-                        waiters.computeIfAbsent(last, k -> new ArrayList<>()).add(read);
-                    }
-                    releaseWaiters();
-                    return read;
-                });
+        return endOffset(IsolationLevel.READ_COMMITTED).thenCompose(end -> end - 1 < readPosition
+                ? CompletableFuture.completedFuture(null)
+                : readBack(end - 1));
+    }
+
+    /** The topic's end: where the next record goes (READ_UNCOMMITTED), or its last stable offset (READ_COMMITTED). */
+    private CompletableFuture<Long> endOffset(IsolationLevel isolation) {
+        return catchUpAdmin().listOffsets(Map.of(partition, OffsetSpec.latest()), new ListOffsetsOptions(isolation))
+                .partitionResult(partition).toCompletionStage().toCompletableFuture().thenApply(r -> r.offset());
+    }
+
+    /** Completes once this log has read the record at {@code offset}. */
+    private CompletableFuture<Void> readBack(long offset) {
+        CompletableFuture<Void> read = new CompletableFuture<>();
+        synchronized (waiters) {
+            waiters.computeIfAbsent(offset, k -> new ArrayList<>()).add(read);
+        }
+        releaseWaiters();
+        return read;
     }
 
     private synchronized Admin catchUpAdmin() {
@@ -432,13 +436,8 @@ public final class MetadataLog implements AutoCloseable {
                 return result;
             }
             long last = commit(changes);
-            CompletableFuture<Void> read = new CompletableFuture<>();
-            synchronized (waiters) {
-                waiters.computeIfAbsent(last, k -> new ArrayList<>()).add(read);
-            }
-            releaseWaiters();
             try {
-                read.get(30, TimeUnit.SECONDS);
+                readBack(last).get(30, TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
                 // Committed: every server reads it in time; only this one's next read may not show it yet.
                 LOG.warn("a change committed to metadata topic {} (up to offset {}) was not read back within 30 s", topic, last);
@@ -491,11 +490,8 @@ public final class MetadataLog implements AutoCloseable {
     private void awaitNoOpenTransaction() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            long end = catchUpAdmin().listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
-                    .get(30, TimeUnit.SECONDS).offset();
-            long stable = catchUpAdmin().listOffsets(Map.of(partition, OffsetSpec.latest()),
-                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(partition).get(30, TimeUnit.SECONDS).offset();
-            if (stable >= end) {
+            long end = endOffset(IsolationLevel.READ_UNCOMMITTED).get(30, TimeUnit.SECONDS);
+            if (endOffset(IsolationLevel.READ_COMMITTED).get(30, TimeUnit.SECONDS) >= end) {
                 return;
             }
             Thread.sleep(20); // a poll of Kafka's offsets: nothing tells when another server's transaction ends
@@ -536,25 +532,30 @@ public final class MetadataLog implements AutoCloseable {
         }
     }
 
+    /** Ends the transaction unwritten; a producer that cannot is dropped, and the next change starts a new one. */
     private void abort() {
-        try {
-            producer.abortTransaction();
-        } catch (KafkaException e) {
-            LOG.info("could not abort a metadata transaction ({}); the next change starts a new producer", e.toString());
+        if (!tryAbort()) {
             dropProducer();
         }
     }
 
     /** After a failure within a transaction: ends it if it still can (so no reader waits on it), and starts over. */
     private void abandon() {
-        if (producer != null) {
-            try {
-                producer.abortTransaction();
-            } catch (RuntimeException e) {
-                LOG.debug("could not abort the failed metadata transaction: {}", e.toString());
-            }
-        }
+        tryAbort();
         dropProducer();
+    }
+
+    private boolean tryAbort() {
+        if (producer == null) {
+            return false;
+        }
+        try {
+            producer.abortTransaction();
+            return true;
+        } catch (RuntimeException e) {
+            LOG.info("could not abort a metadata transaction: {}", e.toString());
+            return false;
+        }
     }
 
     private void dropProducer() {

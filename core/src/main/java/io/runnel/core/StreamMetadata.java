@@ -86,16 +86,6 @@ public record StreamMetadata(String name, StreamStatus status, long statusSince,
         return shard(ShardId.indexOf(shardId));
     }
 
-    /** The open shard whose hash-key range holds this key; open shards always cover the whole key space. */
-    public Shard openShardFor(BigInteger hashKey) {
-        for (Shard s : shards) {
-            if (s.open() && s.hashKeyRange().contains(hashKey)) {
-                return s;
-            }
-        }
-        throw new IllegalStateException("stream " + name + " has no open shard for hash key " + hashKey);
-    }
-
     /** The shards whose parent or adjacent parent is the given shard. */
     public List<Shard> childrenOf(String shardId) {
         List<Shard> children = new ArrayList<>();

@@ -40,12 +40,10 @@ class TwoServersTest {
 
     @Test
     void concurrentCreatesOfOneNameHaveExactlyOneWinner(@TempDir Path dir) throws Exception {
-        RunnelConfig config = RunnelServerExtension.testConfig(dir);
-        config.kafka = RunnelServerExtension.server().server.bootstrapServers();
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (RunnelServer second = RunnelServer.start(config);
+        try (RunnelServer second = secondServer(dir);
              KinesisClient a = Clients.sync(RunnelServerExtension.server().endpoint(), true);
-             KinesisClient b = Clients.sync(URI.create("http://127.0.0.1:" + second.port()), true)) {
+             KinesisClient b = Clients.sync(endpoint(second), true)) {
             for (int trial = 0; trial < TRIALS; trial++) {
                 String stream = "race-" + trial;
                 CyclicBarrier start = new CyclicBarrier(2);
@@ -83,12 +81,10 @@ class TwoServersTest {
     @Test
     void aReshardThroughOneServerStrandsNoRecordPutThroughTheOther(@TempDir Path dir) throws Exception {
         String stream = "reshard-across-servers";
-        RunnelConfig config = RunnelServerExtension.testConfig(dir);
-        config.kafka = RunnelServerExtension.server().server.bootstrapServers();
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (RunnelServer second = RunnelServer.start(config);
+        try (RunnelServer second = secondServer(dir);
              KinesisClient a = Clients.sync(RunnelServerExtension.server().endpoint(), true)) {
-            URI throughB = URI.create("http://127.0.0.1:" + second.port());
+            URI throughB = endpoint(second);
             a.createStream(c -> c.streamName(stream).shardCount(2));
             Clients.awaitActive(a, stream);
             AtomicBoolean stop = new AtomicBoolean();
@@ -130,12 +126,10 @@ class TwoServersTest {
     @Test
     void changesMadeThroughBothServersAtOnceAreAllKept(@TempDir Path dir) throws Exception {
         String stream = "tags-across-servers";
-        RunnelConfig config = RunnelServerExtension.testConfig(dir);
-        config.kafka = RunnelServerExtension.server().server.bootstrapServers();
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (RunnelServer second = RunnelServer.start(config);
+        try (RunnelServer second = secondServer(dir);
              KinesisClient a = Clients.sync(RunnelServerExtension.server().endpoint(), true);
-             KinesisClient b = Clients.sync(URI.create("http://127.0.0.1:" + second.port()), true)) {
+             KinesisClient b = Clients.sync(endpoint(second), true)) {
             a.createStream(c -> c.streamName(stream).shardCount(1));
             Clients.awaitActive(a, stream);
             // Each AddTagsToStream reads the stream's tags and writes them back with one more: a server that wrote on an
@@ -165,6 +159,17 @@ class TwoServersTest {
         } finally {
             pool.shutdown();
         }
+    }
+
+    /** A second server on the shared server's Kafka cluster and metadata topic. */
+    private static RunnelServer secondServer(Path dir) throws Exception {
+        RunnelConfig config = RunnelServerExtension.testConfig(dir);
+        config.kafka = RunnelServerExtension.server().server.bootstrapServers();
+        return RunnelServer.start(config);
+    }
+
+    private static URI endpoint(RunnelServer server) {
+        return URI.create("http://127.0.0.1:" + server.port());
     }
 
     private static int total(Map<String, Integer> acknowledged) {
