@@ -1,6 +1,5 @@
 package io.runnel.core;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
