@@ -77,6 +77,17 @@ class SequenceNumberTest {
     }
 
     @Test
+    void theNextRecordInTheSameSecondIsNumberedAsIfSpelledAnew() {
+        long arrival = CREATED + 5_000;
+        for (long offset : new long[] {0, 1, 8, 9, 99, 999_999, 123_456_789, Long.MAX_VALUE - 2}) {
+            for (int shard : new int[] {0, 3, 17, 1_000_000}) {
+                assertThat(SequenceNumber.ofNextRecord(SequenceNumber.ofRecord(CREATED, shard, offset, arrival)))
+                        .isEqualTo(SequenceNumber.ofRecord(CREATED, shard, offset + 1, arrival));
+            }
+        }
+    }
+
+    @Test
     void readsTheCompactFormRunnelIssuedBefore() {
         String old = SequenceNumber.compact(12, 9_876_543_210L);
         assertThat(old).hasSize(26).isEqualTo("4000012" + "0000000009876543210");

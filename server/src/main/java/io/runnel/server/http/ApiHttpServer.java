@@ -98,12 +98,13 @@ public final class ApiHttpServer implements AutoCloseable {
             get(req, get);
             return;
         }
-        String length = req.getHeader("Content-Length");
-        if (length != null && parseLong(length) > MAX_BODY_BYTES) {
+        long length = parseLong(req.getHeader("Content-Length"));
+        if (length > MAX_BODY_BYTES) {
             tooLarge(req, 0);
             return;
         }
-        Buffer body = Buffer.buffer();
+        // Sized once from Content-Length (already bounded above), so a large put is not copied as its buffer grows.
+        Buffer body = Buffer.buffer(length > 0 ? (int) length : 0);
         req.handler(chunk -> {
             if (body.length() + chunk.length() > MAX_BODY_BYTES) {
                 tooLarge(req, body.length() + chunk.length());
@@ -221,6 +222,9 @@ public final class ApiHttpServer implements AutoCloseable {
     }
 
     private static long parseLong(String text) {
+        if (text == null) {
+            return -1;
+        }
         try {
             return Long.parseLong(text.trim());
         } catch (NumberFormatException e) {

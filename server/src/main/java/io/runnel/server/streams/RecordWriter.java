@@ -2,6 +2,7 @@ package io.runnel.server.streams;
 
 import io.runnel.core.HashKey;
 import io.runnel.core.HashKeyRange;
+import io.runnel.core.SequenceNumber;
 import io.runnel.core.Shard;
 import io.runnel.core.StreamMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -15,6 +16,7 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -217,11 +219,17 @@ public final class RecordWriter implements AutoCloseable {
 
     private static List<Result> results(Shard[] shards, long[] offsets, long[] arrivals) {
         List<Result> results = new ArrayList<>(shards.length);
+        Map<Shard, Integer> lastOfShard = new IdentityHashMap<>();
         for (int i = 0; i < shards.length; i++) {
-            results.add(offsets[i] < 0
-                    ? Result.internalFailure()
-                    : new Result(shards[i].shardId(), shards[i].sequenceNumber(offsets[i], arrivals[i]), null, null,
-                    shards[i].index(), offsets[i]));
+            if (offsets[i] < 0) {
+                results.add(Result.internalFailure());
+                continue;
+            }
+            Integer last = lastOfShard.put(shards[i], i);
+            String sequenceNumber = last != null && offsets[last] == offsets[i] - 1 && arrivals[last] / 1000 == arrivals[i] / 1000
+                    ? SequenceNumber.ofNextRecord(results.get(last).sequenceNumber())
+                    : shards[i].sequenceNumber(offsets[i], arrivals[i]);
+            results.add(new Result(shards[i].shardId(), sequenceNumber, null, null, shards[i].index(), offsets[i]));
         }
         return results;
     }
