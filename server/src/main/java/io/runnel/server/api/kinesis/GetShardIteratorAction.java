@@ -1,7 +1,6 @@
 package io.runnel.server.api.kinesis;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.runnel.core.SequenceNumber;
 import io.runnel.core.Shard;
 import io.runnel.core.ShardId;
 import io.runnel.core.StreamMetadata;
@@ -32,16 +31,7 @@ final class GetShardIteratorAction implements KinesisAction {
         String shardId = request.string("ShardId");
         String type = request.string("ShardIteratorType");
         String sequenceNumber = request.string("StartingSequenceNumber");
-        boolean bySequence = type.endsWith("SEQUENCE_NUMBER");
-        if (bySequence != (sequenceNumber != null)) {
-            throw ApiException.invalidArgument("Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and "
-                    + "StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified "
-                    + type + (bySequence ? " and no StartingSequenceNumber." : " and also a StartingSequenceNumber."));
-        }
-        if (type.equals("AT_TIMESTAMP") && !request.has("Timestamp")) {
-            throw ApiException.invalidArgument("Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. "
-                    + "Current request has no timestamp parameter.");
-        }
+        StartingOffsets.requireComplete(type, sequenceNumber, request.has("Timestamp"));
         int index = ShardId.indexOf(shardId);
         if (index < 0) {
             throw ApiException.resourceNotFound("Could not find shard " + shardId + " in stream " + name + " under account "
@@ -54,33 +44,8 @@ final class GetShardIteratorAction implements KinesisAction {
             throw kinesis.shardNotFound(ShardId.of(index), name);
         }
         long now = System.currentTimeMillis();
-        CompletableFuture<Long> offset = switch (type) {
-            case "TRIM_HORIZON" -> CompletableFuture.completedFuture(0L);
-            case "LATEST" -> !shard.ended()
-                    ? kinesis.reader.latestOffset(stream.topic(), shard.index())
-                    : CompletableFuture.completedFuture(shard.endOffset());
-            case "AT_TIMESTAMP" -> {
-                long at = request.timestampMillis("Timestamp");
-                Kinesis.requireNotInTheFuture(at, now);
-                yield kinesis.reader.offsetForTime(stream.topic(), shard.index(), at);
-            }
-            default -> {
-                SequenceNumber.Position p = SequenceNumber.decode(sequenceNumber);
-                String invalid = "StartingSequenceNumber " + sequenceNumber + " used in GetShardIterator on shard " + shard.shardId()
-                        + " in stream " + name + " under account " + kinesis.config.accountId + " is invalid";
-                if (p == null) {
-                    throw ApiException.invalidArgument(invalid + ".");
-                }
-                if (p.shardIndex() != shard.index()) {
-                    throw ApiException.invalidArgument("Invalid StartingSequenceNumber. It encodes " + ShardId.of(p.shardIndex())
-                            + ", while it was used in a call to a shard with " + shard.shardId());
-                }
-                if (!p.of(shard)) {
-                    throw ApiException.invalidArgument(invalid + " because it did not come from this stream.");
-                }
-                yield CompletableFuture.completedFuture(type.startsWith("AT_") ? p.atOffset() : p.afterOffset());
-            }
-        };
+        CompletableFuture<Long> offset = StartingOffsets.of(kinesis, "GetShardIterator", stream, shard, type, sequenceNumber,
+                type.equals("AT_TIMESTAMP") ? request.timestampMillis("Timestamp") : 0, now);
         return offset.thenApply(o -> Kinesis.object().put("ShardIterator", kinesis.iterators.encode(
                 new ShardIterators.Position(name, stream.createdAt(), shard.index(), o, now))));
     }

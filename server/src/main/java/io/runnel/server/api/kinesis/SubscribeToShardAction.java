@@ -1,7 +1,6 @@
 package io.runnel.server.api.kinesis;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.runnel.core.SequenceNumber;
 import io.runnel.core.Shard;
 import io.runnel.core.StreamMetadata;
 import io.runnel.server.api.Request;
@@ -54,32 +53,11 @@ final class SubscribeToShardAction implements KinesisAction {
         JsonNode position = request.node("StartingPosition");
         String type = position.get("Type").asText();
         JsonNode sequenceNumber = position.get("SequenceNumber");
-        boolean bySequence = type.endsWith("_SEQUENCE_NUMBER");
-        if (bySequence != (sequenceNumber != null && !sequenceNumber.isNull())) {
-            throw ApiException.invalidArgument("StartingPosition " + type + (bySequence ? " requires a SequenceNumber."
-                    : " does not take a SequenceNumber."));
-        }
-        return switch (type) {
-            case "TRIM_HORIZON" -> CompletableFuture.completedFuture(0L);
-            case "LATEST" -> shard.ended() ? CompletableFuture.completedFuture(shard.endOffset())
-                    : kinesis.reader.latestOffset(stream.topic(), shard.index());
-            case "AT_TIMESTAMP" -> {
-                JsonNode at = position.get("Timestamp");
-                if (at == null || at.isNull()) {
-                    throw ApiException.invalidArgument("StartingPosition AT_TIMESTAMP requires a Timestamp.");
-                }
-                long millis = Request.timestampMillis(at, request.format());
-                Kinesis.requireNotInTheFuture(millis, System.currentTimeMillis());
-                yield kinesis.reader.offsetForTime(stream.topic(), shard.index(), millis);
-            }
-            default -> {
-                SequenceNumber.Position p = SequenceNumber.decode(sequenceNumber.asText());
-                if (p == null || !p.of(shard)) {
-                    throw ApiException.invalidArgument("Invalid StartingSequenceNumber " + sequenceNumber.asText() + " for shard "
-                            + shard.shardId() + " in stream " + stream.name() + " under account " + kinesis.config.accountId + ".");
-                }
-                yield CompletableFuture.completedFuture(type.startsWith("AT_") ? p.atOffset() : p.afterOffset());
-            }
-        };
+        JsonNode timestamp = position.get("Timestamp");
+        boolean hasTimestamp = timestamp != null && !timestamp.isNull();
+        String sequence = sequenceNumber == null || sequenceNumber.isNull() ? null : sequenceNumber.asText();
+        StartingOffsets.requireComplete(type, sequence, hasTimestamp);
+        return StartingOffsets.of(kinesis, "SubscribeToShard", stream, shard, type, sequence,
+                hasTimestamp ? Request.timestampMillis(timestamp, request.format()) : 0, System.currentTimeMillis());
     }
 }

@@ -80,7 +80,9 @@ public final class Subscriptions {
             return next;
         });
         if (replaced[0] != null) {
-            replaced[0].end(null);
+            // As on Kinesis, a subscription made five seconds or more after another takes over, and the other fails.
+            replaced[0].end(replaced[0].exception("ResourceInUseException", "Another subscription for consumer " + consumerArn
+                    + " and shard " + shard.shardId() + " has taken over this one."));
         }
         context.runOnContext(v -> next.begin());
     }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.io.IOException;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -61,7 +63,7 @@ class ConformanceTest {
             "DescribeStreamSummary", "DisableEnhancedMonitoring", "EnableEnhancedMonitoring", "GetRecords", "GetShardIterator",
             "IncreaseStreamRetentionPeriod", "ListShards", "ListStreamConsumers", "ListStreams", "ListTagsForResource",
             "ListTagsForStream", "MergeShards", "PutRecord", "PutRecords", "RegisterStreamConsumer", "RemoveTagsFromStream",
-            "SplitShard", "TagResource", "UntagResource", "UpdateShardCount", "UpdateStreamMode"};
+            "SplitShard", "SubscribeToShard", "TagResource", "UntagResource", "UpdateShardCount", "UpdateStreamMode"};
     /** Streams the tables share: made once, here, so that a table reads as requests and answers alone. */
     static final String STREAM = "conformance";
     static final String READ_STREAM = "conformance-read";
@@ -70,7 +72,8 @@ class ConformanceTest {
             Map.entry("conformance-split-", 1), Map.entry("conformance-scale-", 1), Map.entry("conformance-consumers-", 1),
             Map.entry("conformance-kept-", 1), Map.entry("conformance-monitored-", 1), Map.entry("conformance-mode-", 1),
             Map.entry("conformance-resource-", 1), Map.entry("conformance-listtags-", 1), Map.entry("conformance-untag-", 1),
-            Map.entry("conformance-unmonitored-", 1), Map.entry("conformance-unresource-", 1), Map.entry("conformance-shorten-", 1));
+            Map.entry("conformance-unmonitored-", 1), Map.entry("conformance-unresource-", 1), Map.entry("conformance-shorten-", 1),
+            Map.entry("conformance-subscribe-", 1));
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
@@ -102,6 +105,14 @@ class ConformanceTest {
         for (String name : names) {
             await().atMost(Duration.ofSeconds(30)).until(() -> kinesis.describeStreamSummary(b -> b.streamName(name))
                     .streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
+        }
+        // SubscribeToShard's table needs an ACTIVE consumer: one that is still CREATING would be refused for that.
+        for (String format : List.of("json", "cbor")) {
+            String streamArn = kinesis.describeStreamSummary(b -> b.streamName("conformance-subscribe-" + format))
+                    .streamDescriptionSummary().streamARN();
+            String arn = kinesis.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("subscriber")).consumer().consumerARN();
+            await().atMost(Duration.ofSeconds(30)).until(() -> kinesis.describeStreamConsumer(b -> b.consumerARN(arn))
+                    .consumerDescription().consumerStatus() == ConsumerStatus.ACTIVE);
         }
         // The one record GetRecords' table reads: in a stream of its own, which no other table writes to.
         kinesis.putRecord(b -> b.streamName(READ_STREAM).partitionKey("k").data(SdkBytes.fromUtf8String("conformance")));
@@ -151,7 +162,8 @@ class ConformanceTest {
         HttpRequest request = SignedRequests.post(RunnelServerExtension.server().endpoint(),
                         Map.of("Content-Type", contentType, "X-Amz-Target", "Kinesis_20131202." + c.operation()), body, "kinesis")
                 .timeout(Duration.ofSeconds(30)).build();
-        HttpResponse<byte[]> response = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        // Bounded as a whole: a request answered with an event stream by mistake would otherwise be read for minutes.
+        HttpResponse<byte[]> response = HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).get(60, TimeUnit.SECONDS);
         String answer = cbor && response.body().length > 0
                 ? JSON.writeValueAsString(CBOR.readTree(response.body()))
                 : new String(response.body(), StandardCharsets.UTF_8);

@@ -139,6 +139,48 @@ class EnhancedFanOutTest {
         kinesis.close();
     }
 
+    @Test
+    void aSubscriptionMadeFiveSecondsAfterAnotherTakesOverAndTheOtherFailsWithResourceInUse() {
+        String stream = "efo-take-over";
+        KinesisClient kinesis = Clients.sync(RunnelServerExtension.server().endpoint(), true);
+        KinesisAsyncClient async = Clients.async(RunnelServerExtension.server().endpoint());
+        kinesis.createStream(b -> b.streamName(stream).shardCount(1));
+        Clients.awaitActive(kinesis, stream);
+        String streamArn = kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamARN();
+        String consumerArn = kinesis.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("taken")).consumer().consumerARN();
+        awaitConsumerActive(kinesis, consumerArn);
+
+        CompletableFuture<Void> first = subscribeLatest(async, consumerArn);
+        // Refused while the first is under five seconds old; the first attempt after that takes over.
+        CompletableFuture<Void>[] second = new CompletableFuture[1];
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            CompletableFuture<Void> attempt = subscribeLatest(async, consumerArn);
+            try {
+                attempt.get(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(ResourceInUseException.class);
+                return false;
+            } catch (java.util.concurrent.TimeoutException e) {
+                second[0] = attempt; // under way: it was not refused
+                return true;
+            }
+            throw new AssertionError("a subscription ended at once without an error");
+        });
+
+        assertThatThrownBy(() -> first.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                .hasCauseInstanceOf(ResourceInUseException.class).hasMessageContaining("has taken over this one");
+        assertThat(second[0]).isNotDone();
+        second[0].cancel(true);
+        async.close();
+        kinesis.close();
+    }
+
+    private static CompletableFuture<Void> subscribeLatest(KinesisAsyncClient async, String consumerArn) {
+        return async.subscribeToShard(b -> b.consumerARN(consumerArn).shardId("shardId-000000000000")
+                .startingPosition(p -> p.type(ShardIteratorType.LATEST)), SubscribeToShardResponseHandler.builder()
+                .subscriber(e -> { }).build());
+    }
+
     /** Subscribes to a shard and, at its end, to its children once all their parents have ended. */
     private static final class LineageReader {
         final KinesisAsyncClient async;
