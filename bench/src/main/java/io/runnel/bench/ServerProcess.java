@@ -46,7 +46,7 @@ final class ServerProcess implements AutoCloseable {
         int kafkaPort = freePort();
         List<String> command = new ArrayList<>(List.of("./runnel", "up", "--port", Integer.toString(port),
                 "--kafka-port", Integer.toString(kafkaPort), "--data-dir", dataDir.toString(), "--create-stream-ms", "100",
-                "--s3-port", "0", "--flink-port", "0", "--sql-gateway-port", "0"));
+                "--s3-port", "0", "--tls-port", "0", "--flink-port", "0", "--sql-gateway-port", "0"));
         command.addAll(List.of(flags));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         CompletableFuture<String> ready = new CompletableFuture<>();

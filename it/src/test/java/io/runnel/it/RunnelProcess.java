@@ -44,7 +44,7 @@ final class RunnelProcess implements AutoCloseable {
     static RunnelProcess up(Path log, String... flags) throws Exception {
         List<String> command = new ArrayList<>(List.of(ROOT.resolve("runnel").toString(), "up"));
         command.addAll(List.of(flags));
-        for (String port : List.of("--port", "--kafka-port", "--s3-port", "--flink-port", "--sql-gateway-port")) {
+        for (String port : List.of("--port", "--kafka-port", "--s3-port", "--tls-port", "--flink-port", "--sql-gateway-port")) {
             if (!command.contains(port)) {
                 command.addAll(List.of(port, "0"));
             }

@@ -138,6 +138,13 @@ public final class Main {
         String sqlGateway;
         @Option(names = "--s3-port", description = "Port of the embedded S3 endpoint (default 4569; 0 picks a free one).")
         Integer s3Port;
+        @Option(names = "--tls-port", description = "Port of the API over HTTPS, HTTP/1.1 and HTTP/2 (default 4443; 0 picks a free one).")
+        Integer tlsPort;
+        @Option(names = "--tls-cert", description = "PEM certificate of the HTTPS port (default: a self-signed one made in "
+                + "<data-dir>/tls/ at first start).")
+        String tlsCert;
+        @Option(names = "--tls-key", description = "PEM private key of --tls-cert.")
+        String tlsKey;
         @Option(names = "--s3-endpoint", description = "An existing S3-compatible endpoint instead of the embedded one.")
         String s3Endpoint;
         @Option(names = "--s3-access-key", description = "The access key of --s3-endpoint.")
@@ -180,6 +187,8 @@ public final class Main {
             String endpoint = "http://" + config.advertisedHost() + ":" + server.port();
             System.out.println("Runnel is up.");
             System.out.println("  Kinesis endpoint: " + endpoint);
+            System.out.println("  HTTPS endpoint:   https://" + config.advertisedHost() + ":" + server.tlsPort()
+                    + "   (certificate " + server.tls().certificate() + ", SHA-256 fingerprint " + server.tls().fingerprint() + ")");
             System.out.println("  Kafka bootstrap:  " + server.bootstrapServers());
             System.out.println("  S3 endpoint:      " + server.s3Endpoint());
             if (server.flink() != null) {

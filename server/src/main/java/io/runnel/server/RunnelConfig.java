@@ -52,6 +52,11 @@ public final class RunnelConfig {
     public String sqlGateway;
     /** Port of the embedded S3 endpoint; 0 picks a free one. */
     public int s3Port = 4569;
+    /** Port of the API over HTTPS (HTTP/1.1 and HTTP/2); 0 picks a free one. */
+    public int tlsPort = 4443;
+    /** PEM certificate (chain) and private key of the HTTPS port; null: a self-signed pair kept in the data dir. */
+    public Path tlsCert;
+    public Path tlsKey;
     /** An existing S3-compatible store instead of the embedded one, with its keys. */
     public String s3Endpoint;
     public String s3AccessKey;
@@ -86,6 +91,9 @@ public final class RunnelConfig {
             case "sql-gateway-port" -> sqlGatewayPort = Integer.parseInt(value);
             case "sql-gateway" -> sqlGateway = value.isEmpty() ? null : value;
             case "s3-port" -> s3Port = Integer.parseInt(value);
+            case "tls-port" -> tlsPort = Integer.parseInt(value);
+            case "tls-cert" -> tlsCert = value.isEmpty() ? null : Path.of(value);
+            case "tls-key" -> tlsKey = value.isEmpty() ? null : Path.of(value);
             case "s3-endpoint" -> s3Endpoint = value.isEmpty() ? null : value;
             case "s3-access-key" -> s3AccessKey = value.isEmpty() ? null : value;
             case "s3-secret-key" -> s3SecretKey = value.isEmpty() ? null : value;

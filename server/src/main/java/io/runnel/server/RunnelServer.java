@@ -15,6 +15,7 @@ import io.runnel.server.firehose.DeliveryConfiguration;
 import io.runnel.server.firehose.DeliveryStreams;
 import io.runnel.server.glue.GlueCatalog;
 import io.runnel.server.http.ApiHttpServer;
+import io.runnel.server.http.ServerCertificate;
 import io.runnel.server.http.SigV4Authenticator;
 import io.runnel.server.s3.ObjectStore;
 import io.runnel.server.s3.S3Endpoint;
@@ -52,6 +53,8 @@ public final class RunnelServer implements AutoCloseable {
     private final Deque<AutoCloseable> parts = new ArrayDeque<>();
     private final String bootstrapServers;
     private final int port;
+    private int tlsPort;
+    private ServerCertificate tls;
     private final URI s3;
     private final FlinkRuntime flink;
     private final Applications applications;
@@ -134,6 +137,9 @@ public final class RunnelServer implements AutoCloseable {
             ApiHttpServer http = new ApiHttpServer(vertx, services, video.operations(), SigV4Authenticator.of(config.auth));
             parts.push(http);
             http.start(config.host, port);
+            tls = config.tlsCert != null || config.tlsKey != null ? ServerCertificate.given(config.tlsCert, config.tlsKey)
+                    : ServerCertificate.selfSigned(config.dataDir.resolve("tls"), config.advertisedHost());
+            tlsPort = http.startTls(config.tlsPort, tls);
             if (flink != null) {
                 flink.awaitReady(FLINK_START_SECONDS);
             }
@@ -167,6 +173,15 @@ public final class RunnelServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The port of the API over HTTPS. */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    public ServerCertificate tls() {
+        return tls;
     }
 
     public String bootstrapServers() {

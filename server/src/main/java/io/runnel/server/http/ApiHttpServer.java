@@ -46,6 +46,8 @@ public final class ApiHttpServer implements AutoCloseable {
     private final Map<String, RestOperation> restOperations;
     private final SigV4Authenticator authenticator;
     private HttpServer server;
+    private String host;
+    private TlsFront tls;
 
     /** Several services may share a target: each adds operations of its own. */
     public ApiHttpServer(Vertx vertx, List<ApiService> services, SigV4Authenticator authenticator) {
@@ -79,7 +81,15 @@ public final class ApiHttpServer implements AutoCloseable {
                 .setMaxHeaderSize(64 * 1024).setCompressionSupported(false).setTcpNoDelay(true);
         server = vertx.createHttpServer(options).requestHandler(this::receive);
         server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        this.host = host;
         return server.actualPort();
+    }
+
+    /** Serves the API over TLS as well, on {@code port} (0 picks a free one), once {@link #start} has; returns the port. */
+    public int startTls(int port, ServerCertificate certificate) throws Exception {
+        String plainHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        tls = TlsFront.start(vertx, host, port, certificate, plainHost, server.actualPort());
+        return tls.port();
     }
 
     private void receive(HttpServerRequest req) {
@@ -405,6 +415,9 @@ public final class ApiHttpServer implements AutoCloseable {
     /** Stops listening; the Vert.x instance belongs to the caller. */
     @Override
     public void close() {
+        if (tls != null) {
+            tls.close();
+        }
         try {
             if (server != null) {
                 server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -61,6 +61,7 @@ public final class RunnelServerExtension implements BeforeAllCallback {
         config.dataDir = dataDir;
         config.port = 0;
         config.s3Port = 0;
+        config.tlsPort = 0;
         config.flink = "none";
         config.createStreamDelay = Duration.ofMillis(100);
         config.updateStreamDelay = Duration.ofMillis(100);
