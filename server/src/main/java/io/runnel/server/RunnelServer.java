@@ -14,6 +14,7 @@ import io.runnel.server.flink.FlinkRuntime;
 import io.runnel.server.firehose.DeliveryConfiguration;
 import io.runnel.server.firehose.DeliveryStreams;
 import io.runnel.server.glue.GlueCatalog;
+import io.runnel.server.api.sts.Sts;
 import io.runnel.server.http.ApiHttpServer;
 import io.runnel.server.http.ServerCertificate;
 import io.runnel.server.http.SigV4Authenticator;
@@ -134,7 +135,8 @@ public final class RunnelServer implements AutoCloseable {
             FragmentStore fragments = new FragmentStore(videoStreams, writer, reader);
             parts.push(fragments);
             Video video = new Video(config, videoStreams, fragments, api);
-            ApiHttpServer http = new ApiHttpServer(vertx, services, video.operations(), SigV4Authenticator.of(config.auth));
+            ApiHttpServer http = new ApiHttpServer(vertx, services, video.operations(), List.of(Sts.service(config)),
+                    SigV4Authenticator.of(config.auth));
             parts.push(http);
             http.start(config.host, port);
             tls = config.tlsCert != null || config.tlsKey != null ? ServerCertificate.given(config.tlsCert, config.tlsKey)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runnel.server.api.ApiService;
+import io.runnel.server.api.QueryService;
 import io.runnel.server.api.Request;
 import io.runnel.server.api.RestOperation;
 import io.runnel.server.api.validation.Validator;
@@ -48,16 +49,21 @@ public final class ApiHttpServer implements AutoCloseable {
     private HttpServer server;
     private String host;
     private TlsFront tls;
+    private final QueryProtocol query;
 
     /** Several services may share a target: each adds operations of its own. */
     public ApiHttpServer(Vertx vertx, List<ApiService> services, SigV4Authenticator authenticator) {
-        this(vertx, services, Map.of(), authenticator);
+        this(vertx, services, Map.of(), List.of(), authenticator);
     }
 
-    /** @param restOperations the operations of REST-JSON services, by request path */
+    /**
+     * @param restOperations the operations of REST-JSON services, by request path
+     * @param queryServices  the services of the AWS Query protocol
+     */
     public ApiHttpServer(Vertx vertx, List<ApiService> services, Map<String, RestOperation> restOperations,
-                         SigV4Authenticator authenticator) {
+                         List<QueryService> queryServices, SigV4Authenticator authenticator) {
         this.vertx = vertx;
+        this.query = new QueryProtocol(queryServices, authenticator);
         this.restOperations = Map.copyOf(restOperations);
         for (ApiService service : services) {
             this.services.computeIfAbsent(service.target(), t -> new ArrayList<>()).add(service);
@@ -278,6 +284,10 @@ public final class ApiHttpServer implements AutoCloseable {
         ApiService.Operation operation = named ? operation(parts[0], parts[1]) : null;
         if (req.method() != HttpMethod.POST) {
             xml(req, 403, "<AccessDeniedException>\n  <Message>" + ACCESS_DENIED + "</Message>\n</AccessDeniedException>\n");
+            return;
+        }
+        if (target == null && QueryProtocol.isQuery(contentType)) {
+            query.dispatch(req, body);
             return;
         }
         if (body.length == 0) {

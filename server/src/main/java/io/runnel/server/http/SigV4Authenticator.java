@@ -37,6 +37,12 @@ public final class SigV4Authenticator {
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final Duration MAX_SKEW = Duration.ofMinutes(15);
 
+    private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^,\\s]+)");
+
+    /** Whose key signed a request, and for which service (the credential scope's service). */
+    public record Scope(String accessKeyId, String service) {
+    }
+
     private final Map<String, String> secrets;
     /**
      * The SDK's classic SigV4 signer signs exactly the headers it is given. Its successor always adds and
@@ -116,6 +122,18 @@ public final class SigV4Authenticator {
             throw ApiException.badRequest("IncompleteSignatureException", missing.toString());
         }
         check(req, body);
+    }
+
+    /** The scope of a request's signature, from its Authorization header or presigned query; null when it has none. */
+    public static Scope scope(HttpServerRequest req) {
+        String credential = req.getParam("X-Amz-Credential");
+        String authorization = req.getHeader("Authorization");
+        if (authorization != null) {
+            Matcher m = CREDENTIAL.matcher(authorization);
+            credential = m.find() ? m.group(1) : null;
+        }
+        String[] parts = credential == null ? new String[0] : credential.split("/");
+        return parts.length == 5 ? new Scope(parts[0], parts[3]) : null;
     }
 
     /** With credentials configured, refuses a request that is not signed with one of them; without, takes every request. */
