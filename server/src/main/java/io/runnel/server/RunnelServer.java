@@ -14,6 +14,8 @@ import io.runnel.server.flink.FlinkRuntime;
 import io.runnel.server.firehose.DeliveryConfiguration;
 import io.runnel.server.firehose.DeliveryStreams;
 import io.runnel.server.glue.GlueCatalog;
+import io.runnel.server.api.cloudwatch.CloudWatch;
+import io.runnel.server.api.cloudwatch.ClientMetrics;
 import io.runnel.server.api.sts.Sts;
 import io.runnel.server.http.ApiHttpServer;
 import io.runnel.server.http.ServerCertificate;
@@ -55,6 +57,7 @@ public final class RunnelServer implements AutoCloseable {
     private final String bootstrapServers;
     private final int port;
     private int tlsPort;
+    private final ClientMetrics clientMetrics = new ClientMetrics();
     private ServerCertificate tls;
     private final URI s3;
     private final FlinkRuntime flink;
@@ -135,7 +138,7 @@ public final class RunnelServer implements AutoCloseable {
             FragmentStore fragments = new FragmentStore(videoStreams, writer, reader);
             parts.push(fragments);
             Video video = new Video(config, videoStreams, fragments, api);
-            ApiHttpServer http = new ApiHttpServer(vertx, services, video.operations(), List.of(Sts.service(config)),
+            ApiHttpServer http = new ApiHttpServer(vertx, services, video.operations(), List.of(Sts.service(config), CloudWatch.service(clientMetrics)),
                     SigV4Authenticator.of(config.auth));
             parts.push(http);
             http.start(config.host, port);
@@ -175,6 +178,11 @@ public final class RunnelServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The metrics clients put through CloudWatch's PutMetricData. */
+    public ClientMetrics clientMetrics() {
+        return clientMetrics;
     }
 
     /** The port of the API over HTTPS. */

@@ -50,6 +50,7 @@ public final class ApiHttpServer implements AutoCloseable {
     private String host;
     private TlsFront tls;
     private final QueryProtocol query;
+    private final RpcV2CborProtocol rpcV2;
 
     /** Several services may share a target: each adds operations of its own. */
     public ApiHttpServer(Vertx vertx, List<ApiService> services, SigV4Authenticator authenticator) {
@@ -64,6 +65,7 @@ public final class ApiHttpServer implements AutoCloseable {
                          List<QueryService> queryServices, SigV4Authenticator authenticator) {
         this.vertx = vertx;
         this.query = new QueryProtocol(queryServices, authenticator);
+        this.rpcV2 = new RpcV2CborProtocol(queryServices, authenticator);
         this.restOperations = Map.copyOf(restOperations);
         for (ApiService service : services) {
             this.services.computeIfAbsent(service.target(), t -> new ArrayList<>()).add(service);
@@ -129,7 +131,9 @@ public final class ApiHttpServer implements AutoCloseable {
             body.appendBuffer(chunk);
         });
         req.endHandler(v -> {
-            if (rest != null) {
+            if (rest == null && RpcV2CborProtocol.isRpcV2(req)) {
+                rpcV2.dispatch(req, body.getBytes());
+            } else if (rest != null) {
                 dispatchRest(req, rest, body.getBytes());
             } else {
                 dispatch(req, body.getBytes());

@@ -1,5 +1,9 @@
 package io.runnel.server.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runnel.server.api.QueryService;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -15,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -61,7 +66,7 @@ final class QueryProtocol {
                 throw ApiException.badRequest("InvalidAction", "Could not find operation " + action + " for version "
                         + form.getOrDefault("Version", "NO_VERSION_SPECIFIED"));
             }
-            send(req, 200, response(service, action, operation.handle(form, scope.accessKeyId()), requestId));
+            send(req, 200, response(service, action, operation.handle(tree(form), scope.accessKeyId()), requestId));
         } catch (ApiException e) {
             if (e.status() >= 500) {
                 LOG.error("query request {} failed", requestId, e);
@@ -83,6 +88,50 @@ final class QueryProtocol {
             form.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), kv.length == 2 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
         }
         return form;
+    }
+
+    /**
+     * The form's members as a tree: {@code MetricData.member.2.Dimensions.member.1.Name=x} is
+     * {@code {"MetricData": [_, {"Dimensions": [{"Name": "x"}]}]}}; lists keep the order of their indexes.
+     */
+    static ObjectNode tree(Map<String, String> form) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        for (Map.Entry<String, String> field : new TreeMap<>(form).entrySet()) {
+            if (field.getKey().equals("Action") || field.getKey().equals("Version")) {
+                continue;
+            }
+            String[] path = field.getKey().split("\\.");
+            JsonNode at = root;
+            for (int i = 0; i < path.length; i++) {
+                boolean last = i == path.length - 1;
+                if (path[i].equals("member") && !last && path[i + 1].matches("[1-9][0-9]{0,3}") && at instanceof ArrayNode list) {
+                    int index = Integer.parseInt(path[++i]);
+                    while (list.size() < index) {
+                        list.addObject();
+                    }
+                    if (i == path.length - 1) {
+                        list.set(index - 1, JsonNodeFactory.instance.textNode(field.getValue()));
+                        break;
+                    }
+                    at = list.get(index - 1);
+                    continue;
+                }
+                if (!(at instanceof ObjectNode object)) {
+                    throw ApiException.badRequest("InvalidParameterValue", "The parameter " + field.getKey() + " is not valid.");
+                }
+                if (last) {
+                    object.put(path[i], field.getValue());
+                } else {
+                    boolean list = path[i + 1].equals("member");
+                    JsonNode next = object.get(path[i]);
+                    if (next == null || next.isValueNode()) {
+                        next = list ? object.putArray(path[i]) : object.putObject(path[i]);
+                    }
+                    at = next;
+                }
+            }
+        }
+        return root;
     }
 
     /** {@code <ActionResponse xmlns><ActionResult>…</ActionResult><ResponseMetadata>…</ResponseMetadata></ActionResponse>} */

@@ -1,5 +1,6 @@
 package io.runnel.server.api.sts;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.runnel.server.api.QueryService;
 
 import java.util.LinkedHashMap;
@@ -15,7 +16,7 @@ final class GetCallerIdentityAction implements QueryService.Action {
     }
 
     @Override
-    public Map<String, String> handle(Map<String, String> parameters, String accessKeyId) {
+    public Map<String, String> handle(JsonNode input, String accessKeyId) {
         Map<String, String> result = new LinkedHashMap<>();
         result.put("Arn", "arn:aws:iam::" + accountId + ":user/" + accessKeyId);
         result.put("UserId", accessKeyId);

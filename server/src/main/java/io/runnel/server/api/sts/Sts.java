@@ -14,7 +14,7 @@ public final class Sts {
     }
 
     public static QueryService service(RunnelConfig config) {
-        return new QueryService("sts", "2011-06-15", "https://sts.amazonaws.com/doc/2011-06-15/",
+        return new QueryService("sts", "2011-06-15", "https://sts.amazonaws.com/doc/2011-06-15/", null,
                 Map.of("GetCallerIdentity", new GetCallerIdentityAction(config.accountId)));
     }
 }
