@@ -17,14 +17,22 @@ public final class RunnelRecord {
     private final long shardCreatedAt;
     private final long offset;
     private final long arrivalTime;
+    private final long subSequenceNumber;
 
     public RunnelRecord(byte[] key, byte[] data, int shardIndex, long shardCreatedAt, long offset, long arrivalTime) {
+        this(key, data, shardIndex, shardCreatedAt, offset, arrivalTime, 0);
+    }
+
+    /** @param subSequenceNumber its place among the user records of a KPL aggregated record; 0 for a record of its own */
+    public RunnelRecord(byte[] key, byte[] data, int shardIndex, long shardCreatedAt, long offset, long arrivalTime,
+                        long subSequenceNumber) {
         this.key = key;
         this.data = data;
         this.shardIndex = shardIndex;
         this.shardCreatedAt = shardCreatedAt;
         this.offset = offset;
         this.arrivalTime = arrivalTime;
+        this.subSequenceNumber = subSequenceNumber;
     }
 
     public String partitionKey() {
@@ -51,6 +59,14 @@ public final class RunnelRecord {
     /** Its offset in its shard's Kafka partition. */
     public long offset() {
         return offset;
+    }
+
+    /**
+     * Its place among the user records of the KPL aggregated record it came in (which all share one sequence number),
+     * as the KCL numbers them; 0 for a record put on its own.
+     */
+    public long subSequenceNumber() {
+        return subSequenceNumber;
     }
 
     /** When the record arrived (epoch millis), as ApproximateArrivalTimestamp. */

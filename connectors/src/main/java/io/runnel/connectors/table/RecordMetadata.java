@@ -15,6 +15,8 @@ import java.util.function.Function;
 enum RecordMetadata {
     PARTITION_KEY("partition_key", DataTypes.STRING().notNull(), r -> StringData.fromString(r.partitionKey())),
     SEQUENCE_NUMBER("sequence_number", DataTypes.STRING().notNull(), r -> StringData.fromString(r.sequenceNumber())),
+    /** The place of a user record in the KPL aggregated record it came in; 0 for a record put on its own. */
+    SUB_SEQUENCE_NUMBER("sub_sequence_number", DataTypes.BIGINT().notNull(), RunnelRecord::subSequenceNumber),
     SHARD_ID("shard_id", DataTypes.STRING().notNull(), r -> StringData.fromString(r.shardId())),
     ARRIVAL_TIME("arrival_time", DataTypes.TIMESTAMP_LTZ(3).notNull(), r -> TimestampData.fromEpochMillis(r.arrivalTime()));
 

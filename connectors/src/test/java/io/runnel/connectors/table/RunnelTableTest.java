@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.runnel.core.testing.KplRecords;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
@@ -153,6 +154,51 @@ class RunnelTableTest {
             assertThat((String) r.getField(3)).matches("[1-9][0-9]*");
             assertThat(r.getField(4)).isNotNull();
         });
+    }
+
+    @Test
+    void kplAggregatedRecordsReadAsTheirUserRecordsNumberedWithinTheirRecord() throws Exception {
+        String stream = "sql-kpl";
+        TestStreams.create(kinesis, stream, 2);
+        List<PutRecordsRequestEntry> entries = new ArrayList<>();
+        for (int a = 0; a < 3; a++) {
+            List<KplRecords.User> users = new ArrayList<>();
+            for (int u = 0; u < 4; u++) {
+                users.add(new KplRecords.User("user-" + u, null,
+                        ("{\"user_id\":\"user-" + u + "\",\"url\":\"/" + a + "/" + u + "\",\"ts\":\"2026-12-01 10:00:00\"}")
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            // As the KPL puts it: under the first user record's key, routed by an explicit hash key.
+            entries.add(PutRecordsRequestEntry.builder().partitionKey("a").explicitHashKey(a == 1 ? "0" : "340282366920938463463374607431768211455")
+                    .data(SdkBytes.fromByteArray(KplRecords.aggregate(users))).build());
+        }
+        assertThat(kinesis.putRecords(b -> b.streamName(stream).records(entries)).failedRecordCount()).isZero();
+        entries.clear();
+        entries.add(PutRecordsRequestEntry.builder().partitionKey("plain").data(SdkBytes.fromUtf8String(
+                "{\"user_id\":\"plain\",\"url\":\"/plain\",\"ts\":\"2026-12-01 10:00:00\"}")).build());
+        kinesis.putRecords(b -> b.streamName(stream).records(entries));
+
+        StreamTableEnvironment tables = tables();
+        tables.executeSql("CREATE TABLE kpl (user_id STRING, url STRING, pk STRING METADATA FROM 'partition_key' VIRTUAL, "
+                + "seq STRING METADATA FROM 'sequence_number' VIRTUAL, sub BIGINT METADATA FROM 'sub_sequence_number' VIRTUAL) "
+                + "WITH ('connector' = 'runnel', 'stream' = '" + stream + "', 'bootstrap-servers' = '"
+                + RunnelServerExtension.server().server.bootstrapServers() + "', 'format' = 'json', 'scan.bounded' = 'true')");
+        List<Row> rows = new ArrayList<>();
+        try (CloseableIterator<Row> result = tables.executeSql("SELECT user_id, url, pk, seq, sub FROM kpl").collect()) {
+            result.forEachRemaining(rows::add);
+        }
+        assertThat(rows).hasSize(13);
+        assertThat(rows).filteredOn(r -> !r.getField(0).equals("plain")).allSatisfy(r -> {
+            assertThat(r.getField(2)).as("the user record's own partition key").isEqualTo(r.getField(0));
+            assertThat(r.getField(4)).as("its place in its aggregated record").isEqualTo(Long.parseLong(((String) r.getField(0)).substring(5)));
+        });
+        for (int a = 0; a < 3; a++) {
+            String prefix = "/" + a + "/";
+            assertThat(rows.stream().filter(r -> ((String) r.getField(1)).startsWith(prefix)).map(r -> r.getField(3)).distinct())
+                    .as("one sequence number for the user records of aggregated record %d", a).hasSize(1);
+        }
+        assertThat(rows).filteredOn(r -> r.getField(0).equals("plain")).singleElement()
+                .satisfies(r -> assertThat(r.getField(4)).isEqualTo(0L));
     }
 
     @Test
