@@ -27,7 +27,6 @@ class AwsCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The server checks SigV4 signatures, so every command below is signed with this secret and verified. */
     private static final String SECRET = Commands.SECRET;
-    private static final int TLS_PORT = freePort();
 
     @TempDir
     static Path dir;
@@ -37,7 +36,6 @@ class AwsCliTest {
     static void up() throws Exception {
         assertThat(AWS).as("Debian's awscli (apt-get install awscli)").isExecutable();
         runnel = RunnelProcess.up(Path.of("target/runnel-cli.log"), "--port", "0", "--kafka-port", "0",
-                "--tls-port", Integer.toString(TLS_PORT),
                 "--data-dir", dir.resolve("data").toString(), "--create-stream-ms", "200", "--update-stream-ms", "200",
                 "--auth", "runnel:" + SECRET);
     }
@@ -93,27 +91,19 @@ class AwsCliTest {
 
     @Test
     void theCliReachesTheServerOverHttpsWithoutVerifyingItsCertificate() throws Exception {
-        Commands.Result r = Commands.aws(java.net.URI.create("https://127.0.0.1:" + TLS_PORT), SECRET, "--no-verify-ssl",
+        Commands.Result r = Commands.aws(runnel.httpsEndpoint(), SECRET, "--no-verify-ssl",
                 "kinesis", "create-stream", "--stream-name", "cli-over-tls", "--shard-count", "1");
         assertThat(r.exit()).as(r.output()).isZero();
         await().atMost(Duration.ofSeconds(60)).until(() -> {
-            Commands.Result listed = Commands.aws(java.net.URI.create("https://127.0.0.1:" + TLS_PORT), SECRET, "--no-verify-ssl",
+            Commands.Result listed = Commands.aws(runnel.httpsEndpoint(), SECRET, "--no-verify-ssl",
                     "kinesis", "list-streams");
             assertThat(listed.exit()).as(listed.output()).isZero();
             return listed.output().contains("cli-over-tls");
         });
         // Without --no-verify-ssl the CLI refuses a certificate nobody vouches for.
-        Commands.Result unverified = Commands.aws(java.net.URI.create("https://127.0.0.1:" + TLS_PORT), SECRET, "kinesis", "list-streams");
+        Commands.Result unverified = Commands.aws(runnel.httpsEndpoint(), SECRET, "kinesis", "list-streams");
         assertThat(unverified.exit()).isNotZero();
         assertThat(unverified.output()).containsIgnoringCase("certificate");
-    }
-
-    private static int freePort() {
-        try {
-            return RunnelProcess.freePort();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String b64(String s) {

@@ -31,10 +31,12 @@ final class RunnelProcess implements AutoCloseable {
 
     private final Process process;
     private final URI endpoint;
+    private final URI httpsEndpoint;
 
-    private RunnelProcess(Process process, URI endpoint) {
+    private RunnelProcess(Process process, URI endpoint, URI httpsEndpoint) {
         this.process = process;
         this.endpoint = endpoint;
+        this.httpsEndpoint = httpsEndpoint;
     }
 
     /**
@@ -54,11 +56,15 @@ final class RunnelProcess implements AutoCloseable {
         }
         Process p = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
         CompletableFuture<URI> ready = new CompletableFuture<>();
+        CompletableFuture<URI> https = new CompletableFuture<>();
         Thread pump = new Thread(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = out.readLine()) != null; ) {
                     Files.writeString(log, line + "\n", StandardCharsets.UTF_8,
                             java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    if (line.trim().startsWith("HTTPS endpoint:")) {
+                        https.complete(URI.create(line.trim().split("\\s+")[2]));
+                    }
                     if (line.startsWith("RUNNEL_READY ")) {
                         ready.complete(URI.create(line.substring("RUNNEL_READY ".length()).trim()));
                     }
@@ -71,7 +77,8 @@ final class RunnelProcess implements AutoCloseable {
         pump.setDaemon(true);
         pump.start();
         try {
-            return new RunnelProcess(p, ready.get(10, TimeUnit.MINUTES));
+            URI endpoint = ready.get(10, TimeUnit.MINUTES);
+            return new RunnelProcess(p, endpoint, https.getNow(null)); // printed before it is ready
         } catch (Exception e) {
             p.destroyForcibly();
             throw e;
@@ -87,6 +94,11 @@ final class RunnelProcess implements AutoCloseable {
 
     URI endpoint() {
         return endpoint;
+    }
+
+    /** The API over HTTPS, as {@code ./runnel up} printed it. */
+    URI httpsEndpoint() {
+        return httpsEndpoint;
     }
 
     /** What the server says of where the rest of Runnel is (Runnel_20261126.DescribeEndpoints). */

@@ -39,6 +39,7 @@ public final class ApiHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHttpServer.class);
     /** PutRecords carries at most 5 MiB of data, which base64 in JSON makes about 7 MiB. */
     static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
+    private static final int INITIAL_BODY_BYTES = 256 * 1024;
     /** An oversized body is read and dropped up to this size, so the client can read the 413; past it the connection closes. */
     private static final long MAX_DRAINED_BYTES = 64L * 1024 * 1024;
 
@@ -121,8 +122,9 @@ public final class ApiHttpServer implements AutoCloseable {
             tooLarge(req, 0);
             return;
         }
-        // Sized once from Content-Length (already bounded above), so a large put is not copied as its buffer grows.
-        Buffer body = Buffer.buffer(length > 0 ? (int) length : 0);
+        // Sized from Content-Length, so a put is not copied as its buffer grows; only up to what a large put needs, as
+        // a client may claim a length it never sends.
+        Buffer body = Buffer.buffer((int) Math.min(Math.max(length, 0), INITIAL_BODY_BYTES));
         req.handler(chunk -> {
             if (body.length() + chunk.length() > MAX_BODY_BYTES) {
                 tooLarge(req, body.length() + chunk.length());
@@ -290,7 +292,7 @@ public final class ApiHttpServer implements AutoCloseable {
             xml(req, 403, "<AccessDeniedException>\n  <Message>" + ACCESS_DENIED + "</Message>\n</AccessDeniedException>\n");
             return;
         }
-        if (target == null && QueryProtocol.isQuery(contentType)) {
+        if (target == null && query.handles(req, contentType)) {
             query.dispatch(req, body);
             return;
         }

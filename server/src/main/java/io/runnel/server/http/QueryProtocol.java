@@ -31,7 +31,7 @@ final class QueryProtocol {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueryProtocol.class);
     private static final XMLOutputFactory XML = XMLOutputFactory.newFactory();
-    /** The signature errors of the JSON services, under the codes Query services give them. */
+    /** The signature errors of the JSON services, under the codes Query services give them (with status 403). */
     private static final Map<String, String> CODES = Map.of(
             "MissingAuthenticationTokenException", "MissingAuthenticationToken",
             "IncompleteSignatureException", "IncompleteSignature",
@@ -46,22 +46,29 @@ final class QueryProtocol {
         this.authenticator = authenticator;
     }
 
-    static boolean isQuery(String contentType) {
-        return contentType.equals("application/x-www-form-urlencoded");
+    /**
+     * Whether a request is one of ours: form-encoded and signed for a Query service Runnel serves. Any other form
+     * post is left to be refused as Kinesis refuses it.
+     */
+    boolean handles(HttpServerRequest req, String contentType) {
+        SigV4Authenticator.Scope scope = contentType.equals("application/x-www-form-urlencoded") ? SigV4Authenticator.scope(req) : null;
+        return scope != null && services.containsKey(scope.service());
     }
 
+    /** Answers a request {@link #handles} took. */
     void dispatch(HttpServerRequest req, byte[] body) {
         String requestId = req.response().headers().get("x-amzn-RequestId");
+        QueryService service = null;
         try {
+            SigV4Authenticator.Scope scope = SigV4Authenticator.scope(req);
+            service = services.get(scope.service());
             authenticator.requireSigned(req, body);
             Map<String, String> form = form(new String(body, StandardCharsets.UTF_8));
-            SigV4Authenticator.Scope scope = SigV4Authenticator.scope(req);
-            QueryService service = scope == null ? null : services.get(scope.service());
             String action = form.get("Action");
             if (action == null || action.isEmpty()) {
                 throw ApiException.badRequest("MissingAction", "Missing Action");
             }
-            QueryService.Action operation = service == null ? null : service.actions().get(action);
+            QueryService.Action operation = service.actions().get(action);
             if (operation == null) {
                 throw ApiException.badRequest("InvalidAction", "Could not find operation " + action + " for version "
                         + form.getOrDefault("Version", "NO_VERSION_SPECIFIED"));
@@ -71,10 +78,10 @@ final class QueryProtocol {
             if (e.status() >= 500) {
                 LOG.error("query request {} failed", requestId, e);
             }
-            send(req, e.status(), error(e, requestId));
+            send(req, CODES.containsKey(e.type()) ? 403 : e.status(), error(e, service, requestId));
         } catch (RuntimeException e) {
             LOG.error("query request {} failed", requestId, e);
-            send(req, 500, error(new ApiException("InternalFailure", 500, "An internal error occurred."), requestId));
+            send(req, 500, error(new ApiException("InternalFailure", 500, "An internal error occurred."), service, requestId));
         }
     }
 
@@ -85,53 +92,78 @@ final class QueryProtocol {
                 continue;
             }
             String[] kv = pair.split("=", 2);
-            form.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), kv.length == 2 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+            try {
+                form.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), kv.length == 2 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("MalformedQueryString", "The query string is malformed: " + e.getMessage());
+            }
         }
         return form;
     }
 
     /**
      * The form's members as a tree: {@code MetricData.member.2.Dimensions.member.1.Name=x} is
-     * {@code {"MetricData": [_, {"Dimensions": [{"Name": "x"}]}]}}; lists keep the order of their indexes.
+     * {@code {"MetricData": [_, {"Dimensions": [{"Name": "x"}]}]}}. A list's members must be numbered 1, 2, 3… with no
+     * gap, so that the tree holds no more than the form does.
      */
     static ObjectNode tree(Map<String, String> form) {
-        ObjectNode root = JsonNodeFactory.instance.objectNode();
-        for (Map.Entry<String, String> field : new TreeMap<>(form).entrySet()) {
+        Map<String, Object> root = new TreeMap<>();
+        for (Map.Entry<String, String> field : form.entrySet()) {
             if (field.getKey().equals("Action") || field.getKey().equals("Version")) {
                 continue;
             }
             String[] path = field.getKey().split("\\.");
-            JsonNode at = root;
+            Object at = root;
             for (int i = 0; i < path.length; i++) {
+                boolean member = path[i].equals("member") && i + 1 < path.length && path[i + 1].matches("[1-9][0-9]{0,8}");
+                Object key = member ? Integer.valueOf(path[++i]) : path[i];
                 boolean last = i == path.length - 1;
-                if (path[i].equals("member") && !last && path[i + 1].matches("[1-9][0-9]{0,3}") && at instanceof ArrayNode list) {
-                    int index = Integer.parseInt(path[++i]);
-                    while (list.size() < index) {
-                        list.addObject();
-                    }
-                    if (i == path.length - 1) {
-                        list.set(index - 1, JsonNodeFactory.instance.textNode(field.getValue()));
-                        break;
-                    }
-                    at = list.get(index - 1);
-                    continue;
-                }
-                if (!(at instanceof ObjectNode object)) {
-                    throw ApiException.badRequest("InvalidParameterValue", "The parameter " + field.getKey() + " is not valid.");
+                boolean nextIsList = !last && path[i + 1].equals("member");
+                @SuppressWarnings("unchecked")
+                Map<Object, Object> container = at instanceof Map ? (Map<Object, Object>) at : null;
+                if (container == null || (member != (container instanceof ListMembers))) {
+                    throw invalidParameter(field.getKey());
                 }
                 if (last) {
-                    object.put(path[i], field.getValue());
-                } else {
-                    boolean list = path[i + 1].equals("member");
-                    JsonNode next = object.get(path[i]);
-                    if (next == null || next.isValueNode()) {
-                        next = list ? object.putArray(path[i]) : object.putObject(path[i]);
+                    if (container.get(key) instanceof Map) {
+                        throw invalidParameter(field.getKey()); // both a value and a structure
                     }
-                    at = next;
+                    container.put(key, field.getValue());
+                    break;
                 }
+                at = container.computeIfAbsent(key, k -> nextIsList ? new ListMembers() : new TreeMap<>());
             }
         }
-        return root;
+        return (ObjectNode) node(root, "");
+    }
+
+    /** A list's members by their number, while the tree is built. */
+    private static final class ListMembers extends TreeMap<Object, Object> {
+    }
+
+    private static JsonNode node(Object value, String at) {
+        if (value instanceof String text) {
+            return JsonNodeFactory.instance.textNode(text);
+        }
+        if (value instanceof ListMembers members) {
+            ArrayNode list = JsonNodeFactory.instance.arrayNode();
+            for (Map.Entry<Object, Object> member : members.entrySet()) {
+                if (!member.getKey().equals(list.size() + 1)) {
+                    throw invalidParameter(at + ".member." + member.getKey());
+                }
+                list.add(node(member.getValue(), at + ".member." + member.getKey()));
+            }
+            return list;
+        }
+        ObjectNode object = JsonNodeFactory.instance.objectNode();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fields = (Map<String, Object>) value;
+        fields.forEach((name, v) -> object.set(name, node(v, at.isEmpty() ? name : at + "." + name)));
+        return object;
+    }
+
+    private static ApiException invalidParameter(String name) {
+        return ApiException.badRequest("InvalidParameterValue", "The parameter " + name + " is not valid.");
     }
 
     /** {@code <ActionResponse xmlns><ActionResult>…</ActionResult><ResponseMetadata>…</ResponseMetadata></ActionResponse>} */
@@ -153,9 +185,12 @@ final class QueryProtocol {
         });
     }
 
-    private static String error(ApiException e, String requestId) {
+    private static String error(ApiException e, QueryService service, String requestId) {
         return document(w -> {
             w.writeStartElement("ErrorResponse");
+            if (service != null) {
+                w.writeDefaultNamespace(service.namespace());
+            }
             w.writeStartElement("Error");
             element(w, "Type", e.status() >= 500 ? "Receiver" : "Sender");
             element(w, "Code", CODES.getOrDefault(e.type(), e.type()));

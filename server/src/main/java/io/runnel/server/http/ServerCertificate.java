@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  */
 public record ServerCertificate(Path certificate, Path key) {
 
-    private static final Pattern IP = Pattern.compile("[0-9.]+|[0-9a-fA-F:]+");
+    /** An IPv4 address, or anything with a colon (IPv6): host names may be all hex digits ("cafe"). */
+    private static final Pattern IP = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|.*:.*");
     private static final String STORE_PASSWORD = "runnel";
 
     /** The user's pair; both must be given. */
@@ -70,19 +71,22 @@ public record ServerCertificate(Path certificate, Path key) {
         List<String> command = List.of(keytool.toString(), "-genkeypair", "-alias", "runnel", "-keyalg", "RSA", "-keysize", "2048",
                 "-sigalg", "SHA256withRSA", "-validity", "3650", "-dname", "CN=Runnel", "-ext", "SAN=" + names,
                 "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output;
-        try (InputStream out = p.getInputStream()) {
-            output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        Path log = Files.createTempFile(store.getParent(), "keytool", ".log");
         try {
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean done = p.waitFor(60, TimeUnit.SECONDS);
+            if (!done) {
                 p.destroyForcibly();
-                throw new IOException("keytool could not make the HTTPS port's certificate: " + output.trim());
+            }
+            if (!done || p.exitValue() != 0) {
+                throw new IOException("keytool could not make the HTTPS port's certificate: " + Files.readString(log).trim());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while keytool made the HTTPS port's certificate", e);
+        } finally {
+            Files.deleteIfExists(log);
         }
     }
 
@@ -92,11 +96,23 @@ public record ServerCertificate(Path certificate, Path key) {
             keys.load(in, STORE_PASSWORD.toCharArray());
             Key privateKey = keys.getKey("runnel", STORE_PASSWORD.toCharArray());
             Certificate cert = keys.getCertificate("runnel");
-            Files.writeString(key, pem("PRIVATE KEY", privateKey.getEncoded()), StandardCharsets.US_ASCII);
+            writeOwnerOnly(key, pem("PRIVATE KEY", privateKey.getEncoded()));
             Files.writeString(certificate, pem("CERTIFICATE", cert.getEncoded()), StandardCharsets.US_ASCII);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot read the certificate keytool made", e);
         }
+    }
+
+    /** Readable by this user alone, where the file system knows of permissions. */
+    private static void writeOwnerOnly(Path file, String text) throws IOException {
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, text, StandardCharsets.US_ASCII);
     }
 
     private static String pem(String type, byte[] der) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -92,6 +93,25 @@ class SigV4AuthenticationTest {
                 assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidSignatureException");
                 assertThat(e.statusCode()).isEqualTo(400);
                 assertThat(e.awsErrorDetails().errorMessage()).startsWith("The request signature we calculated does not match the signature you provided.");
+            });
+        }
+    }
+
+    @Test
+    void stsChecksSignaturesTooAndRefusesWithItsOwnCodes() {
+        java.util.function.BiFunction<String, String, software.amazon.awssdk.services.sts.StsClient> sts = (id, secret) ->
+                software.amazon.awssdk.services.sts.StsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret))).build();
+        try (var right = sts.apply("AKIDRUNNEL", "right-secret"); var wrong = sts.apply("AKIDRUNNEL", "wrong-secret");
+             var nobody = sts.apply("AKIDNOBODY", "right-secret")) {
+            assertThat(right.getCallerIdentity().userId()).isEqualTo("AKIDRUNNEL");
+            assertThatThrownBy(wrong::getCallerIdentity).isInstanceOfSatisfying(AwsServiceException.class, e -> {
+                assertThat(e.statusCode()).isEqualTo(403);
+                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("SignatureDoesNotMatch");
+            });
+            assertThatThrownBy(nobody::getCallerIdentity).isInstanceOfSatisfying(AwsServiceException.class, e -> {
+                assertThat(e.statusCode()).isEqualTo(403);
+                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidClientTokenId");
             });
         }
     }

@@ -43,7 +43,7 @@ public final class ClientMetrics {
         return Optional.ofNullable(series.get(key));
     }
 
-    /** Every series kept, for the console and the Prometheus endpoint. */
+    /** Every series kept. */
     public Map<Series, Summary> all() {
         return Map.copyOf(series);
     }

@@ -34,6 +34,9 @@ final class PutMetricDataAction implements QueryService.Action {
             throw invalid("The value " + namespace + " for parameter Namespace is invalid.");
         }
         JsonNode data = input.get("MetricData");
+        if (data != null && !data.isNull() && !data.isArray()) {
+            throw invalid("The parameter MetricData must be a list.");
+        }
         if (data == null || !data.isArray() || data.isEmpty()) {
             throw missing("MetricData");
         }
@@ -52,6 +55,9 @@ final class PutMetricDataAction implements QueryService.Action {
         String name = text(d, "MetricName", at + ".MetricName", 1, 255);
         List<Map.Entry<String, String>> dimensions = new ArrayList<>();
         JsonNode given = d.get("Dimensions");
+        if (given != null && !given.isNull() && !given.isArray()) {
+            throw invalid("The parameter " + at + ".Dimensions must be a list.");
+        }
         if (given != null && given.isArray()) {
             if (given.size() > MAX_DIMENSIONS) {
                 throw invalid("The collection " + at + ".Dimensions must not have a size greater than " + MAX_DIMENSIONS + ".");
@@ -74,6 +80,9 @@ final class PutMetricDataAction implements QueryService.Action {
         }
         if (hasStatistics) {
             JsonNode s = d.get("StatisticValues");
+            if (!s.isObject()) {
+                throw invalid("The parameter " + at + ".StatisticValues must be a structure.");
+            }
             double count = number(s, "SampleCount", at + ".StatisticValues.SampleCount");
             double sum = number(s, "Sum", at + ".StatisticValues.Sum");
             double min = number(s, "Minimum", at + ".StatisticValues.Minimum");
@@ -83,6 +92,9 @@ final class PutMetricDataAction implements QueryService.Action {
         if (hasValues) {
             JsonNode values = d.get("Values");
             JsonNode counts = d.get("Counts");
+            if (!values.isArray() || (counts != null && !counts.isNull() && !counts.isArray())) {
+                throw invalid("The parameters " + at + ".Values and " + at + ".Counts must be lists of numbers.");
+            }
             if (values.size() > MAX_VALUES) {
                 throw invalid("The collection " + at + ".Values must not have a size greater than " + MAX_VALUES + ".");
             }

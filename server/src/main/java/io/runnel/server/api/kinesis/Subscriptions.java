@@ -45,6 +45,8 @@ public final class Subscriptions {
     /** A caught-up subscription still sends an empty event this often, so its consumer knows it is alive. */
     private static final long HEARTBEAT_MS = 1_000;
     private static final int MAX_RECORDS = 10_000;
+    /** How long a subscription that ends waits for an event being written before it cuts its consumer off. */
+    private static final long WRITE_GRACE_MS = 2_000;
     /** An event carries about this much record data at most. */
     public static final int MAX_EVENT_BYTES = 1024 * 1024;
 
@@ -126,6 +128,8 @@ public final class Subscriptions {
         private final java.util.concurrent.atomic.AtomicBoolean wakePending = new java.util.concurrent.atomic.AtomicBoolean();
         /** An event is being written; a consumer that reads no more leaves it so. */
         private boolean writing;
+        /** The last event of a subscription that ended while an event was being written. */
+        private Buffer lastEventAfterWrite;
         private boolean ended;
         private long timer = -1;
         private long lifetimeTimer = -1;
@@ -259,6 +263,10 @@ public final class Subscriptions {
             writing = true;
             response.write(delivery.event()).onComplete(written -> {
                 writing = false;
+                if (ended) {
+                    finish(lastEventAfterWrite); // ended while this was written
+                    return;
+                }
                 if (written.failed()) {
                     end(null);
                 } else {
@@ -304,20 +312,35 @@ public final class Subscriptions {
                     return set.isEmpty() ? null : set;
                 });
                 if (writing) {
-                    response.reset(); // its consumer does not read: nothing more can reach it
-                } else if (!response.ended() && !response.closed()) {
-                    if (!response.headWritten()) {
-                        // Ended before it began: the answer is the last event alone.
-                        response.setStatusCode(200).putHeader("Content-Type", EVENT_STREAM)
-                                .end(lastEvent == null ? Buffer.buffer() : lastEvent);
-                        return;
-                    }
-                    if (lastEvent != null) {
-                        write(lastEvent);
-                    }
-                    response.end();
+                    // The last event follows the write under way once it is done; a consumer that reads no more is
+                    // cut off instead, as nothing more can reach it.
+                    lastEventAfterWrite = lastEvent;
+                    context.owner().setTimer(WRITE_GRACE_MS, id -> {
+                        if (writing) {
+                            response.reset();
+                        }
+                    });
+                    return;
                 }
+                finish(lastEvent);
             });
+        }
+
+        /** Ends the response of an ended subscription, with its last event. */
+        private void finish(Buffer lastEvent) {
+            if (response.ended() || response.closed()) {
+                return;
+            }
+            if (!response.headWritten()) {
+                // Ended before it began: the answer is the last event alone.
+                response.setStatusCode(200).putHeader("Content-Type", EVENT_STREAM)
+                        .end(lastEvent == null ? Buffer.buffer() : lastEvent);
+                return;
+            }
+            if (lastEvent != null) {
+                write(lastEvent);
+            }
+            response.end();
         }
 
         private void write(Buffer message) {

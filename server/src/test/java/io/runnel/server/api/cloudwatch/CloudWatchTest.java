@@ -72,24 +72,27 @@ class CloudWatchTest {
     }
 
     @Test
-    void aLargePutArrivesGzippedAndIsKeptWhole() {
+    void aLargePutArrivesGzippedInCborAndIsKeptWhole() {
         List<MetricDatum> data = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             data.add(MetricDatum.builder().metricName("Gauge").dimensions(Dimension.builder().name("Worker").value("worker-" + i).build())
                     .value((double) i).build());
         }
         List<String> encodings = new ArrayList<>();
+        List<String> protocols = new ArrayList<>();
         try (CloudWatchClient cloudWatch = CloudWatchClient.builder().endpointOverride(RunnelServerExtension.server().endpoint())
                 .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("kcl", "secret")))
                 .overrideConfiguration(c -> c.addExecutionInterceptor(new ExecutionInterceptor() {
                     @Override
                     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
                         encodings.addAll(context.httpRequest().headers().getOrDefault("Content-Encoding", List.of()));
+                        protocols.addAll(context.httpRequest().headers().getOrDefault("smithy-protocol", List.of()));
                     }
                 })).build()) {
             cloudWatch.putMetricData(b -> b.namespace("gzipped").metricData(data));
         }
         assertThat(encodings).containsExactly("gzip");
+        assertThat(protocols).as("the SDK's protocol for CloudWatch").containsExactly("rpc-v2-cbor");
         assertThat(metrics().all().keySet().stream().filter(s -> s.namespace().equals("gzipped"))).hasSize(1000);
         assertThat(metrics().get(new ClientMetrics.Series("gzipped", "Gauge", List.of(Map.entry("Worker", "worker-999"))))
                 .orElseThrow().last()).isEqualTo(999);
@@ -140,6 +143,15 @@ class CloudWatchTest {
         HttpResponse<String> missing = post("Action=PutMetricData&Version=2010-08-01&Namespace=kpl&MetricData.member.1.Value=1");
         assertThat(missing.statusCode()).isEqualTo(400);
         assertThat(missing.body()).contains("<Code>MissingParameter</Code><Message>The parameter MetricData.member.1.MetricName is required.</Message>");
+
+        // List members are numbered from 1 without gaps: a form cannot make the server build lists longer than itself.
+        HttpResponse<String> gap = post("Action=PutMetricData&Version=2010-08-01&Namespace=kpl&MetricData.member.9999.MetricName=m"
+                + "&MetricData.member.9999.Value=1");
+        assertThat(gap.statusCode()).isEqualTo(400);
+        assertThat(gap.body()).contains("<Code>InvalidParameterValue</Code><Message>The parameter MetricData.member.9999 is not valid.</Message>");
+        HttpResponse<String> malformed = post("Action=PutMetricData&Version=2010-08-01&Namespace=%zz");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.body()).contains("<Code>MalformedQueryString</Code>");
     }
 
     private static HttpResponse<String> post(String form) throws Exception {

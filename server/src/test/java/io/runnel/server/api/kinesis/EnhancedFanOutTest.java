@@ -140,7 +140,7 @@ class EnhancedFanOutTest {
     }
 
     @Test
-    void aSubscriptionMadeFiveSecondsAfterAnotherTakesOverAndTheOtherFailsWithResourceInUse() {
+    void aSubscriptionMadeFiveSecondsAfterAnotherTakesOverAndTheOtherFailsWithResourceInUse() throws Exception {
         String stream = "efo-take-over";
         KinesisClient kinesis = Clients.sync(RunnelServerExtension.server().endpoint(), true);
         KinesisAsyncClient async = Clients.async(RunnelServerExtension.server().endpoint());
@@ -150,21 +150,21 @@ class EnhancedFanOutTest {
         String consumerArn = kinesis.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("taken")).consumer().consumerARN();
         awaitConsumerActive(kinesis, consumerArn);
 
-        CompletableFuture<Void> first = subscribeLatest(async, consumerArn);
-        // Refused while the first is under five seconds old; the first attempt after that takes over.
+        CompletableFuture<Void> firstAnswered = new CompletableFuture<>();
+        CompletableFuture<Void> first = subscribeLatest(async, consumerArn, firstAnswered);
+        firstAnswered.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        // Refused while the first is under five seconds old; the first attempt after that is answered and takes over.
         CompletableFuture<Void>[] second = new CompletableFuture[1];
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            CompletableFuture<Void> attempt = subscribeLatest(async, consumerArn);
-            try {
-                attempt.get(2, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
-                assertThat(e.getCause()).isInstanceOf(ResourceInUseException.class);
-                return false;
-            } catch (java.util.concurrent.TimeoutException e) {
-                second[0] = attempt; // under way: it was not refused
+            CompletableFuture<Void> answered = new CompletableFuture<>();
+            CompletableFuture<Void> attempt = subscribeLatest(async, consumerArn, answered);
+            CompletableFuture.anyOf(answered, attempt.exceptionally(e -> null)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            if (answered.isDone()) {
+                second[0] = attempt;
                 return true;
             }
-            throw new AssertionError("a subscription ended at once without an error");
+            assertThatThrownBy(attempt::join).hasCauseInstanceOf(ResourceInUseException.class);
+            return false;
         });
 
         assertThatThrownBy(() -> first.get(30, java.util.concurrent.TimeUnit.SECONDS))
@@ -175,10 +175,11 @@ class EnhancedFanOutTest {
         kinesis.close();
     }
 
-    private static CompletableFuture<Void> subscribeLatest(KinesisAsyncClient async, String consumerArn) {
+    /** Subscribes from LATEST; {@code answered} completes once the server has accepted (its initial response). */
+    private static CompletableFuture<Void> subscribeLatest(KinesisAsyncClient async, String consumerArn, CompletableFuture<Void> answered) {
         return async.subscribeToShard(b -> b.consumerARN(consumerArn).shardId("shardId-000000000000")
                 .startingPosition(p -> p.type(ShardIteratorType.LATEST)), SubscribeToShardResponseHandler.builder()
-                .subscriber(e -> { }).build());
+                .onResponse(r -> answered.complete(null)).subscriber(e -> { }).build());
     }
 
     /** Subscribes to a shard and, at its end, to its children once all their parents have ended. */

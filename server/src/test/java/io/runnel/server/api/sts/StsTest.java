@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,13 +61,15 @@ class StsTest {
     }
 
     @Test
-    void anUnsignedRequestIsRefused() throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(RunnelServerExtension.server().endpoint())
+    void aFormNotSignedForAQueryServiceIsRefusedAsKinesisRefusesIt() throws Exception {
+        HttpRequest unsigned = HttpRequest.newBuilder(RunnelServerExtension.server().endpoint())
                 .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString("Action=GetCallerIdentity&Version=2011-06-15")).build();
-        HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(r.body()).contains("<Code>MissingAuthenticationToken</Code><Message>Missing Authentication Token</Message>");
+        for (HttpResponse<String> r : List.of(HTTP.send(unsigned, HttpResponse.BodyHandlers.ofString()),
+                post("Action=GetCallerIdentity&Version=2011-06-15", "kinesis"))) {
+            assertThat(r.statusCode()).isEqualTo(403);
+            assertThat(r.body()).contains("<AccessDeniedException>");
+        }
     }
 
     private static HttpResponse<String> post(String form, String service) throws Exception {
