@@ -14,6 +14,7 @@ import io.runnel.server.flink.FlinkRuntime;
 import io.runnel.server.firehose.DeliveryConfiguration;
 import io.runnel.server.firehose.DeliveryStreams;
 import io.runnel.server.glue.GlueCatalog;
+import io.runnel.server.api.QueryService;
 import io.runnel.server.api.cloudwatch.CloudWatch;
 import io.runnel.server.api.cloudwatch.ClientMetrics;
 import io.runnel.server.api.sts.Sts;
@@ -138,7 +139,9 @@ public final class RunnelServer implements AutoCloseable {
             FragmentStore fragments = new FragmentStore(videoStreams, writer, reader);
             parts.push(fragments);
             Video video = new Video(config, videoStreams, fragments, api);
-            ApiHttpServer http = new ApiHttpServer(vertx, services, video.operations(), List.of(Sts.service(config), CloudWatch.service(clientMetrics)),
+            QueryService cloudWatch = CloudWatch.service(clientMetrics);
+            services.add(CloudWatch.json(cloudWatch));
+            ApiHttpServer http = new ApiHttpServer(vertx, services, video.operations(), List.of(Sts.service(config), cloudWatch),
                     SigV4Authenticator.of(config.auth));
             parts.push(http);
             http.start(config.host, port);

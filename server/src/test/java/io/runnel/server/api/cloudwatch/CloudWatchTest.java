@@ -154,6 +154,26 @@ class CloudWatchTest {
         assertThat(malformed.body()).contains("<Code>MalformedQueryString</Code>");
     }
 
+    @Test
+    void theJsonFormOfTheAwsCliIsKeptToo() throws Exception {
+        HttpRequest request = SignedRequests.post(RunnelServerExtension.server().endpoint(), Map.of("Content-Type",
+                        "application/x-amz-json-1.0", "X-Amz-Target", "GraniteServiceVersion20100801.PutMetricData"),
+                "{\"Namespace\":\"cli\",\"MetricData\":[{\"MetricName\":\"Hits\",\"Value\":3.0,\"Timestamp\":1764583200}]}"
+                        .getBytes(StandardCharsets.UTF_8), "monitoring").build();
+        HttpResponse<String> r = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        ClientMetrics.Summary hits = metrics().get(new ClientMetrics.Series("cli", "Hits", List.of())).orElseThrow();
+        assertThat(hits.last()).isEqualTo(3);
+        assertThat(hits.lastTimestampMillis()).isEqualTo(1_764_583_200_000L);
+
+        HttpRequest list = SignedRequests.post(RunnelServerExtension.server().endpoint(), Map.of("Content-Type",
+                "application/x-amz-json-1.0", "X-Amz-Target", "GraniteServiceVersion20100801.ListMetrics"), "{}".getBytes(StandardCharsets.UTF_8),
+                "monitoring").build();
+        HttpResponse<String> refused = HttpClient.newHttpClient().send(list, HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("\"__type\":\"InvalidAction\"").contains("PutMetricData only");
+    }
+
     private static HttpResponse<String> post(String form) throws Exception {
         HttpRequest request = SignedRequests.post(RunnelServerExtension.server().endpoint(),
                 Map.of("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"), form.getBytes(StandardCharsets.UTF_8), "monitoring")
