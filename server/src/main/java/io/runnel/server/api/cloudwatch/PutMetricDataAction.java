@@ -105,8 +105,9 @@ final class PutMetricDataAction implements QueryService.Action {
             double sum = 0;
             double min = Double.POSITIVE_INFINITY;
             double max = Double.NEGATIVE_INFINITY;
+            double v = 0;
             for (int k = 0; k < values.size(); k++) {
-                double v = finite(values.get(k), at + ".Values.member." + (k + 1));
+                v = finite(values.get(k), at + ".Values.member." + (k + 1));
                 double c = counts == null || counts.isEmpty() ? 1 : finite(counts.get(k), at + ".Counts.member." + (k + 1));
                 count += c;
                 sum += v * c;
@@ -117,7 +118,7 @@ final class PutMetricDataAction implements QueryService.Action {
             double total = sum;
             double low = min;
             double high = max;
-            double last = finite(values.get(values.size() - 1), at + ".Values.member." + values.size());
+            double last = v;
             return () -> metrics.add(series, n, total, low, high, last, timestamp, unit);
         }
         if (!hasValue) {

@@ -87,11 +87,7 @@ class EnhancedFanOutTest {
         String stream = "efo-split";
         KinesisClient kinesis = Clients.sync(RunnelServerExtension.server().endpoint(), true);
         KinesisAsyncClient async = Clients.async(RunnelServerExtension.server().endpoint());
-        kinesis.createStream(b -> b.streamName(stream).shardCount(2));
-        Clients.awaitActive(kinesis, stream);
-        String streamArn = kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamARN();
-        String consumerArn = kinesis.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("reader")).consumer().consumerARN();
-        awaitConsumerActive(kinesis, consumerArn);
+        String consumerArn = activeConsumerOfNewStream(kinesis, stream, 2, "reader");
 
         LineageReader reader = new LineageReader(async, consumerArn);
         for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
@@ -144,11 +140,7 @@ class EnhancedFanOutTest {
         String stream = "efo-take-over";
         KinesisClient kinesis = Clients.sync(RunnelServerExtension.server().endpoint(), true);
         KinesisAsyncClient async = Clients.async(RunnelServerExtension.server().endpoint());
-        kinesis.createStream(b -> b.streamName(stream).shardCount(1));
-        Clients.awaitActive(kinesis, stream);
-        String streamArn = kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamARN();
-        String consumerArn = kinesis.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("taken")).consumer().consumerARN();
-        awaitConsumerActive(kinesis, consumerArn);
+        String consumerArn = activeConsumerOfNewStream(kinesis, stream, 1, "taken");
 
         CompletableFuture<Void> firstAnswered = new CompletableFuture<>();
         CompletableFuture<Void> first = subscribeLatest(async, consumerArn, firstAnswered);
@@ -267,6 +259,16 @@ class EnhancedFanOutTest {
 
     private static int total(Map<String, Integer> acknowledged) {
         return acknowledged.values().stream().mapToInt(i -> i).sum();
+    }
+
+    /** Creates a stream of {@code shards} shards and registers a consumer of it; returns its ARN once it is ACTIVE. */
+    private static String activeConsumerOfNewStream(KinesisClient kinesis, String stream, int shards, String name) {
+        kinesis.createStream(b -> b.streamName(stream).shardCount(shards));
+        Clients.awaitActive(kinesis, stream);
+        String streamArn = kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamARN();
+        String consumerArn = kinesis.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(name)).consumer().consumerARN();
+        awaitConsumerActive(kinesis, consumerArn);
+        return consumerArn;
     }
 
     private static void awaitConsumerActive(KinesisClient kinesis, String consumerArn) {
