@@ -76,6 +76,7 @@ public final class MetadataLog implements AutoCloseable {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final String topic;
+    private final Duration openTransactionWait;
     private final TopicPartition partition;
     private final Map<String, Object> clientConfig;
     private final Map<String, StreamMetadata> streams = new java.util.concurrent.ConcurrentHashMap<>();
@@ -98,6 +99,15 @@ public final class MetadataLog implements AutoCloseable {
     private Admin admin; // for catchUp, made on first use
 
     public MetadataLog(String bootstrapServers, String topic) {
+        this(bootstrapServers, topic, Duration.ofSeconds(30));
+    }
+
+    /**
+     * @param openTransactionWait how long a change waits for another server's open change before it takes the
+     *                            writer's role, which aborts that change: as long as a change may take when its server lives
+     */
+    public MetadataLog(String bootstrapServers, String topic, Duration openTransactionWait) {
+        this.openTransactionWait = openTransactionWait;
         this.topic = topic;
         this.partition = new TopicPartition(topic, 0);
         this.clientConfig = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -484,11 +494,11 @@ public final class MetadataLog implements AutoCloseable {
 
     /**
      * Waits while another server's change is open, so that taking the writer's role (which aborts that change) waits
-     * for it to commit instead: for 30 s at most, as long as a change may wait on Kafka; a change open longer is taken
-     * for one of a server that died, which taking the role aborts.
+     * for it to commit instead: for as long as a change may take (30 s unless told, as long as a change may wait on
+     * Kafka); a change open longer is taken for one of a server that died, which taking the role aborts.
      */
     private void awaitNoOpenTransaction() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + openTransactionWait.toNanos();
         while (System.nanoTime() < deadline) {
             long end = endOffset(IsolationLevel.READ_UNCOMMITTED).get(30, TimeUnit.SECONDS);
             if (endOffset(IsolationLevel.READ_COMMITTED).get(30, TimeUnit.SECONDS) >= end) {

@@ -18,6 +18,8 @@ import io.runnel.server.api.QueryService;
 import io.runnel.server.api.cloudwatch.CloudWatch;
 import io.runnel.server.api.cloudwatch.ClientMetrics;
 import io.runnel.server.api.sts.Sts;
+import io.runnel.server.api.dynamodb.DynamoDb;
+import io.runnel.server.dynamodb.DynamoTables;
 import io.runnel.server.http.ApiHttpServer;
 import io.runnel.server.http.ServerCertificate;
 import io.runnel.server.http.SigV4Authenticator;
@@ -64,6 +66,8 @@ public final class RunnelServer implements AutoCloseable {
     private final FlinkRuntime flink;
     private final Applications applications;
     private final VideoStreams videoStreams;
+    /** DynamoDB tables live in a topic of their own beside the metadata topic, so lease renewals never slow stream changes. */
+    public static final String DYNAMODB_TOPIC_SUFFIX = "_dynamodb";
     private final MetadataLog metadata;
 
     private RunnelServer(RunnelConfig config) throws Exception {
@@ -139,6 +143,10 @@ public final class RunnelServer implements AutoCloseable {
             FragmentStore fragments = new FragmentStore(videoStreams, writer, reader);
             parts.push(fragments);
             Video video = new Video(config, videoStreams, fragments, api);
+            DynamoTables dynamoTables = new DynamoTables(bootstrapServers, config.metadataTopic + DYNAMODB_TOPIC_SUFFIX);
+            parts.push(dynamoTables);
+            dynamoTables.start(Duration.ofSeconds(60));
+            services.add(new DynamoDb(config, dynamoTables).service());
             QueryService cloudWatch = CloudWatch.service(clientMetrics);
             services.add(CloudWatch.json(cloudWatch));
             ApiHttpServer http = new ApiHttpServer(vertx, services, video.operations(), List.of(Sts.service(config), cloudWatch),

@@ -5,6 +5,8 @@ public final class ApiException extends RuntimeException {
 
     private final String type;
     private final int status;
+    /** Members the error carries beside its type and message, such as the item a failed condition found; or null. */
+    private com.fasterxml.jackson.databind.node.ObjectNode details;
 
     public ApiException(String type, int status, String message) {
         super(message, null, false, false);
@@ -42,6 +44,19 @@ public final class ApiException extends RuntimeException {
 
     public static ApiException internal(String message) {
         return new ApiException("InternalFailure", 500, message);
+    }
+
+    /** Adds a member to the error's body. */
+    public ApiException with(String member, com.fasterxml.jackson.databind.JsonNode value) {
+        if (details == null) {
+            details = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        }
+        details.set(member, value);
+        return this;
+    }
+
+    public com.fasterxml.jackson.databind.node.ObjectNode details() {
+        return details;
     }
 
     public String type() {

@@ -411,6 +411,9 @@ public final class ApiHttpServer implements AutoCloseable {
             // Coral writes the message of an input it could not read as "Message"; of every other error, as "message".
             body.put(api.type().equals("SerializationException") ? "Message" : "message", api.getMessage());
         }
+        if (api.details() != null) {
+            body.setAll(api.details());
+        }
         req.response().putHeader("x-amzn-ErrorType", api.type());
         send(req.response(), contentType, format, api.status(), body);
     }

@@ -62,6 +62,13 @@ public final class Member {
         return new Member(name, Type.MAP);
     }
 
+    /** A map of string keys to values of one shape. */
+    public static Member map(String name, Member value) {
+        Member m = new Member(name, Type.MAP);
+        m.element = value;
+        return m;
+    }
+
     public static Member structure(String name, Member... members) {
         Member m = new Member(name, Type.STRUCTURE);
         m.members = List.of(members);

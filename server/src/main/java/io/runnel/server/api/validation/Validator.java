@@ -95,7 +95,11 @@ public final class Validator {
                     throw ApiException.serialization("Expected map or null");
                 }
                 for (JsonNode value : v) {
-                    if (!value.isNull() && !value.isTextual()) {
+                    if (m.element != null) {
+                        if (!value.isNull()) {
+                            checkType(value, m.element);
+                        }
+                    } else if (!value.isNull() && !value.isTextual()) {
                         throw ApiException.serialization(notConvertible(value, "an String"));
                     }
                 }
