@@ -63,7 +63,7 @@ final class QueryProtocol {
             SigV4Authenticator.Scope scope = SigV4Authenticator.scope(req);
             service = services.get(scope.service());
             authenticator.requireSigned(req, body);
-            Map<String, String> form = form(new String(body, StandardCharsets.UTF_8));
+            Map<String, String> form = form(new String(RequestCompression.inflated(req, body, "MalformedQueryString"), StandardCharsets.UTF_8));
             String action = form.get("Action");
             if (action == null || action.isEmpty()) {
                 throw ApiException.badRequest("MissingAction", "Missing Action");

@@ -10,16 +10,13 @@ import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Answers Smithy RPC v2 CBOR requests, the form newer AWS SDKs send to CloudWatch: {@code POST
@@ -31,8 +28,6 @@ final class RpcV2CborProtocol {
     private static final Logger LOG = LoggerFactory.getLogger(RpcV2CborProtocol.class);
     private static final Pattern PATH = Pattern.compile("/service/([^/]+)/operation/([^/]+)");
     private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
-    /** A gzipped body is refused past this size once inflated, as a plain one is past the API's limit. */
-    private static final int MAX_INFLATED_BYTES = ApiHttpServer.MAX_BODY_BYTES;
 
     private final Map<String, QueryService> services;
     private final SigV4Authenticator authenticator;
@@ -62,7 +57,7 @@ final class RpcV2CborProtocol {
                         + service.version());
             }
             authenticator.requireSigned(req, body);
-            JsonNode input = read("gzip".equalsIgnoreCase(req.getHeader("Content-Encoding")) ? inflate(body) : body);
+            JsonNode input = read(RequestCompression.inflated(req, body, "SerializationException"));
             SigV4Authenticator.Scope scope = SigV4Authenticator.scope(req);
             Map<String, String> result = operation.handle(input, scope == null ? null : scope.accessKeyId());
             if (result == null) {
@@ -95,18 +90,6 @@ final class RpcV2CborProtocol {
             return node;
         } catch (IOException e) {
             throw ApiException.badRequest("SerializationException", "the body is not CBOR: " + e.getMessage());
-        }
-    }
-
-    private static byte[] inflate(byte[] body) {
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-            byte[] inflated = in.readNBytes(MAX_INFLATED_BYTES + 1);
-            if (inflated.length > MAX_INFLATED_BYTES) {
-                throw new ApiException("RequestEntityTooLarge", 413, "The request body exceeds " + MAX_INFLATED_BYTES + " bytes once inflated.");
-            }
-            return inflated;
-        } catch (IOException e) {
-            throw ApiException.badRequest("SerializationException", "the body is not gzip: " + e.getMessage());
         }
     }
 

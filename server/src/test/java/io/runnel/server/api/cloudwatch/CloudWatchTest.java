@@ -155,6 +155,22 @@ class CloudWatchTest {
     }
 
     @Test
+    void aGzippedQueryFormAsTheKplSendsItIsKept() throws Exception {
+        String form = "Action=PutMetricData&Version=2010-08-01&Namespace=KinesisProducerLibrary&MetricData.member.1.MetricName=KinesisRecordsPut"
+                + "&MetricData.member.1.Value=7&MetricData.member.1.Timestamp=2026-12-02T01%3A35%3A33Z";
+        java.io.ByteArrayOutputStream gzipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gzipped)) {
+            out.write(form.getBytes(StandardCharsets.UTF_8));
+        }
+        HttpRequest request = SignedRequests.post(RunnelServerExtension.server().endpoint(), Map.of("Content-Type",
+                "application/x-www-form-urlencoded; charset=utf-8", "Content-Encoding", "gzip"), gzipped.toByteArray(), "monitoring").build();
+        HttpResponse<String> r = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(metrics().get(new ClientMetrics.Series("KinesisProducerLibrary", "KinesisRecordsPut", List.of())).orElseThrow().last())
+                .isEqualTo(7);
+    }
+
+    @Test
     void theJsonFormOfTheAwsCliIsKeptToo() throws Exception {
         HttpRequest request = SignedRequests.post(RunnelServerExtension.server().endpoint(), Map.of("Content-Type",
                         "application/x-amz-json-1.0", "X-Amz-Target", "GraniteServiceVersion20100801.PutMetricData"),
