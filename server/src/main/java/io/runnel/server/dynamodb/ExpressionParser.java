@@ -122,7 +122,22 @@ public final class ExpressionParser {
         if (actions.isEmpty()) {
             throw invalid("The expression can not be empty;");
         }
+        for (int i = 0; i < actions.size(); i++) {
+            for (int j = i + 1; j < actions.size(); j++) {
+                List<Object> a = actions.get(i).path().steps();
+                List<Object> b = actions.get(j).path().steps();
+                if (a.subList(0, Math.min(a.size(), b.size())).equals(b.subList(0, Math.min(a.size(), b.size())))) {
+                    throw invalid("Two document paths overlap with each other; must remove or rewrite one of these paths; path one: "
+                            + shown(a) + ", path two: " + shown(b));
+                }
+            }
+        }
         return new ItemUpdate(actions);
+    }
+
+    private static String shown(List<Object> steps) {
+        return steps.stream().map(step -> step instanceof Integer n ? "[" + n + "]" : step.toString())
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
     }
 
     // --- conditions
