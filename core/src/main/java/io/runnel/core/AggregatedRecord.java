@@ -1,11 +1,14 @@
 package io.runnel.core;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The Kinesis Producer Library's aggregated record: a magic number, a protobuf {@code AggregatedRecord} (tables of
@@ -43,6 +46,92 @@ public final class AggregatedRecord {
             return parse(new Reader(data, MAGIC.length, end));
         } catch (IllegalArgumentException malformed) {
             return null;
+        }
+    }
+
+    /**
+     * The part of an aggregated record that a shard of {@code range} holds: null when that is all of it, or when it is
+     * not an aggregated record, which is then kept as sent.
+     * <p>
+     * The KPL aggregates by the shards it knows; just after a split it still aggregates for the parent, and the record
+     * lands, by its explicit hash key, on one child. The KPL then counts the user records that child holds as put and
+     * sends the others again, while the KCL, meeting a user record outside its shard, drops the whole aggregate: the
+     * user records the KPL counted as put would be read by no one. Kept to the child's own, they are read once.
+     */
+    public static byte[] within(byte[] data, HashKeyRange range) {
+        List<UserRecord> records = deaggregate(data);
+        if (records == null) {
+            return null;
+        }
+        List<UserRecord> kept = new ArrayList<>();
+        for (UserRecord r : records) {
+            BigInteger hashKey;
+            try {
+                hashKey = r.explicitHashKey() != null ? HashKey.parseExplicit(r.explicitHashKey()) : HashKey.ofPartitionKey(r.partitionKey());
+            } catch (NumberFormatException notAHashKey) {
+                return null; // not one the KPL made: kept as sent
+            }
+            if (range.contains(hashKey)) {
+                kept.add(r);
+            }
+        }
+        return kept.size() == records.size() || kept.isEmpty() ? null : aggregate(kept);
+    }
+
+    /** Aggregates user records as the KPL does: tables of their keys, the records, and the digest. */
+    public static byte[] aggregate(List<UserRecord> records) {
+        Map<String, Integer> partitionKeys = new LinkedHashMap<>();
+        Map<String, Integer> hashKeys = new LinkedHashMap<>();
+        for (UserRecord r : records) {
+            partitionKeys.putIfAbsent(r.partitionKey(), partitionKeys.size());
+            if (r.explicitHashKey() != null) {
+                hashKeys.putIfAbsent(r.explicitHashKey(), hashKeys.size());
+            }
+        }
+        Writer out = new Writer();
+        partitionKeys.keySet().forEach(k -> out.field(1, k.getBytes(StandardCharsets.UTF_8)));
+        hashKeys.keySet().forEach(k -> out.field(2, k.getBytes(StandardCharsets.UTF_8)));
+        for (UserRecord r : records) {
+            Writer record = new Writer();
+            record.number(1, partitionKeys.get(r.partitionKey()));
+            if (r.explicitHashKey() != null) {
+                record.number(2, hashKeys.get(r.explicitHashKey()));
+            }
+            record.field(3, r.data());
+            out.field(3, record.bytes());
+        }
+        byte[] message = out.bytes();
+        byte[] result = Arrays.copyOf(MAGIC, MAGIC.length + message.length + DIGEST_BYTES);
+        System.arraycopy(message, 0, result, MAGIC.length, message.length);
+        System.arraycopy(md5(message, 0, message.length), 0, result, MAGIC.length + message.length, DIGEST_BYTES);
+        return result;
+    }
+
+    /** Protobuf's wire format, the two kinds of field an aggregated record has. */
+    private static final class Writer {
+        private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+
+        void number(int field, long value) {
+            varint((long) field << 3);
+            varint(value);
+        }
+
+        void field(int field, byte[] value) {
+            varint((long) field << 3 | 2);
+            varint(value.length);
+            out.writeBytes(value);
+        }
+
+        private void varint(long value) {
+            while ((value & ~0x7FL) != 0) {
+                out.write((int) (value & 0x7F) | 0x80);
+                value >>>= 7;
+            }
+            out.write((int) value);
+        }
+
+        byte[] bytes() {
+            return out.toByteArray();
         }
     }
 

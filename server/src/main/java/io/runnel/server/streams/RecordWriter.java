@@ -1,5 +1,6 @@
 package io.runnel.server.streams;
 
+import io.runnel.core.AggregatedRecord;
 import io.runnel.core.HashKey;
 import io.runnel.core.HashKeyRange;
 import io.runnel.core.SequenceNumber;
@@ -177,7 +178,8 @@ public final class RecordWriter implements AutoCloseable {
             shards[i] = shard;
             int slot = i;
             try {
-                producer.send(new ProducerRecord<>(stream.topic(), shard.index(), e.partitionKey(), e.data()), (md, error) -> {
+                byte[] own = AggregatedRecord.within(e.data(), shard.hashKeyRange());
+                producer.send(new ProducerRecord<>(stream.topic(), shard.index(), e.partitionKey(), own != null ? own : e.data()), (md, error) -> {
                     offsets[slot] = error == null ? md.offset() : -1;
                     arrivals[slot] = error == null ? md.timestamp() : 0;
                     if (error != null) {
