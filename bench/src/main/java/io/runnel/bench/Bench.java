@@ -14,13 +14,14 @@ public final class Bench {
         switch (name) {
             case "streams" -> StreamsBench.run(rest);
             case "efo" -> FanOutBench.run(rest);
+            case "clients" -> ClientLibrariesBench.run(rest);
             case "connector" -> ConnectorBench.run(rest);
             case "sql" -> SqlBench.run(rest);
             case "app" -> AppBench.run(rest);
             case "firehose" -> FirehoseBench.run(rest);
             case "video" -> VideoBench.run(rest);
             default -> {
-                System.err.println("usage: ./runnel bench streams|efo|connector|sql|app|firehose|video");
+                System.err.println("usage: ./runnel bench streams|efo|clients|connector|sql|app|firehose|video");
                 System.exit(2);
             }
         }

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,13 +23,16 @@ final class ServerProcess implements AutoCloseable {
 
     final Process process;
     final String endpoint;
+    /** The API over HTTPS, as the server printed it. */
+    final URI httpsEndpoint;
     final String bootstrapServers;
     private final AtomicLong peakRssKiB = new AtomicLong();
     private final Thread sampler;
 
-    private ServerProcess(Process process, String endpoint, String bootstrapServers) {
+    private ServerProcess(Process process, String endpoint, URI httpsEndpoint, String bootstrapServers) {
         this.process = process;
         this.endpoint = endpoint;
+        this.httpsEndpoint = httpsEndpoint;
         this.bootstrapServers = bootstrapServers;
         this.sampler = new Thread(this::sample, "rss-sampler");
         sampler.setDaemon(true);
@@ -50,12 +54,16 @@ final class ServerProcess implements AutoCloseable {
         command.addAll(List.of(flags));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         CompletableFuture<String> ready = new CompletableFuture<>();
+        CompletableFuture<URI> https = new CompletableFuture<>();
         Path log = dataDir.resolveSibling("server.log");
         Thread pump = new Thread(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = out.readLine()) != null; ) {
                     Files.writeString(log, line + "\n", StandardCharsets.UTF_8,
                             java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    if (line.trim().startsWith("HTTPS endpoint:")) {
+                        https.complete(URI.create(line.trim().split("\\s+")[2]));
+                    }
                     if (line.startsWith("RUNNEL_READY ")) {
                         ready.complete(line.substring("RUNNEL_READY ".length()).trim());
                     }
@@ -67,7 +75,8 @@ final class ServerProcess implements AutoCloseable {
         }, "server-output");
         pump.setDaemon(true);
         pump.start();
-        return new ServerProcess(p, ready.get(10, TimeUnit.MINUTES), "127.0.0.1:" + kafkaPort);
+        String endpoint = ready.get(10, TimeUnit.MINUTES);
+        return new ServerProcess(p, endpoint, https.getNow(null), "127.0.0.1:" + kafkaPort); // printed before it is ready
     }
 
     static int freePort() throws IOException {
