@@ -50,15 +50,16 @@ public final class AggregatedRecord {
     }
 
     /**
-     * The part of an aggregated record that a shard of {@code range} holds: null when that is all of it, or when it is
-     * not an aggregated record, which is then kept as sent.
+     * The part of an aggregated record that a child shard of a split holds, when the record was aggregated for the
+     * parent: null when the child holds all of it, when its user records do not all lie in the parent (an aggregator that
+     * does not follow shards, whose records are kept as sent), or when it is not an aggregated record.
      * <p>
-     * The KPL aggregates by the shards it knows; just after a split it still aggregates for the parent, and the record
-     * lands, by its explicit hash key, on one child. The KPL then counts the user records that child holds as put and
-     * sends the others again, while the KCL, meeting a user record outside its shard, drops the whole aggregate: the
-     * user records the KPL counted as put would be read by no one. Kept to the child's own, they are read once.
+     * Just after a split the KPL still aggregates for the parent, and the record lands, by its explicit hash key, on
+     * one child. The KPL then counts the user records that child holds as put and sends the others again, while the
+     * KCL, meeting a user record outside its shard, drops the whole aggregate: the user records the KPL counted as put
+     * would be read by no one. Kept to the child's own, they are read once.
      */
-    public static byte[] within(byte[] data, HashKeyRange range) {
+    public static byte[] within(byte[] data, HashKeyRange child, HashKeyRange parent) {
         List<UserRecord> records = deaggregate(data);
         if (records == null) {
             return null;
@@ -71,7 +72,10 @@ public final class AggregatedRecord {
             } catch (NumberFormatException notAHashKey) {
                 return null; // not one the KPL made: kept as sent
             }
-            if (range.contains(hashKey)) {
+            if (!parent.contains(hashKey)) {
+                return null;
+            }
+            if (child.contains(hashKey)) {
                 kept.add(r);
             }
         }

@@ -38,7 +38,7 @@ class AggregatedRecordTest {
         }
         users.add(new KplRecords.User("explicit", "5", utf8("low by its explicit hash key")));
         byte[] aggregated = KplRecords.aggregate(users);
-        byte[] own = AggregatedRecord.within(aggregated, lower);
+        byte[] own = AggregatedRecord.within(aggregated, lower, HashKeyRange.ALL);
         List<AggregatedRecord.UserRecord> kept = AggregatedRecord.deaggregate(own);
         List<String> expected = users.stream().filter(u -> lower.contains(u.explicitHashKey() != null
                         ? new java.math.BigInteger(u.explicitHashKey()) : HashKey.ofPartitionKey(u.partitionKey())))
@@ -47,9 +47,12 @@ class AggregatedRecordTest {
         assertThat(kept).extracting(u -> new String(u.data(), StandardCharsets.UTF_8)).containsExactlyElementsOf(expected);
         assertThat(kept.get(kept.size() - 1).explicitHashKey()).isEqualTo("5");
 
-        // An aggregate all of whose user records the shard holds, or no aggregate at all, is kept as sent.
-        assertThat(AggregatedRecord.within(aggregated, HashKeyRange.ALL)).isNull();
-        assertThat(AggregatedRecord.within(utf8("plain data"), lower)).isNull();
+        // An aggregate all of whose user records the shard holds, or no aggregate at all, is kept as sent; so is one
+        // whose user records were not all the parent's, which no KPL aggregating for that parent made.
+        assertThat(AggregatedRecord.within(aggregated, HashKeyRange.ALL, HashKeyRange.ALL)).isNull();
+        assertThat(AggregatedRecord.within(utf8("plain data"), lower, HashKeyRange.ALL)).isNull();
+        HashKeyRange lowerQuarter = new HashKeyRange(java.math.BigInteger.ZERO, java.math.BigInteger.ONE.shiftLeft(126));
+        assertThat(AggregatedRecord.within(aggregated, lowerQuarter, lower)).isNull();
     }
 
     @Test

@@ -35,6 +35,8 @@ public final class DynamoTables implements AutoCloseable {
     private static final int MAX_BATCH = 256;
     private static final int ATTEMPTS = 5;
     private static final Duration OPEN_WRITE_WAIT = Duration.ofSeconds(3);
+    /** Under Kafka's default largest record, 1 MiB, with room for the key and the record's overhead. */
+    private static final int MAX_DOCUMENT_BYTES = 900 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -150,9 +152,13 @@ public final class DynamoTables implements AutoCloseable {
         return log.document(ITEM, itemName(table, key)).map(json -> (ObjectNode) read(json, JsonNode.class)).orElse(null);
     }
 
-    /** Within {@link #write}. */
+    /** Within {@link #write}. An item whose document would not fit a Kafka record is refused before anything is written. */
     public void putItem(TableDefinition table, ObjectNode item) {
-        ControlThread.await(log.putDocument(ITEM, itemName(table, item), bytes(item)));
+        byte[] document = bytes(item);
+        if (document.length > MAX_DOCUMENT_BYTES) {
+            throw DynamoDbException.validation("Item size has exceeded the maximum allowed size");
+        }
+        ControlThread.await(log.putDocument(ITEM, itemName(table, item), document));
     }
 
     /** Within {@link #write}. */

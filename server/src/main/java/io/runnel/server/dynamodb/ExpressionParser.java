@@ -21,6 +21,10 @@ public final class ExpressionParser {
     private final Set<String> usedNames = new LinkedHashSet<>();
     private final Set<String> usedValues = new LinkedHashSet<>();
 
+    /** DynamoDB's limit on an expression's length; nesting is bounded too, so that reading one cannot run out of stack. */
+    private static final int MAX_EXPRESSION_CHARS = 4096;
+    private static final int MAX_NESTING = 100;
+    private int depth;
     private List<Token> tokens;
     private int at;
     private String expression;
@@ -160,15 +164,24 @@ public final class ExpressionParser {
 
     private Condition not() {
         if (acceptKeyword("NOT")) {
-            return new Condition.Not(not());
+            if (++depth > MAX_NESTING) {
+                throw invalid("The expression has too many nested operators;");
+            }
+            Condition c = new Condition.Not(not());
+            depth--;
+            return c;
         }
         return primary();
     }
 
     private Condition primary() {
         if (accept("(")) {
+            if (++depth > MAX_NESTING) {
+                throw invalid("The expression has too many nested parentheses;");
+            }
             Condition c = or();
             expect(")");
+            depth--;
             return c;
         }
         Token t = peek();
@@ -359,6 +372,10 @@ public final class ExpressionParser {
     private void start(String text, String member) {
         this.expression = text;
         this.member = member;
+        this.depth = 0;
+        if (text.length() > MAX_EXPRESSION_CHARS) {
+            throw DynamoDbException.validation("Invalid " + member + ": Expression size has exceeded the maximum allowed size;");
+        }
         this.tokens = tokenize(text);
         this.at = 0;
         if (tokens.isEmpty()) {

@@ -104,6 +104,24 @@ public final class RecordWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * What a split's child keeps of a record: all of it, unless it is an aggregate made for the parent before the
+     * producer knew of the split ({@link AggregatedRecord#within}).
+     */
+    private static byte[] stored(StreamMetadata stream, Shard shard, byte[] data) {
+        if (shard.parentShardId() == null || shard.adjacentParentShardId() != null) {
+            return data; // a merge's child holds all of what either parent held
+        }
+        try {
+            byte[] own = AggregatedRecord.within(data, shard.hashKeyRange(), stream.shard(shard.parentShardId()).hashKeyRange());
+            return own != null ? own : data;
+        } catch (RuntimeException e) {
+            Failures.LOG.warn("could not look into an aggregated record put to {} of stream {}; it is kept as sent",
+                    shard.shardId(), stream.name(), e);
+            return data;
+        }
+    }
+
     private final KafkaProducer<byte[], byte[]> producer;
     private final ExecutorService completions;
     private final Failures failures = new Failures();
@@ -178,8 +196,7 @@ public final class RecordWriter implements AutoCloseable {
             shards[i] = shard;
             int slot = i;
             try {
-                byte[] own = AggregatedRecord.within(e.data(), shard.hashKeyRange());
-                producer.send(new ProducerRecord<>(stream.topic(), shard.index(), e.partitionKey(), own != null ? own : e.data()), (md, error) -> {
+                producer.send(new ProducerRecord<>(stream.topic(), shard.index(), e.partitionKey(), stored(stream, shard, e.data())), (md, error) -> {
                     offsets[slot] = error == null ? md.offset() : -1;
                     arrivals[slot] = error == null ? md.timestamp() : 0;
                     if (error != null) {

@@ -72,6 +72,10 @@ class ExpressionsTest {
         assertThatThrownBy(() -> p.update("SET a.b = :v REMOVE a"))
                 .hasMessage("Invalid UpdateExpression: Two document paths overlap with each other; must remove or rewrite one of these "
                         + "paths; path one: [a, b], path two: [a]");
+        assertThatThrownBy(() -> p.condition("a = :v" + " OR a = :v".repeat(500), "ConditionExpression"))
+                .hasMessage("Invalid ConditionExpression: Expression size has exceeded the maximum allowed size;");
+        assertThatThrownBy(() -> p.condition("(".repeat(1000) + "a = :v" + ")".repeat(1000), "ConditionExpression"))
+                .hasMessage("Invalid ConditionExpression: The expression has too many nested parentheses;");
         assertThatThrownBy(() -> p.condition("unknown_fn(a)", "ConditionExpression"))
                 .hasMessage("Invalid ConditionExpression: Invalid function name; function: unknown_fn");
         assertThatThrownBy(() -> new ExpressionParser(null, json("{':n': {'N': 'ten'}}")))

@@ -76,8 +76,10 @@ final class CreateTableAction implements DynamoDbAction {
             if (dynamo.tables.table(name).isPresent()) {
                 throw DynamoDbException.tableExists(name);
             }
+            // Described before it is written: a write's callable must not throw once it has written.
+            JsonNode description = DynamoDb.object().set("TableDescription", dynamo.describe(table, "CREATING", null));
             dynamo.tables.putTable(table);
-            return (JsonNode) DynamoDb.object().set("TableDescription", dynamo.describe(table, "CREATING", null));
+            return description;
         });
     }
 

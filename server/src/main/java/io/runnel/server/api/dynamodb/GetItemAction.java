@@ -30,8 +30,9 @@ final class GetItemAction implements DynamoDbAction {
         List<DocumentPath> projection = DynamoDb.projection(request, expressions);
         expressions.requireAllUsed();
         boolean consistent = request.has("ConsistentRead") && request.body().get("ConsistentRead").asBoolean();
+        // A consistent read goes on off the thread that saw the catch-up done: Kafka's, which must not scan a table.
         CompletableFuture<Void> ready = consistent ? dynamo.tables.catchUp() : CompletableFuture.completedFuture(null);
-        return ready.thenApply(v -> {
+        return ready.thenApplyAsync(v -> {
             ObjectNode response = DynamoDb.object();
             ObjectNode item = dynamo.tables.table(table.name()).map(t -> dynamo.tables.item(t, key)).orElse(null);
             if (item != null) {

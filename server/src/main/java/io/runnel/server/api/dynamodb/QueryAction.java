@@ -71,8 +71,9 @@ final class QueryAction implements DynamoDbAction {
             DynamoDb.requireKey(table, table.key(start));
         }
         Comparator<ObjectNode> finalOrder = order;
+        // A consistent read goes on off the thread that saw the catch-up done: Kafka's, which must not scan a table.
         CompletableFuture<Void> ready = consistent ? dynamo.tables.catchUp() : CompletableFuture.completedFuture(null);
-        return ready.thenApply(v -> {
+        return ready.thenApplyAsync(v -> {
             List<ObjectNode> ordered = new ArrayList<>();
             for (DynamoTables.StoredItem stored : dynamo.tables.items(table)) {
                 ObjectNode item = stored.item();

@@ -60,8 +60,9 @@ final class ScanAction implements DynamoDbAction {
         JsonNode startKey = request.node("ExclusiveStartKey");
         String after = startKey == null ? null : DynamoTables.position(table, DynamoDb.requireKey(table, table.key(startKey)));
         boolean consistent = request.has("ConsistentRead") && request.body().get("ConsistentRead").asBoolean();
+        // A consistent read goes on off the thread that saw the catch-up done: Kafka's, which must not scan a table.
         CompletableFuture<Void> ready = consistent ? dynamo.tables.catchUp() : CompletableFuture.completedFuture(null);
-        return ready.thenApply(v -> {
+        return ready.thenApplyAsync(v -> {
             List<ObjectNode> ordered = new ArrayList<>();
             for (DynamoTables.StoredItem stored : dynamo.tables.items(table)) {
                 if (after != null && stored.position().compareTo(after) <= 0) {

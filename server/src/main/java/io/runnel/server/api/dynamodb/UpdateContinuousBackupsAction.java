@@ -28,8 +28,9 @@ final class UpdateContinuousBackupsAction implements DynamoDbAction {
         boolean enabled = request.node("PointInTimeRecoverySpecification").get("PointInTimeRecoveryEnabled").asBoolean();
         return dynamo.tables.write(() -> {
             TableDefinition table = dynamo.requireTable(name).withPointInTimeRecovery(enabled);
+            JsonNode description = DescribeContinuousBackupsAction.describe(table);
             dynamo.tables.putTable(table);
-            return DescribeContinuousBackupsAction.describe(table);
+            return description;
         });
     }
 }

@@ -91,9 +91,10 @@ final class UpdateTableAction implements DynamoDbAction {
                 CreateTableAction.checkDefined(used, attributes);
                 table = table.withAttributes(attributes).withIndexes(indexes);
             }
-            dynamo.tables.putTable(table);
-            return (JsonNode) DynamoDb.object().set("TableDescription",
+            JsonNode description = DynamoDb.object().set("TableDescription",
                     dynamo.describe(table, created != null ? "UPDATING" : "ACTIVE", created));
+            dynamo.tables.putTable(table);
+            return description;
         });
     }
 }
