@@ -198,9 +198,11 @@ class KinesisClientLibrariesTest {
     private static void produce(KinesisProducer producer, int from, int to, Set<String> rewritten) throws Exception {
         List<ListenableFuture<UserRecordResult>> results = new ArrayList<>();
         for (int i = from; i < to; i++) {
-            while (producer.getOutstandingRecordsCount() > 20_000) {
+            if (producer.getOutstandingRecordsCount() > 20_000) {
+                // The KPL gives no signal of room in its buffer: its count is polled, with a deadline.
                 producer.flush();
-                Thread.sleep(5); // KPL gives no signal for room in its buffer; it is polled, as its own samples do
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(5))
+                        .until(() -> producer.getOutstandingRecordsCount() <= 20_000);
             }
             results.add(producer.addUserRecord(STREAM, "key-" + (i % KEYS), ByteBuffer.wrap(id(i).getBytes(StandardCharsets.UTF_8))));
         }

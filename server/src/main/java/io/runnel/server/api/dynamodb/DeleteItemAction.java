@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runnel.server.api.Request;
 import io.runnel.server.api.validation.Member;
 import io.runnel.server.dynamodb.Condition;
-import io.runnel.server.dynamodb.DynamoDbException;
 import io.runnel.server.dynamodb.ExpressionParser;
 import io.runnel.server.dynamodb.TableDefinition;
 
@@ -28,24 +27,18 @@ final class DeleteItemAction implements DynamoDbAction {
     public CompletableFuture<JsonNode> handle(Request request, DynamoDb dynamo) {
         TableDefinition table = dynamo.requireTable(request.string("TableName"));
         ObjectNode key = DynamoDb.requireKey(table, request.node("Key"));
-        String returnValues = request.has("ReturnValues") ? request.string("ReturnValues") : "NONE";
-        if (!returnValues.equals("NONE") && !returnValues.equals("ALL_OLD")) {
-            throw DynamoDbException.validation("ReturnValues can only be ALL_OLD or NONE");
-        }
+        boolean returnsOld = DynamoDb.returnsOld(request);
         ExpressionParser expressions = DynamoDb.expressions(request);
         Condition condition = DynamoDb.writeCondition(request, expressions);
         expressions.requireAllUsed();
-        boolean oldOnFailure = "ALL_OLD".equals(request.string("ReturnValuesOnConditionCheckFailure"));
         return dynamo.tables.write(() -> {
             TableDefinition current = dynamo.requireTable(table.name());
             ObjectNode old = dynamo.tables.item(current, key);
-            if (condition != null && !condition.test(old != null ? old : DynamoDb.object())) {
-                throw DynamoDbException.conditionalCheckFailed(oldOnFailure ? old : null);
-            }
+            DynamoDb.requireCondition(request, condition, old);
             ObjectNode response = DynamoDb.object();
             if (old != null) {
                 dynamo.tables.removeItem(current, key);
-                if (returnValues.equals("ALL_OLD")) {
+                if (returnsOld) {
                     response.set("Attributes", old);
                 }
             }

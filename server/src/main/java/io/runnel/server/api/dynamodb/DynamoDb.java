@@ -237,6 +237,26 @@ public final class DynamoDb {
         return null;
     }
 
+    /** Whether a PutItem or DeleteItem returns the item it replaced: ReturnValues ALL_OLD; NONE is the only other. */
+    static boolean returnsOld(Request request) {
+        String returnValues = request.has("ReturnValues") ? request.string("ReturnValues") : "NONE";
+        if (!returnValues.equals("NONE") && !returnValues.equals("ALL_OLD")) {
+            throw DynamoDbException.validation("ReturnValues can only be ALL_OLD or NONE");
+        }
+        return returnValues.equals("ALL_OLD");
+    }
+
+    /**
+     * Checks a write's condition on the item as it is (null when there is none): a failed one is a
+     * ConditionalCheckFailedException, carrying the item when ReturnValuesOnConditionCheckFailure asks for it.
+     */
+    static void requireCondition(Request request, Condition condition, ObjectNode old) {
+        if (condition != null && !condition.test(old != null ? old : object())) {
+            boolean oldOnFailure = "ALL_OLD".equals(request.string("ReturnValuesOnConditionCheckFailure"));
+            throw DynamoDbException.conditionalCheckFailed(oldOnFailure ? old : null);
+        }
+    }
+
     /** DynamoDB refuses a request that mixes expressions with the parameters they replaced. */
     static void noMixing(Request request, List<String> expressionMembers, List<String> legacyMembers) {
         List<String> expressions = expressionMembers.stream().filter(request::has).toList();

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runnel.server.api.Request;
 import io.runnel.server.api.validation.Member;
 import io.runnel.server.dynamodb.Condition;
-import io.runnel.server.dynamodb.DynamoDbException;
 import io.runnel.server.dynamodb.ExpressionParser;
 import io.runnel.server.dynamodb.TableDefinition;
 
@@ -28,23 +27,17 @@ final class PutItemAction implements DynamoDbAction {
         TableDefinition table = dynamo.requireTable(request.string("TableName"));
         ObjectNode item = (ObjectNode) request.node("Item").deepCopy();
         DynamoDb.checkItem(table, item);
-        String returnValues = request.has("ReturnValues") ? request.string("ReturnValues") : "NONE";
-        if (!returnValues.equals("NONE") && !returnValues.equals("ALL_OLD")) {
-            throw DynamoDbException.validation("ReturnValues can only be ALL_OLD or NONE");
-        }
+        boolean returnsOld = DynamoDb.returnsOld(request);
         ExpressionParser expressions = DynamoDb.expressions(request);
         Condition condition = DynamoDb.writeCondition(request, expressions);
         expressions.requireAllUsed();
-        boolean oldOnFailure = "ALL_OLD".equals(request.string("ReturnValuesOnConditionCheckFailure"));
         return dynamo.tables.write(() -> {
             TableDefinition current = dynamo.requireTable(table.name());
             ObjectNode old = dynamo.tables.item(current, item);
-            if (condition != null && !condition.test(old != null ? old : DynamoDb.object())) {
-                throw DynamoDbException.conditionalCheckFailed(oldOnFailure ? old : null);
-            }
+            DynamoDb.requireCondition(request, condition, old);
             dynamo.tables.putItem(current, item);
             ObjectNode response = DynamoDb.object();
-            if (returnValues.equals("ALL_OLD") && old != null) {
+            if (returnsOld && old != null) {
                 response.set("Attributes", old);
             }
             return response;

@@ -46,13 +46,10 @@ final class UpdateItemAction implements DynamoDbAction {
                         + ". This attribute is part of the key");
             }
         }
-        boolean oldOnFailure = "ALL_OLD".equals(request.string("ReturnValuesOnConditionCheckFailure"));
         return dynamo.tables.write(() -> {
             TableDefinition current = dynamo.requireTable(table.name());
             ObjectNode old = dynamo.tables.item(current, key);
-            if (condition != null && !condition.test(old != null ? old : DynamoDb.object())) {
-                throw DynamoDbException.conditionalCheckFailed(oldOnFailure ? old : null);
-            }
+            DynamoDb.requireCondition(request, condition, old);
             ObjectNode updated = old != null ? old.deepCopy() : key.deepCopy();
             update.apply(updated);
             DynamoDb.checkItem(current, updated);
