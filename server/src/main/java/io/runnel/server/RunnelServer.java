@@ -20,7 +20,13 @@ import io.runnel.server.api.cloudwatch.ClientMetrics;
 import io.runnel.server.api.sts.Sts;
 import io.runnel.server.api.dynamodb.DynamoDb;
 import io.runnel.server.dynamodb.DynamoTables;
+import io.runnel.server.console.ConsoleRoutes;
+import io.runnel.server.console.ConsoleSources;
 import io.runnel.server.http.ApiHttpServer;
+import io.runnel.server.metrics.ApplicationMonitor;
+import io.runnel.server.metrics.ClientMetricsCollector;
+import io.runnel.server.metrics.DeliveryMonitor;
+import io.runnel.server.metrics.RunnelMetrics;
 import io.runnel.server.http.ServerCertificate;
 import io.runnel.server.http.SigV4Authenticator;
 import io.runnel.server.s3.ObjectStore;
@@ -55,12 +61,16 @@ public final class RunnelServer implements AutoCloseable {
     private static final long FLINK_START_SECONDS = 180;
     /** How often fragments past their video stream's retention are looked for. */
     private static final long VIDEO_SWEEP_MS = 60_000;
+    /** How often applications' jobs and delivery streams' buckets are looked at, for /metrics and the console. */
+    private static final long MONITOR_MS = 5_000;
 
     private final Deque<AutoCloseable> parts = new ArrayDeque<>();
     private final String bootstrapServers;
     private final int port;
     private int tlsPort;
     private final ClientMetrics clientMetrics = new ClientMetrics();
+    private final RunnelMetrics metrics = new RunnelMetrics();
+    private ConsoleRoutes console;
     private ServerCertificate tls;
     private final URI s3;
     private final FlinkRuntime flink;
@@ -117,6 +127,14 @@ public final class RunnelServer implements AutoCloseable {
             parts.push(streams);
             RecordWriter writer = new RecordWriter(bootstrapServers);
             parts.push(writer);
+            writer.onPut((stream, shardId, records, bytes, failed) -> {
+                if (shardId != null) {
+                    metrics.put(stream, shardId, records, bytes);
+                }
+                if (failed > 0) {
+                    metrics.failed(stream, failed);
+                }
+            });
             ShardReader reader = new ShardReader(bootstrapServers, 4);
             parts.push(reader);
             ShardReader subscriptionReader = new ShardReader(bootstrapServers, 4, Subscriptions.MAX_EVENT_BYTES, "runnel-subscription-reader");
@@ -127,12 +145,13 @@ public final class RunnelServer implements AutoCloseable {
             applications = new Applications(metadata, flink, context, store);
             parts.push(applications);
 
-            List<ApiService> services = new ArrayList<>(new Kinesis(config, streams, writer, reader, subscriptionReader, metadata).services());
+            List<ApiService> services = new ArrayList<>(new Kinesis(config, streams, writer, reader, subscriptionReader, metadata, metrics).services());
             services.add(new Analytics(config, applications).service());
             GlueCatalog glueCatalog = new GlueCatalog(metadata);
             parts.push(glueCatalog);
             services.add(new Glue(config, glueCatalog).service());
-            services.add(new Firehose(config, new DeliveryStreams(metadata, applications, streams),
+            DeliveryStreams deliveryStreams = new DeliveryStreams(metadata, applications, streams);
+            services.add(new Firehose(config, deliveryStreams,
                     new DeliveryConfiguration(config, bootstrapServers, glueCatalog), writer).service());
             services.add(DescribeEndpointsAction.service(new DescribeEndpointsAction.Endpoints(config.region, config.accountId,
                     bootstrapServers, config.metadataTopic, s3, flink == null ? null : flink.webUi(),
@@ -140,7 +159,7 @@ public final class RunnelServer implements AutoCloseable {
             videoStreams = new VideoStreams(metadata, streams, store, VIDEO_SWEEP_MS);
             parts.push(videoStreams);
             services.add(StartVideoAnalysisAction.service(config, videoStreams, streams, applications));
-            FragmentStore fragments = new FragmentStore(videoStreams, writer, reader);
+            FragmentStore fragments = new FragmentStore(videoStreams, writer, reader, metrics);
             parts.push(fragments);
             Video video = new Video(config, videoStreams, fragments, api);
             DynamoTables dynamoTables = new DynamoTables(bootstrapServers, config.metadataTopic + DYNAMODB_TOPIC_SUFFIX);
@@ -149,9 +168,22 @@ public final class RunnelServer implements AutoCloseable {
             services.add(new DynamoDb(config, dynamoTables).service());
             QueryService cloudWatch = CloudWatch.service(clientMetrics);
             services.add(CloudWatch.json(cloudWatch));
+            SigV4Authenticator authenticator = SigV4Authenticator.of(config.auth);
             ApiHttpServer http = new ApiHttpServer(vertx, services, video.operations(), List.of(Sts.service(config), cloudWatch),
-                    SigV4Authenticator.of(config.auth));
+                    authenticator);
             parts.push(http);
+            ApplicationMonitor applicationMonitor = new ApplicationMonitor(applications);
+            DeliveryMonitor deliveryMonitor = new DeliveryMonitor(deliveryStreams, store, applicationMonitor);
+            metrics.register(applicationMonitor);
+            metrics.register(deliveryMonitor);
+            metrics.register(new ClientMetricsCollector(clientMetrics));
+            parts.push(monitor(applicationMonitor, deliveryMonitor));
+            console = new ConsoleRoutes(new ConsoleSources(streams, metrics, deliveryStreams, deliveryMonitor, applications,
+                    applicationMonitor, videoStreams, store, flink == null ? null : flink.webUi()),
+                    authenticator.secrets(), bootstrapServers, flink);
+            parts.push(console);
+            console.attach(http);
+            http.web(console);
             http.start(config.host, port);
             tls = config.tlsCert != null || config.tlsKey != null ? ServerCertificate.given(config.tlsCert, config.tlsKey)
                     : ServerCertificate.selfSigned(config.dataDir.resolve("tls"), config.advertisedHost());
@@ -163,6 +195,21 @@ public final class RunnelServer implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** Asks Flink about applications' jobs and lists delivery streams' buckets every few seconds, for /metrics and the console. */
+    private static AutoCloseable monitor(ApplicationMonitor applications, DeliveryMonitor deliveries) {
+        java.util.concurrent.ScheduledExecutorService scheduler =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("runnel-monitor"));
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                applications.refresh();
+                deliveries.refresh();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(RunnelServer.class).warn("could not refresh what applications and deliveries did", e);
+            }
+        }, 0, MONITOR_MS, TimeUnit.MILLISECONDS);
+        return scheduler::shutdownNow;
     }
 
     private static RunnelConfig withFlinkPorts(RunnelConfig config) throws IOException {
@@ -194,6 +241,16 @@ public final class RunnelServer implements AutoCloseable {
     /** The metrics clients put through CloudWatch's PutMetricData. */
     public ClientMetrics clientMetrics() {
         return clientMetrics;
+    }
+
+    /** What this server counts, as {@code GET /metrics} shows it. */
+    public RunnelMetrics metrics() {
+        return metrics;
+    }
+
+    /** The console and its live view. */
+    public ConsoleRoutes console() {
+        return console;
     }
 
     /** The port of the API over HTTPS. */

@@ -76,6 +76,11 @@ public final class FlinkRest implements AutoCloseable {
         return call(HttpMethod.GET, "/overview", null, TIMEOUT_MS);
     }
 
+    /** Any GET of Flink's REST API, such as a job's details or its checkpoints' statistics. */
+    public CompletableFuture<JsonNode> get(String path) {
+        return call(HttpMethod.GET, path, null, TIMEOUT_MS);
+    }
+
     /** Uploads a jar; returns the id Flink gives it. */
     public CompletableFuture<String> uploadJar(Path jar, String fileName) {
         MultipartForm form = MultipartForm.create().binaryFileUpload("jarfile", fileName, jar.toString(), "application/x-java-archive");

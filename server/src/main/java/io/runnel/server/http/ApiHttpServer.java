@@ -52,6 +52,13 @@ public final class ApiHttpServer implements AutoCloseable {
     private TlsFront tls;
     private final QueryProtocol query;
     private final RpcV2CborProtocol rpcV2;
+    private volatile WebRoutes web;
+
+    /** What the port serves besides the APIs (the console, /metrics, /health): it answers a request it takes itself. */
+    public interface WebRoutes {
+        /** @return whether it took the request */
+        boolean handles(HttpServerRequest req);
+    }
 
     /** Several services may share a target: each adds operations of its own. */
     public ApiHttpServer(Vertx vertx, List<ApiService> services, SigV4Authenticator authenticator) {
@@ -84,6 +91,11 @@ public final class ApiHttpServer implements AutoCloseable {
         return null;
     }
 
+    /** Has {@code routes} look at every request before the APIs do. */
+    public void web(WebRoutes routes) {
+        this.web = routes;
+    }
+
     /** Starts listening and returns the bound port. */
     public int start(String host, int port) throws Exception {
         HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
@@ -105,6 +117,10 @@ public final class ApiHttpServer implements AutoCloseable {
         String requestId = UUID.randomUUID().toString();
         req.response().putHeader("x-amzn-RequestId", requestId);
         req.exceptionHandler(e -> LOG.debug("request {} broke off: {}", requestId, e.toString()));
+        WebRoutes routes = web;
+        if (routes != null && routes.handles(req)) {
+            return;
+        }
         if (answeredCors(req)) {
             return;
         }
@@ -217,10 +233,30 @@ public final class ApiHttpServer implements AutoCloseable {
     }
 
     private void dispatchRest(HttpServerRequest req, RestOperation operation, byte[] body) {
+        dispatchRest(req, operation, body, false);
+    }
+
+    /**
+     * A REST-JSON request from the console (its session already checked): {@code path} names the operation, as a
+     * client's request path would.
+     */
+    public void dispatchConsoleRest(HttpServerRequest req, String path, byte[] body) {
+        RestOperation operation = path == null ? null : restOperations.get(path);
+        if (!(operation instanceof RestOperation.Json) && !(operation instanceof RestOperation.Media)) {
+            fail(req, WireFormat.JSON, "application/json", new ApiException("InvalidArgumentException", 400,
+                    "X-Runnel-Path names no REST-JSON operation: " + path));
+            return;
+        }
+        dispatchRest(req, operation, body, true);
+    }
+
+    private void dispatchRest(HttpServerRequest req, RestOperation operation, byte[] body, boolean fromConsole) {
         try {
             requireMethod(req, HttpMethod.POST);
             JsonNode json = body.length == 0 ? JsonNodeFactory.instance.objectNode() : parse(WireFormat.JSON, body);
-            authenticator.check(req, body);
+            if (!fromConsole) {
+                authenticator.check(req, body);
+            }
             if (operation instanceof RestOperation.Json op) {
                 Validator.validate(json, op.input());
                 op.handler().apply(new Request(json, WireFormat.JSON)).whenComplete((response, error) -> {
@@ -281,6 +317,15 @@ public final class ApiHttpServer implements AutoCloseable {
      * empty body, the content type, the body's syntax, the operation, the signature, then the input.
      */
     private void dispatch(HttpServerRequest req, byte[] body) {
+        dispatch(req, body, false);
+    }
+
+    /** An AWS JSON-protocol request from the console, whose session stands in for a signature. */
+    public void dispatchConsole(HttpServerRequest req, byte[] body) {
+        dispatch(req, body, true);
+    }
+
+    private void dispatch(HttpServerRequest req, byte[] body, boolean fromConsole) {
         String contentType = req.getHeader("Content-Type") == null ? ""
                 : req.getHeader("Content-Type").split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
         WireFormat format = WireFormat.ofContentType(contentType);
@@ -326,7 +371,9 @@ public final class ApiHttpServer implements AutoCloseable {
             if (operation == null) {
                 throw new ApiException("UnknownOperationException", 400, null);
             }
-            if (parts[0].equals(io.runnel.server.api.kinesis.Kinesis.RUNNEL_SERVICE)) {
+            if (fromConsole) {
+                LOG.debug("console calls {}", target);
+            } else if (parts[0].equals(io.runnel.server.api.kinesis.Kinesis.RUNNEL_SERVICE)) {
                 authenticator.check(req, body); // Runnel's own operations, such as DescribeEndpoints, are not Kinesis's
             } else {
                 authenticator.requireSigned(req, body);

@@ -56,6 +56,11 @@ public final class SigV4Authenticator {
         this.secrets = Map.copyOf(secrets);
     }
 
+    /** The secret access keys by access key id; empty when every request is taken. */
+    public Map<String, String> secrets() {
+        return secrets;
+    }
+
     /** Parses {@code id:secret[,id:secret...]}, the form of the {@code auth} setting. */
     public static SigV4Authenticator of(String setting) {
         Map<String, String> secrets = new HashMap<>();

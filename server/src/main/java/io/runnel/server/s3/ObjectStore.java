@@ -123,6 +123,22 @@ public final class ObjectStore implements AutoCloseable {
         return new ArrayList<>(modified(bucket, prefix).keySet());
     }
 
+    /** An object as a listing shows it. */
+    public record StoredObject(String key, long size, java.time.Instant modified) {
+    }
+
+    /** The objects under a prefix, in key order; none when the bucket does not exist. */
+    public List<StoredObject> list(String bucket, String prefix) {
+        List<StoredObject> objects = new ArrayList<>();
+        try {
+            s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()
+                    .forEach(o -> objects.add(new StoredObject(o.key(), o.size(), o.lastModified())));
+        } catch (NoSuchBucketException e) {
+            return objects;
+        }
+        return objects;
+    }
+
     /** The keys under a prefix, in key order, with when each object was last written. */
     public java.util.SortedMap<String, java.time.Instant> modified(String bucket, String prefix) {
         java.util.SortedMap<String, java.time.Instant> objects = new java.util.TreeMap<>();

@@ -126,6 +126,7 @@ public final class RecordWriter implements AutoCloseable {
     private final ExecutorService completions;
     private final Failures failures = new Failures();
     private volatile BiConsumer<String, Integer> appendListener = (topic, partition) -> { };
+    private volatile PutListener putListener = (stream, shardId, records, bytes, failed) -> { };
 
     /** Logs why Kafka refused records: each cause once a minute, not once per record of a batch or of a busy stream. */
     private static final class Failures {
@@ -183,8 +184,9 @@ public final class RecordWriter implements AutoCloseable {
         Runnable finish = () -> completions.execute(() -> {
             try {
                 tellAppended(stream.topic(), shards);
+                tellPut(stream, shards, offsets, entries);
             } catch (RuntimeException e) {
-                Failures.LOG.warn("could not tell subscriptions of records put to stream {}", stream.name(), e);
+                Failures.LOG.warn("could not tell subscriptions or metrics of records put to stream {}", stream.name(), e);
             } finally {
                 done.complete(results(shards, offsets, arrivals));
             }
@@ -220,6 +222,37 @@ public final class RecordWriter implements AutoCloseable {
     /** Has {@code listener} told of every partition this writer appends to, once its records are acknowledged. */
     public void onAppend(BiConsumer<String, Integer> listener) {
         appendListener = listener;
+    }
+
+    /** What a put stored, shard by shard: the records Kafka acknowledged and their data's bytes. */
+    @FunctionalInterface
+    public interface PutListener {
+        /** @param failed how many records of the put could not be stored */
+        void put(String stream, String shardId, long records, long bytes, long failed);
+    }
+
+    /** Has {@code listener} told, once a put completes, what it stored on each shard. */
+    public void onPut(PutListener listener) {
+        putListener = listener;
+    }
+
+    private void tellPut(StreamMetadata stream, Shard[] shards, long[] offsets, List<Entry> entries) {
+        Map<Shard, long[]> byShard = new IdentityHashMap<>(4);
+        long failed = 0;
+        for (int i = 0; i < shards.length; i++) {
+            if (offsets[i] < 0) {
+                failed++;
+                continue;
+            }
+            long[] counts = byShard.computeIfAbsent(shards[i], s -> new long[2]);
+            counts[0]++;
+            counts[1] += entries.get(i).data().length;
+        }
+        long failures = failed;
+        byShard.forEach((shard, counts) -> putListener.put(stream.name(), shard.shardId(), counts[0], counts[1], 0));
+        if (failures > 0) {
+            putListener.put(stream.name(), null, 0, 0, failures);
+        }
     }
 
     private void tellAppended(String topic, Shard[] shards) {

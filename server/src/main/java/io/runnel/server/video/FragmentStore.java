@@ -6,6 +6,7 @@ import io.runnel.core.SequenceNumber;
 import io.runnel.core.Shard;
 import io.runnel.core.StreamMetadata;
 import io.runnel.server.DaemonThreads;
+import io.runnel.server.metrics.RunnelMetrics;
 import io.runnel.server.streams.RecordWriter;
 import io.runnel.server.streams.ShardReader;
 import io.runnel.video.index.FragmentEntry;
@@ -66,9 +67,11 @@ public final class FragmentStore implements AutoCloseable {
     /** Repackaging and decoding (HLS, GetClip, GetImages) run here, so that they never hold up storing fragments. */
     private final ExecutorService media;
     private volatile boolean bucketReady;
+    private final RunnelMetrics metrics;
 
-    public FragmentStore(VideoStreams videoStreams, RecordWriter writer, ShardReader reader) {
+    public FragmentStore(VideoStreams videoStreams, RecordWriter writer, ShardReader reader, RunnelMetrics metrics) {
         this.videoStreams = videoStreams;
+        this.metrics = metrics;
         this.writer = writer;
         this.reader = reader;
         this.io = Executors.newFixedThreadPool(4, DaemonThreads.named("runnel-video-io"));
@@ -126,6 +129,7 @@ public final class FragmentStore implements AutoCloseable {
             if (result.failed()) {
                 throw new IllegalStateException("the fragment index did not take the fragment: " + result.errorMessage());
             }
+            metrics.fragment(stream.name(), fragment.size());
             return new Stored(SequenceNumber.compact(result.shardIndex(), result.offset()), entry);
         });
     }

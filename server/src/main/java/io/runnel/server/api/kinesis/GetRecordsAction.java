@@ -58,13 +58,18 @@ final class GetRecordsAction implements KinesisAction {
             throw kinesis.shardNotFound(ShardId.of(p.shardIndex()), p.streamName());
         }
         int limit = request.integer("Limit", MAX_RECORDS);
+        long start = System.nanoTime();
         return kinesis.reader.read(stream.topic(), shard.index(), p.offset(), shard.endOffset(), limit, MAX_BYTES)
                 .thenApply(batch -> {
                     ObjectNode response = Kinesis.object();
                     ArrayNode records = response.putArray("Records");
+                    long bytes = 0;
                     for (ConsumerRecord<byte[], byte[]> r : batch.records()) {
                         records.add(Kinesis.recordNode(shard, r));
+                        bytes += r.value() == null ? 0 : r.value().length;
                     }
+                    kinesis.metrics.read(stream.name(), shard.shardId(), batch.records().size(), bytes,
+                            Kinesis.millisBehindLatest(batch), System.nanoTime() - start);
                     if (!batch.shardEndReached()) {
                         response.put("NextShardIterator", kinesis.iterators.encode(new ShardIterators.Position(
                                 p.streamName(), p.streamCreatedAt(), shard.index(), batch.nextOffset(), System.currentTimeMillis())));

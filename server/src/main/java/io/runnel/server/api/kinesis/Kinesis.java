@@ -14,6 +14,7 @@ import io.runnel.server.api.Request;
 import io.runnel.server.api.validation.Member;
 import io.runnel.server.http.ApiException;
 import io.runnel.server.http.WireFormat;
+import io.runnel.server.metrics.RunnelMetrics;
 import io.runnel.server.streams.RecordWriter;
 import io.runnel.server.streams.ShardReader;
 import io.runnel.server.streams.StreamConsumers;
@@ -85,18 +86,20 @@ public final class Kinesis {
     final ShardIterators iterators;
     final StreamConsumers consumers;
     final Subscriptions subscriptions;
+    final RunnelMetrics metrics;
 
     /** Blocks until the shard iterators' key is in {@code metadata}, made now if no server has made it yet. */
     /** @param subscriptionReader the reader of SubscribeToShard's subscriptions, apart from GetRecords' reads */
     public Kinesis(RunnelConfig config, Streams streams, RecordWriter writer, ShardReader reader, ShardReader subscriptionReader,
-                   MetadataLog metadata) {
+                   MetadataLog metadata, RunnelMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.streams = streams;
         this.writer = writer;
         this.reader = reader;
         this.iterators = new ShardIterators(ShardIterators.keyIn(metadata));
         this.consumers = new StreamConsumers(config, metadata);
-        this.subscriptions = new Subscriptions(subscriptionReader, streams, stream -> consumers.of(stream).stream()
+        this.subscriptions = new Subscriptions(subscriptionReader, streams, metrics, stream -> consumers.of(stream).stream()
                 .filter(c -> consumers.status(c, System.currentTimeMillis()).orElse(null) == StreamConsumers.Status.ACTIVE)
                 .map(consumers::arn).toList());
         writer.onAppend(subscriptions::appended);

@@ -23,12 +23,14 @@ final class PutRecordAction implements KinesisAction {
 
     @Override
     public CompletableFuture<JsonNode> handle(Request request, Kinesis kinesis) {
+        long start = System.nanoTime();
         String name = kinesis.streamName(request);
         RecordWriter.Entry entry = entry(request.body());
         // SequenceNumberForOrdering needs nothing more: within a shard, a later put always gets a larger
         // sequence number, because it is appended after the earlier one.
         return kinesis.streams.put(name, kinesis.writer, List.of(entry), () -> kinesis.streamNotFound(name)).thenApply(results -> {
             RecordWriter.Result r = results.get(0);
+            kinesis.metrics.putLatency(name, false, System.nanoTime() - start);
             if (r.failed()) {
                 throw ApiException.internal(r.errorMessage());
             }

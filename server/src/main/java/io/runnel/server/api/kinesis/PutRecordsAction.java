@@ -32,6 +32,7 @@ final class PutRecordsAction implements KinesisAction {
 
     @Override
     public CompletableFuture<JsonNode> handle(Request request, Kinesis kinesis) {
+        long start = System.nanoTime();
         String name = kinesis.streamName(request);
         List<RecordWriter.Entry> entries = new ArrayList<>();
         long bytes = 0;
@@ -44,6 +45,7 @@ final class PutRecordsAction implements KinesisAction {
             throw ApiException.invalidArgument("Records size exceeds 5 MB limit");
         }
         return kinesis.streams.put(name, kinesis.writer, entries, () -> kinesis.streamNotFound(name)).thenApply(results -> {
+            kinesis.metrics.putLatency(name, true, System.nanoTime() - start);
             ObjectNode response = Kinesis.object();
             response.put("FailedRecordCount", results.stream().filter(RecordWriter.Result::failed).count());
             response.set("Records", new POJONode(new ResultList(results)));

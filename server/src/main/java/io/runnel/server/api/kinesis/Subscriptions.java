@@ -51,6 +51,7 @@ public final class Subscriptions {
     public static final int MAX_EVENT_BYTES = 1024 * 1024;
 
     private final ShardReader reader;
+    private final io.runnel.server.metrics.RunnelMetrics metrics;
     private final Streams streams;
     /** The ARNs of a stream's registered consumers now. */
     private final java.util.function.Function<StreamMetadata, List<String>> consumers;
@@ -58,8 +59,10 @@ public final class Subscriptions {
     /** The subscriptions waiting for records of a topic partition ("topic/partition"). */
     private final Map<String, Set<Subscription>> waiting = new ConcurrentHashMap<>();
 
-    Subscriptions(ShardReader reader, Streams streams, java.util.function.Function<StreamMetadata, List<String>> consumers) {
+    Subscriptions(ShardReader reader, Streams streams, io.runnel.server.metrics.RunnelMetrics metrics,
+                  java.util.function.Function<StreamMetadata, List<String>> consumers) {
         this.reader = reader;
+        this.metrics = metrics;
         this.streams = streams;
         this.consumers = consumers;
     }
@@ -112,6 +115,8 @@ public final class Subscriptions {
     private final class Subscription {
         private final String key;
         private final String consumerArn;
+        /** The consumer's name, from its ARN ({@code .../consumer/NAME:creation}). */
+        private final String consumerName;
         private final StreamMetadata stream;
         private final Shard shard;
         private final WireFormat format;
@@ -138,6 +143,7 @@ public final class Subscriptions {
                      HttpServerResponse response, Context context) {
             this.key = key;
             this.consumerArn = consumerArn;
+            this.consumerName = consumerArn.replaceFirst("^.*/consumer/", "").replaceFirst(":\\d+$", "");
             this.stream = stream;
             this.shard = shard;
             this.offset = offset;
@@ -232,6 +238,7 @@ public final class Subscriptions {
                 records.add(Kinesis.recordNode(shard, r));
             }
             event.put("MillisBehindLatest", Kinesis.millisBehindLatest(batch));
+            metrics.subscriptionRead(stream.name(), consumerName, shard.shardId(), Kinesis.millisBehindLatest(batch));
             if (batch.shardEndReached()) {
                 event.set("ChildShards", Kinesis.childShardsNode(current, shard));
             } else {

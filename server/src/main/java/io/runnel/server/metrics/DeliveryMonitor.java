@@ -1,0 +1,132 @@
+package io.runnel.server.metrics;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.runnel.server.firehose.DeliveryConfiguration;
+import io.runnel.server.firehose.DeliveryStream;
+import io.runnel.server.firehose.DeliveryStreams;
+import io.runnel.server.s3.ObjectStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What each delivery stream has written, read from its destination bucket every few seconds: the objects delivered
+ * and those set aside as errors (under ErrorOutputPrefix, or the {@code ...-failed/} folders Firehose uses by
+ * default). Exposed as Firehose's CloudWatch metrics with a {@code delivery_stream_name} label; the records delivered
+ * come from the delivery job (its application's records out).
+ */
+public final class DeliveryMonitor implements MultiCollector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryMonitor.class);
+    /** The newest objects a delivery stream's page lists. */
+    static final int LISTED = 50;
+
+    /** A delivery stream's destination as last listed. */
+    public record Delivered(String bucket, long objects, long bytes, long lastDeliveryAt, List<ObjectStore.StoredObject> newest,
+                            long errorObjects, List<ObjectStore.StoredObject> newestErrors, long listedAt) {
+    }
+
+    private final DeliveryStreams deliveryStreams;
+    private final ObjectStore store;
+    private final ApplicationMonitor applications;
+    private final Map<String, Delivered> delivered = new ConcurrentHashMap<>();
+
+    public DeliveryMonitor(DeliveryStreams deliveryStreams, ObjectStore store, ApplicationMonitor applications) {
+        this.deliveryStreams = deliveryStreams;
+        this.store = store;
+        this.applications = applications;
+    }
+
+    public Optional<Delivered> delivered(String deliveryStream) {
+        return Optional.ofNullable(delivered.get(deliveryStream));
+    }
+
+    /** Lists every delivery stream's destination. Blocks on S3: runs on a scheduler's thread. */
+    public void refresh() {
+        List<DeliveryStream> all = deliveryStreams.all();
+        delivered.keySet().removeIf(name -> all.stream().noneMatch(d -> d.name().equals(name)));
+        for (DeliveryStream d : all) {
+            try {
+                delivered.put(d.name(), list(d));
+            } catch (RuntimeException e) {
+                LOG.warn("could not list what delivery stream {} delivered", d.name(), e);
+            }
+        }
+    }
+
+    private Delivered list(DeliveryStream d) {
+        String bucket = DeliveryConfiguration.bucket(d.destination().path("BucketARN").asText());
+        String prefix = fixedPart(d.destination().path("Prefix").asText(""));
+        String errorPrefix = fixedPart(d.destination().path("ErrorOutputPrefix").asText(""));
+        List<ObjectStore.StoredObject> objects = new ArrayList<>();
+        List<ObjectStore.StoredObject> errors = new ArrayList<>();
+        for (ObjectStore.StoredObject o : store.list(bucket, commonPrefix(prefix, errorPrefix))) {
+            boolean error = errorPrefix.isEmpty() ? o.key().split("/", 2)[0].endsWith("-failed") : o.key().startsWith(errorPrefix);
+            if (error) {
+                errors.add(o);
+            } else if (o.key().startsWith(prefix)) {
+                objects.add(o);
+            }
+        }
+        java.util.Comparator<ObjectStore.StoredObject> newestFirst = java.util.Comparator.comparing(ObjectStore.StoredObject::modified)
+                .reversed().thenComparing(ObjectStore.StoredObject::key);
+        objects.sort(newestFirst);
+        errors.sort(newestFirst);
+        return new Delivered(bucket, objects.size(), objects.stream().mapToLong(ObjectStore.StoredObject::size).sum(),
+                objects.isEmpty() ? 0 : objects.get(0).modified().toEpochMilli(), List.copyOf(objects.subList(0, Math.min(LISTED, objects.size()))),
+                errors.size(), List.copyOf(errors.subList(0, Math.min(LISTED, errors.size()))), System.currentTimeMillis());
+    }
+
+    /** The part of a prefix before its first expression ({@code !{...}}). */
+    static String fixedPart(String prefix) {
+        int expression = prefix.indexOf("!{");
+        return expression < 0 ? prefix : prefix.substring(0, expression);
+    }
+
+    private static String commonPrefix(String a, String b) {
+        int n = 0;
+        while (n < a.length() && n < b.length() && a.charAt(n) == b.charAt(n)) {
+            n++;
+        }
+        return a.substring(0, n);
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        GaugeSnapshot.Builder objects = GaugeSnapshot.builder().name("firehose_delivery_to_s3_objects")
+                .help("DeliveryToS3.ObjectCount: objects in the destination, as last listed");
+        GaugeSnapshot.Builder bytes = GaugeSnapshot.builder().name("firehose_delivery_to_s3_bytes")
+                .help("DeliveryToS3.Bytes: bytes of the objects in the destination, as last listed");
+        CounterSnapshot.Builder records = CounterSnapshot.builder().name("firehose_delivery_to_s3_records")
+                .help("DeliveryToS3.Records: records the delivery job took to its writer");
+        GaugeSnapshot.Builder errors = GaugeSnapshot.builder().name("firehose_delivery_to_s3_error_objects")
+                .help("Objects of records set aside under the error output prefix, as last listed");
+        GaugeSnapshot.Builder freshness = GaugeSnapshot.builder().name("firehose_delivery_to_s3_data_freshness_seconds")
+                .help("DeliveryToS3.DataFreshness: seconds since the newest delivered object was written");
+        long now = System.currentTimeMillis();
+        new java.util.TreeMap<>(delivered).forEach((name, d) -> {
+            Labels labels = Labels.of("delivery_stream_name", name);
+            objects.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(d.objects()).build());
+            bytes.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(d.bytes()).build());
+            errors.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(d.errorObjects()).build());
+            long delivered = applications.stats(DeliveryStream.applicationName(name)).map(ApplicationMonitor.JobStats::recordsOut).orElse(0L);
+            records.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(delivered).build());
+            if (d.lastDeliveryAt() > 0) {
+                freshness.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
+                        .value(Math.max(0, now - d.lastDeliveryAt()) / 1000.0).build());
+            }
+        });
+        List<MetricSnapshot> all = List.of(objects.build(), bytes.build(), records.build(), errors.build(), freshness.build());
+        return new MetricSnapshots(all);
+    }
+}
