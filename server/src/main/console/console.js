@@ -299,6 +299,16 @@ function rows(tbody, items, key, make, update) {
   }
 }
 
+/** Adds to a choice of streams those that appeared; true the first time, when the choice was empty. */
+function streamOptions(select, streams) {
+  const first = select.options.length === 1;
+  const known = new Set([...select.options].map(o => o.value));
+  for (const s of streams) {
+    if (!known.has(s.name)) select.append(el('option', {value: s.name}, s.name));
+  }
+  return first;
+}
+
 // ---- a data stream -------------------------------------------------------------------------------------------
 
 function streamPage(name) {
@@ -593,8 +603,7 @@ function applicationPage(name) {
       el('div', {class: 'figure'}, el('b', {}, a.completedCheckpoints === undefined ? '–' : number(a.completedCheckpoints, 0)), el('span', {}, 'checkpoints')),
       el('div', {class: 'figure'}, el('b', {}, when(a.lastCheckpointAt)), el('span', {}, 'last checkpoint')),
       a.failure ? el('p', {class: 'error'}, a.failure) : '');
-    if (picker.options.length === 1) {
-      for (const s of o.streams) picker.append(el('option', {value: s.name}, s.name));
+    if (streamOptions(picker, o.streams)) {
       const remembered = localStorage.getItem('results/' + name);
       if (remembered && o.streams.some(s => s.name === remembered)) {
         picker.value = remembered;
@@ -693,15 +702,18 @@ function videoPage(name) {
   const play = async () => {
     message.textContent = '';
     try {
-      const request = {StreamName: name, PlaybackMode: mode.value, DisplayFragmentTimestamp: 'ALWAYS'};
+      // Producer times, as the analysis' events carry them: the playlist's fragment times are what clicking an event seeks by.
+      const request = {StreamName: name, PlaybackMode: mode.value, DisplayFragmentTimestamp: 'ALWAYS',
+        HLSFragmentSelector: {FragmentSelectorType: 'PRODUCER_TIMESTAMP'}};
       if (mode.value === 'ON_DEMAND') {
         const now = Date.now() / 1000;
-        request.HLSFragmentSelector = {FragmentSelectorType: 'SERVER_TIMESTAMP', TimestampRange: {StartTimestamp: now - 3600, EndTimestamp: now}};
+        request.HLSFragmentSelector.TimestampRange = {StartTimestamp: now - 3600, EndTimestamp: now + 60};
       }
       const session = await rest('/getHLSStreamingSessionURL', request);
       const Hls = await loadHls();
       if (hls) hls.destroy();
       hls = new Hls({lowLatencyMode: false});
+      window.runnelPlayer = hls; // the page's player, for scripts that drive the console
       hls.on(Hls.Events.ERROR, (_, data) => { if (data.fatal) message.textContent = 'Player: ' + data.type + ' ' + data.details; });
       hls.loadSource(session.HLSStreamingSessionURL);
       hls.attachMedia(video);
@@ -722,8 +734,7 @@ function videoPage(name) {
       const s = follow('fpm/' + name, o.at / 1000, v.fragmentsPerMinute);
       chart.setData([s.t, s.v]);
     }
-    if (eventsPicker.options.length === 1) {
-      for (const s of o.streams) eventsPicker.append(el('option', {value: s.name}, s.name));
+    if (streamOptions(eventsPicker, o.streams)) {
       const remembered = localStorage.getItem('events/' + name);
       if (remembered && o.streams.some(s => s.name === remembered)) {
         eventsPicker.value = remembered;

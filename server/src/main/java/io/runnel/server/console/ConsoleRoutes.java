@@ -239,7 +239,8 @@ public final class ConsoleRoutes implements ApiHttpServer.WebRoutes, AutoCloseab
             objectsNode(body.putArray("newest"), d.newest());
             objectsNode(body.putArray("newestErrors"), d.newestErrors());
         }
-        text(req.response(), d == null ? 404 : 200, "application/json", body.toString());
+        boolean exists = name != null && sources.deliveryStreams().find(name).isPresent();
+        text(req.response(), exists ? 200 : 404, "application/json", body.toString()); // listed soon after it is made
     }
 
     private static void objectsNode(ArrayNode array, java.util.List<ObjectStore.StoredObject> objects) {

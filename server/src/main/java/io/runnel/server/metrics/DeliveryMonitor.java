@@ -71,6 +71,9 @@ public final class DeliveryMonitor implements MultiCollector {
         List<ObjectStore.StoredObject> objects = new ArrayList<>();
         List<ObjectStore.StoredObject> errors = new ArrayList<>();
         for (ObjectStore.StoredObject o : store.list(bucket, commonPrefix(prefix, errorPrefix))) {
+            if (o.key().endsWith("/")) {
+                continue; // a folder, as a file system store lists it
+            }
             boolean error = errorPrefix.isEmpty() ? o.key().split("/", 2)[0].endsWith("-failed") : o.key().startsWith(errorPrefix);
             if (error) {
                 errors.add(o);
