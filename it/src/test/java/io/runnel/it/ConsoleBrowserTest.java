@@ -12,6 +12,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +47,7 @@ import static org.awaitility.Awaitility.await;
  * being written, a delivery stream that delivered, its application, and a camera played over HLS. Every page loads
  * without a script error or a failed request; a screenshot of each is left under {@code target/console/}.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTest {
 
     private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
@@ -127,6 +131,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    @Order(1)
     void aStreamBeingWrittenShowsItsThroughputItsLineageAfterASplitAndItsNewestRecords() throws Exception {
         kinesis.createStream(b -> b.streamName("console-orders").shardCount(1));
         awaitActive("console-orders");
@@ -181,6 +186,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    @Order(2)
     void aDeliveryStreamShowsItsFilesAndItsApplicationItsStatus() throws Exception {
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(Commands.KEY, Commands.SECRET));
         try (S3Client s3 = S3Client.builder().endpointOverride(runnel.s3Endpoint()).region(Region.US_EAST_1).credentialsProvider(credentials)
@@ -227,6 +233,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    @Order(3)
     void aCameraPlaysLiveOverHls() throws Exception {
         Path video = dir.resolve("camera.mkv");
         SyntheticVideo.write(video, dir.resolve("truth.json"), 640, 360, 7);
@@ -271,5 +278,32 @@ class ConsoleBrowserTest {
         } finally {
             producer.destroyForcibly();
         }
+    }
+
+    /** Once every service has run: the whole page reads as Prometheus reads it, and the Grafana dashboard graphs only what it has. */
+    @Test
+    @Order(4)
+    void theMetricsPageOfEveryServiceParsesAndTheGrafanaDashboardGraphsWhatItShows() throws Exception {
+        String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(runnel.endpoint().resolve("/metrics"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        io.runnel.server.testing.PrometheusText metrics = io.runnel.server.testing.PrometheusText.parse(body);
+        java.util.Set<String> shown = new java.util.HashSet<>();
+        metrics.samples().forEach(sample -> shown.add(sample.name()));
+        assertThat(shown).contains("kinesis_incoming_records_total", "firehose_delivery_to_s3_records_total",
+                "kinesisanalytics_uptime_milliseconds", "kinesisvideo_put_media_incoming_fragments_total");
+        assertThat(metrics.value("firehose_delivery_to_s3_records_total", Map.of("delivery_stream_name", "console-landing"))).isEqualTo(200.0);
+
+        com.fasterxml.jackson.databind.JsonNode dashboard = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(RunnelProcess.ROOT.resolve("deploy/grafana/runnel-dashboard.json").toFile());
+        java.util.regex.Pattern family = java.util.regex.Pattern.compile("\\b(kinesis|firehose|kinesisanalytics|kinesisvideo)_[a-z0-9_]+");
+        List<String> graphed = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode expr : dashboard.findValues("expr")) {
+            java.util.regex.Matcher m = family.matcher(expr.asText());
+            while (m.find()) {
+                graphed.add(m.group());
+            }
+        }
+        assertThat(graphed).hasSizeGreaterThan(15);
+        assertThat(shown).as("what /metrics shows").containsAll(graphed);
     }
 }

@@ -151,6 +151,10 @@ class ManifestsTest {
         List<String> containerPorts = runnel.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().stream()
                 .map(p -> p.getName()).toList();
         service.getSpec().getPorts().forEach(p -> assertThat(containerPorts).contains(p.getTargetPort().getStrVal()));
+        var container = runnel.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).as("ready once GET /health says so").isEqualTo("/health");
+        assertThat(containerPorts).contains(container.getReadinessProbe().getHttpGet().getPort().getStrVal());
+        assertThat(runnel.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry("prometheus.io/path", "/metrics");
 
         String properties = byKindAndName.get("ConfigMap/runnel-config").tree().path("data").path("runnel.properties").asString();
         assertThat(properties).as("the server's Kafka is the Strimzi cluster's bootstrap service")
