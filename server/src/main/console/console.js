@@ -3,6 +3,7 @@
 'use strict';
 
 const HISTORY = 300; // seconds of rates kept for charts, as the server keeps them
+const TAIL_BEHIND_MS = 10000; // how far behind a shard's newest record the newest-records view may fall
 
 const state = {
   latest: null,          // the newest overview from the server
@@ -470,8 +471,8 @@ function drawLineage(shards) {
 }
 
 /**
- * Reads the newest records of every shard of a stream, as a consumer would: from a minute ago, then on each second.
- * Shards that appear (a split) are read from their start.
+ * Reads the newest records of every shard of a stream, as a consumer would: from a minute ago, then on each second,
+ * skipping ahead on a shard busier than it reads. Shards that appear (a split) are read from their start.
  */
 function tailRecords(name, tbody, onRecord) {
   const iterators = new Map();
@@ -491,8 +492,14 @@ function tailRecords(name, tbody, onRecord) {
       }
       for (const [shardId, iterator] of [...iterators]) {
         if (!iterator) continue;
-        const r = await kinesis('GetRecords', {ShardIterator: iterator, Limit: 100});
+        const r = await kinesis('GetRecords', {ShardIterator: iterator, Limit: 500});
         iterators.set(shardId, r.NextShardIterator || null);
+        if (r.NextShardIterator && r.MillisBehindLatest > TAIL_BEHIND_MS) {
+          // A shard busier than this view reads: skip to its last seconds rather than fall further behind.
+          const skip = await kinesis('GetShardIterator', {StreamName: name, ShardId: shardId, ShardIteratorType: 'AT_TIMESTAMP',
+            Timestamp: (Date.now() - 2000) / 1000});
+          iterators.set(shardId, skip.ShardIterator);
+        }
         for (const record of r.Records || []) {
           const data = decode(record.Data);
           shown.push({at: record.ApproximateArrivalTimestamp * 1000, shardId, key: record.PartitionKey, data});
@@ -538,7 +545,7 @@ function deliveryPage(name) {
       s.FailureDescription ? el('p', {class: 'error'}, s.FailureDescription.Type + ': ' + s.FailureDescription.Details) : '');
   }).catch(err => flash(info, err));
   const chart = timeChart(chartBox, ['records delivered', 'files']);
-  let listed = -1;
+  let listed = '';
   onOverview(o => {
     const d = o.deliveryStreams.find(x => x.name === name);
     if (!d) return;
@@ -551,8 +558,9 @@ function deliveryPage(name) {
     const r = follow('delivered/' + name, o.at / 1000, d.recordsDelivered || 0);
     const f = follow('files/' + name, o.at / 1000, d.objects || 0);
     chart.setData([r.t, r.v, f.v]);
-    if (d.objects !== listed || d.errorObjects === undefined) {
-      listed = d.objects;
+    const counts = d.objects + '/' + d.errorObjects;
+    if (counts !== listed) {
+      listed = counts;
       loadFiles();
     }
   });

@@ -20,8 +20,9 @@ public final class Bench {
             case "app" -> AppBench.run(rest);
             case "firehose" -> FirehoseBench.run(rest);
             case "video" -> VideoBench.run(rest);
+            case "console" -> ConsoleBench.run(rest);
             default -> {
-                System.err.println("usage: ./runnel bench streams|efo|clients|connector|sql|app|firehose|video");
+                System.err.println("usage: ./runnel bench streams|efo|clients|connector|sql|app|firehose|video|console");
                 System.exit(2);
             }
         }

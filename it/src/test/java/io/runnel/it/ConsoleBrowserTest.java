@@ -177,7 +177,13 @@ class ConsoleBrowserTest {
             String marker = "console-tail-" + UUID.randomUUID();
             kinesis.putRecord(b -> b.streamName("console-orders").partitionKey("marker").data(SdkBytes.fromUtf8String("{\"note\":\"" + marker + "\"}")));
             page.locator("#tail td.data:has-text('" + marker + "')").waitFor();
-            page.locator("#readers tr").first().waitFor();
+            // A reader polling a child shard shows with its lag.
+            String child = kinesis.listShards(b -> b.streamName("console-orders")).shards().stream()
+                    .filter(s -> s.parentShardId() != null).findFirst().orElseThrow().shardId();
+            String iterator = kinesis.getShardIterator(b -> b.streamName("console-orders").shardId(child)
+                    .shardIteratorType(software.amazon.awssdk.services.kinesis.model.ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            kinesis.getRecords(b -> b.shardIterator(iterator));
+            page.locator("#readers tr:has-text('" + child + "')").waitFor();
             screenshot("stream");
         } finally {
             writing.set(false);
@@ -284,7 +290,12 @@ class ConsoleBrowserTest {
     @Test
     @Order(4)
     void theMetricsPageOfEveryServiceParsesAndTheGrafanaDashboardGraphsWhatItShows() throws Exception {
-        String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(runnel.endpoint().resolve("/metrics"))
+        var http = java.net.http.HttpClient.newHttpClient();
+        var health = http.send(java.net.http.HttpRequest.newBuilder(runnel.endpoint().resolve("/health")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).isEqualTo("{\"status\":\"UP\",\"checks\":{\"kafka\":\"UP\",\"flink\":\"UP\",\"s3\":\"UP\"}}");
+        String body = http.send(java.net.http.HttpRequest.newBuilder(runnel.endpoint().resolve("/metrics"))
                 .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         io.runnel.server.testing.PrometheusText metrics = io.runnel.server.testing.PrometheusText.parse(body);
         java.util.Set<String> shown = new java.util.HashSet<>();

@@ -186,6 +186,7 @@ public final class Main {
             }, "runnel-shutdown"));
             String endpoint = "http://" + config.advertisedHost() + ":" + server.port();
             System.out.println("Runnel is up.");
+            System.out.println("  Console:          " + endpoint + "/   (metrics: " + endpoint + "/metrics, health: " + endpoint + "/health)");
             System.out.println("  Kinesis endpoint: " + endpoint);
             System.out.println("  HTTPS endpoint:   https://" + config.advertisedHost() + ":" + server.tlsPort()
                     + "   (certificate " + server.tls().certificate() + ", SHA-256 fingerprint " + server.tls().fingerprint() + ")");

@@ -201,14 +201,16 @@ public final class RunnelServer implements AutoCloseable {
     private static AutoCloseable monitor(ApplicationMonitor applications, DeliveryMonitor deliveries) {
         java.util.concurrent.ScheduledExecutorService scheduler =
                 java.util.concurrent.Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("runnel-monitor"));
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                applications.refresh();
-                deliveries.refresh();
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(RunnelServer.class).warn("could not refresh what applications and deliveries did", e);
-            }
-        }, 0, MONITOR_MS, TimeUnit.MILLISECONDS);
+        for (Runnable refresh : List.<Runnable>of(applications::refresh, deliveries::refresh)) {
+            scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    refresh.run();
+                } catch (RuntimeException | Error e) { // an escaping throwable would end the schedule, silently
+                    org.slf4j.LoggerFactory.getLogger(RunnelServer.class).error("could not see what applications or deliveries did; "
+                            + "trying again in {} ms", MONITOR_MS, e);
+                }
+            }, 0, MONITOR_MS, TimeUnit.MILLISECONDS);
+        }
         return scheduler::shutdownNow;
     }
 

@@ -23,15 +23,27 @@ public final class Request {
     private final JsonNode body;
     private final WireFormat format;
     private final io.vertx.core.http.HttpServerResponse response;
+    private final boolean fromConsole;
 
     public Request(JsonNode body, WireFormat format) {
         this(body, format, null);
     }
 
     public Request(JsonNode body, WireFormat format, io.vertx.core.http.HttpServerResponse response) {
+        this(body, format, response, false);
+    }
+
+    /** @param fromConsole whether the console sent it, through its gateway, rather than a client */
+    public Request(JsonNode body, WireFormat format, io.vertx.core.http.HttpServerResponse response, boolean fromConsole) {
         this.body = body;
         this.format = format;
         this.response = response;
+        this.fromConsole = fromConsole;
+    }
+
+    /** Whether the console sent it: its own reads (the newest records it shows) are not a reader's, and are not counted. */
+    public boolean fromConsole() {
+        return fromConsole;
     }
 
     /** The HTTP response, for an operation that streams its answer; it completes with {@link #ANSWERED}. */

@@ -98,7 +98,7 @@ public final class ConsoleRoutes implements ApiHttpServer.WebRoutes, AutoCloseab
             }
             case "/console/events" -> {
                 if (authorized(req)) {
-                    live.watch(req.response(), Vertx.currentContext(), req.getParam("stream"));
+                    live.watch(req.response(), Vertx.currentContext(), req.getParam("stream"), sessions.stillAllowed(req));
                 }
             }
             case "/console/delivered" -> {
@@ -135,7 +135,8 @@ public final class ConsoleRoutes implements ApiHttpServer.WebRoutes, AutoCloseab
 
     /** Refuses (401) a request that brings neither a session nor the right basic auth, when credentials are checked. */
     private boolean authorized(HttpServerRequest req) {
-        if (sessions.allowed(req)) {
+        // Basic auth is for scrapers of /metrics; the console, and through it the APIs, take a session only.
+        if (sessions.allowed(req, req.path().equals("/metrics"))) {
             return true;
         }
         // A browser asks for basic auth only where it is the way in: /metrics. The console signs in on its own page.
@@ -173,7 +174,7 @@ public final class ConsoleRoutes implements ApiHttpServer.WebRoutes, AutoCloseab
     private void session(HttpServerRequest req) {
         HttpServerResponse response = req.response();
         if (req.method() == HttpMethod.GET) {
-            ObjectNode state = JSON.createObjectNode().put("authRequired", !sessions.open()).put("signedIn", sessions.allowed(req));
+            ObjectNode state = JSON.createObjectNode().put("authRequired", !sessions.open()).put("signedIn", sessions.allowed(req, false));
             text(response, 200, "application/json", state.toString());
             return;
         }
@@ -252,19 +253,21 @@ public final class ConsoleRoutes implements ApiHttpServer.WebRoutes, AutoCloseab
         String name = req.getParam("name");
         String key = req.getParam("key");
         DeliveryMonitor.Delivered d = name == null ? null : sources.deliveryMonitor().delivered(name).orElse(null);
-        if (d == null || key == null || sources.deliveryStreams().find(name).isEmpty()) {
-            text(req.response(), 404, "application/json", "{\"message\":\"No such delivery stream.\"}");
+        ObjectStore.StoredObject listed = d == null || key == null ? null : java.util.stream.Stream.concat(d.newest().stream(),
+                d.newestErrors().stream()).filter(o -> o.key().equals(key)).findFirst().orElse(null);
+        if (listed == null) {
+            // Only what the delivery stream's page lists: the console is no way to read the rest of a bucket.
+            text(req.response(), 404, "application/json", "{\"message\":\"No such object among what this delivery stream wrote lately.\"}");
             return;
         }
-        CompletableFuture.supplyAsync(() -> sources.store().get(d.bucket(), key), reads).whenComplete((bytes, error) -> {
+        CompletableFuture.supplyAsync(() -> sources.store().start(d.bucket(), key, OBJECT_PREVIEW_BYTES), reads).whenComplete((bytes, error) -> {
             if (error != null) {
                 LOG.info("console could not read s3://{}/{}: {}", d.bucket(), key, error.toString());
                 text(req.response(), 404, "application/json", "{\"message\":\"No such object.\"}");
                 return;
             }
-            byte[] shown = bytes.length > OBJECT_PREVIEW_BYTES ? java.util.Arrays.copyOf(bytes, OBJECT_PREVIEW_BYTES) : bytes;
-            req.response().putHeader("X-Runnel-Object-Size", Integer.toString(bytes.length));
-            text(req.response(), 200, "text/plain; charset=utf-8", new String(shown, StandardCharsets.UTF_8));
+            req.response().putHeader("X-Runnel-Object-Size", Long.toString(listed.size()));
+            text(req.response(), 200, "text/plain; charset=utf-8", new String(bytes, StandardCharsets.UTF_8));
         });
     }
 

@@ -60,6 +60,21 @@ final class ConsoleSessions {
                 .setMaxAge(LIFETIME_MS / 1000);
     }
 
+    private boolean live(String session) {
+        Long expiry = sessions.get(session);
+        return expiry != null && expiry >= System.currentTimeMillis();
+    }
+
+    /** Whether the session the request came with still stands, asked later (by a console's event stream, each second). */
+    java.util.function.BooleanSupplier stillAllowed(HttpServerRequest req) {
+        if (open()) {
+            return () -> true;
+        }
+        Cookie cookie = req.getCookie(COOKIE);
+        String session = cookie == null ? null : cookie.getValue();
+        return () -> session != null && live(session);
+    }
+
     void end(HttpServerRequest req) {
         Cookie cookie = req.getCookie(COOKIE);
         if (cookie != null) {
@@ -67,20 +82,20 @@ final class ConsoleSessions {
         }
     }
 
-    /** Whether the request may read: no credentials are checked, or it carries a live session or the right basic auth. */
-    boolean allowed(HttpServerRequest req) {
+    /**
+     * Whether the request may read: no credentials are checked, or it carries a live session, or ({@code basic} allowed)
+     * the right basic auth.
+     */
+    boolean allowed(HttpServerRequest req, boolean basic) {
         if (open()) {
             return true;
         }
         Cookie cookie = req.getCookie(COOKIE);
-        if (cookie != null) {
-            Long expiry = sessions.get(cookie.getValue());
-            if (expiry != null && expiry >= System.currentTimeMillis()) {
-                return true;
-            }
+        if (cookie != null && live(cookie.getValue())) {
+            return true;
         }
         String authorization = req.getHeader("Authorization");
-        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+        if (basic && authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             try {
                 String pair = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
                 int colon = pair.indexOf(':');

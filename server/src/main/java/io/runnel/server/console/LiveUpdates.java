@@ -44,7 +44,8 @@ final class LiveUpdates implements AutoCloseable {
     /** A console that does not take its events (its buffer is full) is skipped until it does. */
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Watcher(HttpServerResponse response, Context context, String stream) {
+    /** An open console; {@code allowed} says whether its session still stands. */
+    private record Watcher(HttpServerResponse response, Context context, String stream, java.util.function.BooleanSupplier allowed) {
     }
 
     private final ConsoleSources sources;
@@ -59,10 +60,10 @@ final class LiveUpdates implements AutoCloseable {
     }
 
     /** Starts pushing to a console: at once the last minutes' rates, then an overview every second. */
-    void watch(HttpServerResponse response, Context context, String stream) {
+    void watch(HttpServerResponse response, Context context, String stream, java.util.function.BooleanSupplier allowed) {
         response.setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
                 .putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
-        Watcher watcher = new Watcher(response, context, stream);
+        Watcher watcher = new Watcher(response, context, stream, allowed);
         response.closeHandler(v -> watchers.remove(watcher));
         response.exceptionHandler(e -> watchers.remove(watcher));
         ticker.execute(() -> {
@@ -92,6 +93,11 @@ final class LiveUpdates implements AutoCloseable {
             overview = snapshot.toString();
             Map<String, String> details = new HashMap<>();
             for (Watcher w : watchers) {
+                if (!w.allowed().getAsBoolean()) {
+                    watchers.remove(w); // signed out, or its session ran out
+                    w.context().runOnContext(v -> w.response().end());
+                    continue;
+                }
                 String data = w.stream() == null ? overview
                         : details.computeIfAbsent(w.stream(), s -> withDetail(snapshot, s, now));
                 byte[] event = ("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
@@ -102,8 +108,8 @@ final class LiveUpdates implements AutoCloseable {
                     }
                 });
             }
-        } catch (RuntimeException e) {
-            LOG.warn("the console's live view could not be updated; trying again in a second", e);
+        } catch (RuntimeException | Error e) { // an escaping throwable would end the schedule, silently
+            LOG.error("the console's live view could not be updated; trying again in a second", e);
         }
     }
 

@@ -379,7 +379,7 @@ public final class ApiHttpServer implements AutoCloseable {
                 authenticator.requireSigned(req, body);
             }
             Validator.validate(json, operation.input());
-            CompletableFuture<JsonNode> result = operation.handler().apply(new Request(json, format, req.response()));
+            CompletableFuture<JsonNode> result = operation.handler().apply(new Request(json, format, req.response(), fromConsole));
             result.whenComplete((response, error) -> {
                 if (error == null && response == Request.ANSWERED) {
                     return;

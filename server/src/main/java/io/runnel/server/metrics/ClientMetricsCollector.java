@@ -17,13 +17,14 @@ import java.util.TreeSet;
  * The metrics clients put through CloudWatch's PutMetricData, under their own namespace: the KPL's
  * {@code UserRecordsPut} in namespace {@code KinesisProducerLibrary} is {@code kinesis_producer_library_user_records_put},
  * a summary (sample count and sum) labelled with its dimensions. A family's series share the union of their
- * dimensions' names; a series without one of them has it empty, which Prometheus reads as absent. A namespace
- * whose names would fall among the server's own families (namespace {@code Kinesis}, {@code Firehose}, ...) is left out.
+ * dimensions' names; a series without one of them has it empty, which Prometheus reads as absent. A name that
+ * would fall among the server's own families ({@code kinesis_incoming_...}, {@code firehose_...}) is left out.
  */
 public final class ClientMetricsCollector implements MultiCollector {
 
-    private static final java.util.regex.Pattern SERVER_NAMESPACES =
-            java.util.regex.Pattern.compile("kinesis|firehose|kinesis_?analytics|kinesis_?video|runnel|jvm");
+    /** Where the server's own families' names begin. */
+    private static final java.util.regex.Pattern SERVER_FAMILIES = java.util.regex.Pattern.compile(
+            "kinesis_(incoming|get_records|put_record|read_provisioned|write_provisioned|shard)|firehose_|kinesisanalytics_|kinesisvideo_");
 
     private final ClientMetrics metrics;
 
@@ -41,8 +42,8 @@ public final class ClientMetricsCollector implements MultiCollector {
                         f -> new ArrayList<>()).add(e));
         List<MetricSnapshot> snapshots = new ArrayList<>();
         families.forEach((name, series) -> {
-            if (SERVER_NAMESPACES.matcher(PrometheusNames.snake(series.get(0).getKey().namespace())).matches()) {
-                return; // a client cannot take a name the server's own families use
+            if (SERVER_FAMILIES.matcher(name).lookingAt()) {
+                return; // a client cannot take a name the server's own families use: the page would have it twice
             }
             TreeSet<String> labelNames = new TreeSet<>();
             series.forEach(s -> s.getKey().dimensions().forEach(d -> labelNames.add(label(d.getKey()))));

@@ -21,13 +21,16 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What each delivery stream has written, read from its destination bucket every few seconds: the objects delivered
- * and those set aside as errors (under ErrorOutputPrefix, or the {@code ...-failed/} folders Firehose uses by
- * default). Exposed as Firehose's CloudWatch metrics with a {@code delivery_stream_name} label; the records delivered
+ * under its prefix and those set aside as errors (under ErrorOutputPrefix, or the {@code ...-failed/} folders Firehose
+ * uses by default), each named after the delivery stream. Exposed as Firehose's CloudWatch metrics with a {@code delivery_stream_name} label; the records delivered
  * come from the delivery job (its application's records out).
  */
 public final class DeliveryMonitor implements MultiCollector {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryMonitor.class);
+    /** Where records are set aside without an ErrorOutputPrefix: Firehose's {@code !{firehose:error-output-type}} folders. */
+    private static final List<String> DEFAULT_ERROR_FOLDERS = List.of("format-conversion-failed/", "partitioning-failed/",
+            "processing-failed/");
     /** The newest objects a delivery stream's page lists. */
     static final int LISTED = 50;
 
@@ -68,19 +71,12 @@ public final class DeliveryMonitor implements MultiCollector {
         String bucket = DeliveryConfiguration.bucket(d.destination().path("BucketARN").asText());
         String prefix = fixedPart(d.destination().path("Prefix").asText(""));
         String errorPrefix = fixedPart(d.destination().path("ErrorOutputPrefix").asText(""));
-        List<ObjectStore.StoredObject> objects = new ArrayList<>();
         List<ObjectStore.StoredObject> errors = new ArrayList<>();
-        for (ObjectStore.StoredObject o : store.list(bucket, commonPrefix(prefix, errorPrefix))) {
-            if (o.key().endsWith("/")) {
-                continue; // a folder, as a file system store lists it
-            }
-            boolean error = errorPrefix.isEmpty() ? o.key().split("/", 2)[0].endsWith("-failed") : o.key().startsWith(errorPrefix);
-            if (error) {
-                errors.add(o);
-            } else if (o.key().startsWith(prefix)) {
-                objects.add(o);
-            }
+        for (String folder : errorPrefix.isEmpty() ? DEFAULT_ERROR_FOLDERS : List.of(errorPrefix)) {
+            errors.addAll(ours(d, store.list(bucket, folder)));
         }
+        List<ObjectStore.StoredObject> objects = new ArrayList<>(ours(d, store.list(bucket, prefix)));
+        objects.removeAll(errors); // an error prefix inside the prefix
         java.util.Comparator<ObjectStore.StoredObject> newestFirst = java.util.Comparator.comparing(ObjectStore.StoredObject::modified)
                 .reversed().thenComparing(ObjectStore.StoredObject::key);
         objects.sort(newestFirst);
@@ -90,18 +86,16 @@ public final class DeliveryMonitor implements MultiCollector {
                 errors.size(), List.copyOf(errors.subList(0, Math.min(LISTED, errors.size()))), System.currentTimeMillis());
     }
 
+    /** The objects a delivery stream wrote among those listed: its files are named after it ({@code name-version-...}). */
+    private static List<ObjectStore.StoredObject> ours(DeliveryStream d, List<ObjectStore.StoredObject> listed) {
+        return listed.stream().filter(o -> !o.key().endsWith("/")) // a folder, as a file system store lists it
+                .filter(o -> o.key().substring(o.key().lastIndexOf('/') + 1).startsWith(d.name() + "-")).toList();
+    }
+
     /** The part of a prefix before its first expression ({@code !{...}}). */
     static String fixedPart(String prefix) {
         int expression = prefix.indexOf("!{");
         return expression < 0 ? prefix : prefix.substring(0, expression);
-    }
-
-    private static String commonPrefix(String a, String b) {
-        int n = 0;
-        while (n < a.length() && n < b.length() && a.charAt(n) == b.charAt(n)) {
-            n++;
-        }
-        return a.substring(0, n);
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One data stream's meters, named after Kinesis's CloudWatch metrics: stream-level families carry
@@ -24,6 +23,11 @@ public final class StreamMetrics {
     public record Lag(String reader, String shardId, long millisBehindLatest, long toldAt) {
     }
 
+    /** The readers that GetRecords serves share this name: a poll does not say who polls. */
+    static final String GET_RECORDS = "GetRecords";
+    /** A lag older than this is no longer a reader's lag: it stopped reading. */
+    private static final long RECENT_MS = 60_000;
+
     private final MeterRegistry registry;
     private final String stream;
     private final List<Meter> meters = new ArrayList<>();
@@ -35,9 +39,8 @@ public final class StreamMetrics {
     private final Timer putRecordsLatency;
     private final Timer getRecordsLatency;
     private final Counter putRecordsFailedRecords;
-    private final AtomicLong iteratorAge = new AtomicLong();
     private final Map<String, Counter[]> shardIncoming = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> shardIteratorAge = new ConcurrentHashMap<>();
+    private final Map<String, Gauge> shardIteratorAge = new ConcurrentHashMap<>();
     private final Map<String, Lag> lags = new ConcurrentHashMap<>();
 
     StreamMetrics(MeterRegistry registry, String stream) {
@@ -54,8 +57,8 @@ public final class StreamMetrics {
         putRecordLatency = timer("kinesis.put.record.latency", "PutRecord.Latency");
         putRecordsLatency = timer("kinesis.put.records.latency", "PutRecords.Latency");
         getRecordsLatency = timer("kinesis.get.records.latency", "GetRecords.Latency");
-        meters.add(Gauge.builder("kinesis.get.records.iterator.age.milliseconds", iteratorAge, AtomicLong::get)
-                .description("GetRecords.IteratorAgeMilliseconds: how far behind the newest record the last GetRecords was")
+        meters.add(Gauge.builder("kinesis.get.records.iterator.age.milliseconds", lags, l -> iteratorAge(null))
+                .description("GetRecords.IteratorAgeMilliseconds: the most any shard's last GetRecords (of the last minute) was behind")
                 .tag("stream_name", stream).register(registry));
     }
 
@@ -101,18 +104,26 @@ public final class StreamMetrics {
         getRecordsRecords.increment(records);
         getRecordsBytes.increment(bytes);
         getRecordsLatency.record(nanos, TimeUnit.NANOSECONDS);
-        iteratorAge.set(millisBehindLatest);
+        lags.put(GET_RECORDS + "/" + shardId, new Lag(GET_RECORDS, shardId, millisBehindLatest, System.currentTimeMillis()));
         shardIteratorAge.computeIfAbsent(shardId, id -> {
-            AtomicLong age = new AtomicLong();
-            Gauge g = Gauge.builder("kinesis.shard.iterator.age.milliseconds", age, AtomicLong::get)
-                    .description("IteratorAgeMilliseconds of one shard, as its last GetRecords told it")
+            Gauge g = Gauge.builder("kinesis.shard.iterator.age.milliseconds", lags, l -> iteratorAge(id))
+                    .description("IteratorAgeMilliseconds of one shard, as its last GetRecords (of the last minute) told it")
                     .tags("stream_name", stream, "shard_id", id).register(registry);
             synchronized (meters) {
                 meters.add(g);
             }
-            return age;
-        }).set(millisBehindLatest);
-        lags.put("GetRecords/" + shardId, new Lag("GetRecords", shardId, millisBehindLatest, System.currentTimeMillis()));
+            return g;
+        });
+    }
+
+    /**
+     * How far behind the newest record GetRecords was, as CloudWatch's IteratorAgeMilliseconds: the most of any shard
+     * ({@code shardId} null) or of one; only reads of the last minute count, so a stream no one reads goes back to 0.
+     */
+    private double iteratorAge(String shardId) {
+        long since = System.currentTimeMillis() - RECENT_MS;
+        return lags.values().stream().filter(l -> l.reader().equals(GET_RECORDS) && l.toldAt() >= since)
+                .filter(l -> shardId == null || l.shardId().equals(shardId)).mapToLong(Lag::millisBehindLatest).max().orElse(0);
     }
 
     void subscriptionRead(String consumer, String shardId, long millisBehindLatest) {

@@ -123,6 +123,11 @@ public final class ObjectStore implements AutoCloseable {
         return new ArrayList<>(modified(bucket, prefix).keySet());
     }
 
+    /** The first {@code bytes} bytes of an object (all of it, if it is shorter). */
+    public byte[] start(String bucket, String key, int bytes) {
+        return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key).range("bytes=0-" + (bytes - 1))).asByteArray();
+    }
+
     /** An object as a listing shows it. */
     public record StoredObject(String key, long size, java.time.Instant modified) {
     }

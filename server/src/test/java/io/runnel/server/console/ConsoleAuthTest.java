@@ -103,9 +103,23 @@ class ConsoleAuthTest {
         assertThat(send(HttpRequest.newBuilder(uri("/console/session")).header("Cookie", cookie)).body())
                 .isEqualTo("{\"authRequired\":true,\"signedIn\":true}");
 
-        // Signing out ends the session.
+        // Basic auth is for /metrics: the console's gateway to the APIs takes a session only.
+        assertThat(send(listStreams().header("Authorization", basic("AKIDRUNNEL", "right-secret"))).statusCode()).isEqualTo(401);
+
+        // Signing out ends the session, and the live events it had open.
+        HttpResponse<java.io.InputStream> events = HTTP.send(HttpRequest.newBuilder(uri("/console/events")).header("Cookie", cookie).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(events.statusCode()).isEqualTo(200);
         send(HttpRequest.newBuilder(uri("/console/session")).header("Cookie", cookie).DELETE());
         assertThat(send(listStreams().header("Cookie", cookie)).statusCode()).isEqualTo(401);
+        java.util.concurrent.CompletableFuture<byte[]> rest = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (java.io.InputStream body = events.body()) {
+                return body.readAllBytes(); // returns once the server ends the stream
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertThat(rest.get(30, java.util.concurrent.TimeUnit.SECONDS)).isNotNull();
         // And the API itself still wants a signature: the console's way in is not the API's.
         HttpResponse<String> unsigned = send(HttpRequest.newBuilder(uri("/")).header("X-Amz-Target", "Kinesis_20131202.ListStreams")
                 .header("Content-Type", "application/x-amz-json-1.1").POST(HttpRequest.BodyPublishers.ofString("{}")));

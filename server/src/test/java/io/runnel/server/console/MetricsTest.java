@@ -87,6 +87,15 @@ class MetricsTest {
             assertThat(metrics.value("kinesis_get_records_records_total", counted)).isEqualTo((double) read.records().size());
             assertThat(metrics.value("kinesis_get_records_iterator_age_milliseconds", counted)).isNotNull();
             assertThat(metrics.value("kinesis_write_provisioned_throughput_exceeded_total", counted)).isZero();
+
+            // The console's own reads (its newest-records view) are not a reader's: they are not counted.
+            HttpResponse<String> consoleRead = HTTP.send(HttpRequest.newBuilder(RunnelServerExtension.server().endpoint().resolve("/console/api"))
+                    .header("X-Amz-Target", "Kinesis_20131202.GetRecords").header("Content-Type", "application/x-amz-json-1.1")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"ShardIterator\":\"" + iterator + "\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(consoleRead.statusCode()).isEqualTo(200);
+            assertThat(consoleRead.body()).contains("\"Records\":[{");
+            assertThat(scrape().value("kinesis_get_records_records_total", counted)).isEqualTo((double) read.records().size());
         }
     }
 
@@ -101,6 +110,9 @@ class MetricsTest {
                     MetricDatum.builder().metricName("UserRecordsPut").value(2.0)
                             .dimensions(Dimension.builder().name("StreamName").value("orders").build()).build(),
                     MetricDatum.builder().metricName("UserRecordsPut").value(7.0).build()));
+            // A client whose names would be the server's own is left out, and the page stays whole.
+            cloudWatch.putMetricData(b -> b.namespace("KinesisShard").metricData(MetricDatum.builder().metricName("IncomingRecords")
+                    .value(1.0).build()));
         }
         PrometheusText metrics = scrape();
         assertThat(metrics.value("kinesis_producer_library_user_records_put_count", Map.of("stream_name", "orders")))
@@ -108,6 +120,7 @@ class MetricsTest {
         assertThat(metrics.value("kinesis_producer_library_user_records_put_sum", Map.of("stream_name", "orders"))).isEqualTo(42.0);
         // The series without the dimension has it empty: one family, one set of label names.
         assertThat(metrics.value("kinesis_producer_library_user_records_put_sum", Map.of("stream_name", ""))).isEqualTo(7.0);
+        assertThat(metrics.samples()).noneMatch(s -> s.name().startsWith("kinesis_shard_incoming_records_count"));
     }
 
     @Test

@@ -68,8 +68,10 @@ final class GetRecordsAction implements KinesisAction {
                         records.add(Kinesis.recordNode(shard, r));
                         bytes += r.value() == null ? 0 : r.value().length;
                     }
-                    kinesis.metrics.read(stream.name(), shard.shardId(), batch.records().size(), bytes,
-                            Kinesis.millisBehindLatest(batch), System.nanoTime() - start);
+                    if (!request.fromConsole()) {
+                        kinesis.metrics.read(stream.name(), shard.shardId(), batch.records().size(), bytes,
+                                Kinesis.millisBehindLatest(batch), System.nanoTime() - start);
+                    }
                     if (!batch.shardEndReached()) {
                         response.put("NextShardIterator", kinesis.iterators.encode(new ShardIterators.Position(
                                 p.streamName(), p.streamCreatedAt(), shard.index(), batch.nextOffset(), System.currentTimeMillis())));
