@@ -300,6 +300,22 @@ function rows(tbody, items, key, make, update) {
   }
 }
 
+/**
+ * The stream a SQL application writes: the table it inserts into, or the stream named in that table's WITH options
+ * when the application creates it. Null when the code says no INSERT.
+ */
+function outputStream(code) {
+  const part = '(?:`[^`]+`|"[^"]+"|[\\w-]+)';
+  const insert = new RegExp('INSERT\\s+INTO\\s+(' + part + '(?:\\.' + part + ')*)', 'i').exec(code);
+  if (!insert) return null;
+  const table = insert[1].match(new RegExp(part, 'g')).pop().replace(/^[`"]|[`"]$/g, '');
+  const escaped = table.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+  const created = new RegExp('CREATE\\s+(?:TEMPORARY\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:' + part + '\\.)*[`"]?'
+    + escaped + '[`"]?\\s*\\([\\s\\S]*?\\bWITH\\s*\\(([\\s\\S]*?)\\)\\s*;', 'i').exec(code);
+  const stream = created && /'stream'\s*=\s*'([^']+)'/i.exec(created[1]);
+  return stream ? stream[1] : table;
+}
+
 /** Adds to a choice of streams those that appeared; true the first time, when the choice was empty. */
 function streamOptions(select, streams) {
   const first = select.options.length === 1;
@@ -593,8 +609,12 @@ function applicationPage(name) {
   main.append(el('p', {}, el('a', {href: '#/'}, '← Overview')), el('h1', {}, 'Application ', name),
     el('section', {}, info, figures),
     el('section', {}, el('h2', {}, 'Results'), el('div', {class: 'row'}, el('label', {}, 'Output stream ', picker)), columns, chartBox));
+  let written = null; // the table a SQL application inserts into: likely the stream to chart
   analytics('DescribeApplication', {ApplicationName: name}).then(d => {
     const a = d.ApplicationDetail;
+    const code = ((((a.ApplicationConfigurationDescription || {}).ApplicationCodeConfigurationDescription || {})
+      .CodeContentDescription || {}).TextContent) || '';
+    written = outputStream(code);
     info.replaceChildren(el('div', {class: 'row'}, el('span', {id: 'application-status'}, status(a.ApplicationStatus)),
       el('span', {}, a.RuntimeEnvironment), el('span', {class: 'muted'}, a.ApplicationDescription || '')));
   }).catch(err => flash(info, err));
@@ -611,11 +631,12 @@ function applicationPage(name) {
       el('div', {class: 'figure'}, el('b', {}, a.completedCheckpoints === undefined ? '–' : number(a.completedCheckpoints, 0)), el('span', {}, 'checkpoints')),
       el('div', {class: 'figure'}, el('b', {}, when(a.lastCheckpointAt)), el('span', {}, 'last checkpoint')),
       a.failure ? el('p', {class: 'error'}, a.failure) : '');
-    if (streamOptions(picker, o.streams)) {
-      const remembered = localStorage.getItem('results/' + name);
-      if (remembered && o.streams.some(s => s.name === remembered)) {
-        picker.value = remembered;
-        plotResults(remembered);
+    streamOptions(picker, o.streams);
+    if (!picker.value) {
+      const chosen = [localStorage.getItem('results/' + name), written].find(s => s && o.streams.some(x => x.name === s));
+      if (chosen) {
+        picker.value = chosen;
+        plotResults(chosen);
       }
     }
   });

@@ -240,6 +240,34 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(3)
+    void aSqlApplicationsPageChartsTheStreamItWrites() throws Exception {
+        kinesis.createStream(b -> b.streamName("console-readings").shardCount(1));
+        kinesis.createStream(b -> b.streamName("console-doubled").shardCount(1));
+        awaitActive("console-readings");
+        awaitActive("console-doubled");
+        Path app = dir.resolve("console-doubler.sql");
+        java.nio.file.Files.writeString(app, """
+                CREATE TABLE readings (sensor STRING, reading DOUBLE) WITH ('connector' = 'runnel', 'stream' = 'console-readings', 'format' = 'json');
+                CREATE TABLE doubled (sensor STRING, twice DOUBLE) WITH ('connector' = 'runnel', 'stream' = 'console-doubled', 'format' = 'json');
+                INSERT INTO doubled SELECT sensor, reading * 2 FROM readings;
+                """);
+        Commands.runnelOk("app", "deploy", app.toString(), "--endpoint", runnel.endpoint().toString(), "--checkpoint-interval", "1000");
+        for (int i = 0; i < 10; i++) {
+            int n = i;
+            kinesis.putRecord(b -> b.streamName("console-readings").partitionKey("s")
+                    .data(SdkBytes.fromUtf8String("{\"sensor\":\"s1\",\"reading\":" + n + ".5}")));
+        }
+        page.navigate(runnel.endpoint() + "/#/applications/console-doubler");
+        page.locator("#application-status .status.RUNNING").waitFor(new Locator.WaitForOptions().setTimeout(Duration.ofMinutes(2).toMillis()));
+        // The stream it writes is found in its SQL and charted, without a choice made.
+        page.locator("#result-columns input[data-column='twice']").waitFor(new Locator.WaitForOptions().setTimeout(Duration.ofMinutes(1).toMillis()));
+        assertThat(page.inputValue("#results-stream")).isEqualTo("console-doubled");
+        page.locator("#results-chart .uplot canvas").waitFor();
+        screenshot("sql-application");
+    }
+
+    @Test
+    @Order(4)
     void aCameraPlaysLiveOverHls() throws Exception {
         Path video = dir.resolve("camera.mkv");
         SyntheticVideo.write(video, dir.resolve("truth.json"), 640, 360, 7);
@@ -288,7 +316,7 @@ class ConsoleBrowserTest {
 
     /** Once every service has run: the whole page reads as Prometheus reads it, and the Grafana dashboard graphs only what it has. */
     @Test
-    @Order(4)
+    @Order(5)
     void theMetricsPageOfEveryServiceParsesAndTheGrafanaDashboardGraphsWhatItShows() throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
         var health = http.send(java.net.http.HttpRequest.newBuilder(runnel.endpoint().resolve("/health")).build(),
