@@ -39,7 +39,7 @@ final class ConsoleBench {
     private static final int CONSOLES = 10;
     private static final int RECORDS_PER_PUT = 50;
     private static final long PUTS_PER_SECOND_PER_STREAM = 4;
-    private static final int WARMUP_SECONDS = 45;
+    private static final int WARMUP_SECONDS = 90;
     private static final int PHASE_SECONDS = 30;
     private static final Pattern ASSET = Pattern.compile("(?:src|href)=\"(/console/[^\"]+)\"");
 
@@ -112,35 +112,38 @@ final class ConsoleBench {
             TimeUnit.SECONDS.sleep(WARMUP_SECONDS);
 
             // Busy: turns without and with consoles, twice, so that the load's own drift shows beside their difference.
-            double[] none1 = phase(server, put, null);
+            Turn none1 = phase(server, put);
             Consoles first = Consoles.open(http, server.endpoint, names);
-            double[] with1 = phase(server, put, "runnel-console-");
+            Turn with1 = phase(server, put);
             long events = first.close();
-            double[] none2 = phase(server, put, null);
+            Turn none2 = phase(server, put);
             Consoles second = Consoles.open(http, server.endpoint, names);
-            double[] with2 = phase(server, put, "runnel-console-");
+            Turn with2 = phase(server, put);
             second.close();
             // Quiet: no puts, so that what the consoles cost stands alone.
             writing.set(false);
             TimeUnit.SECONDS.sleep(3);
-            double[] quiet = phase(server, put, null);
+            Turn quiet = phase(server, put);
             Consoles third = Consoles.open(http, server.endpoint, names);
-            double[] quietWith = phase(server, put, "runnel-console-");
+            Turn quietWith = phase(server, put);
             third.close();
             writers.shutdown();
             writers.awaitTermination(10, TimeUnit.SECONDS);
 
-            double baseline = (none1[0] + none2[0]) / 2;
-            double watched = (with1[0] + with2[0]) / 2;
+            double baseline = (none1.cpu() + none2.cpu()) / 2;
+            double watched = (with1.cpu() + with2.cpu()) / 2;
             System.out.printf("live updates: %d consoles watching %d streams written at %.0f records/s in all%n", CONSOLES, STREAMS,
-                    (with1[1] + with2[1]) / 2);
-            System.out.printf("  busy, no console (baseline): %.1f%% and %.1f%% of one core%n", none1[0], none2[0]);
+                    (with1.recordsPerSecond() + with2.recordsPerSecond()) / 2);
+            System.out.printf("  busy, no console (baseline): %.1f%% and %.1f%% of one core%n", none1.cpu(), none2.cpu());
             System.out.printf("  busy, %d consoles:           %.1f%% and %.1f%% of one core; mean %.2fx the baseline's%n", CONSOLES,
-                    with1[0], with2[0], watched / baseline);
+                    with1.cpu(), with2.cpu(), watched / baseline);
             System.out.printf("  quiet, no console: %.2f%%, %d consoles: %.2f%% of one core: the consoles cost %.2f%% of one core%n",
-                    quiet[0], CONSOLES, quietWith[0], quietWith[0] - quiet[0]);
+                    quiet.cpu(), CONSOLES, quietWith.cpu(), quietWith.cpu() - quiet.cpu());
+            System.out.printf("  quiet, the event loops (which write the events): %.2f%% without consoles, %.2f%% with%n",
+                    quiet.of(EVENT_LOOPS), quietWith.of(EVENT_LOOPS));
+            System.out.printf("  quiet, the threads whose CPU moved most with the consoles: %s%n", largestDifferences(quiet, quietWith));
             System.out.printf("  the console's own threads (building the updates): %.2f%% busy, %.2f%% quiet; %d events reached the "
-                    + "consoles in %d s (%.1f per console per second)%n", (with1[2] + with2[2]) / 2, quietWith[2], events, PHASE_SECONDS,
+                    + "consoles in %d s (%.1f per console per second)%n", (with1.of(CONSOLE_THREADS) + with2.of(CONSOLE_THREADS)) / 2, quietWith.of(CONSOLE_THREADS), events, PHASE_SECONDS,
                     events / (double) CONSOLES / PHASE_SECONDS);
         }
     }
@@ -182,19 +185,35 @@ final class ConsoleBench {
         }
     }
 
-    /**
-     * One turn under load: the server's CPU as a percentage of one core, the records put per second and (when
-     * {@code thread} names a group of the server's threads) that group's CPU.
-     */
-    private static double[] phase(ServerProcess server, AtomicLong put, String thread) throws InterruptedException {
+    /** The console's own threads ({@code runnel-console-...}) and Vert.x's event loops, as /proc names them (15 characters). */
+    private static final String CONSOLE_THREADS = "runnel-console-";
+    private static final String EVENT_LOOPS = "vert.x-eventloo";
+
+    /** One turn: the server's CPU and each group of its threads', as percentages of one core, and the records put per second. */
+    private record Turn(double cpu, double recordsPerSecond, Map<String, Double> byThreads) {
+        double of(String threads) {
+            return byThreads.getOrDefault(threads, 0.0);
+        }
+    }
+
+    private static Turn phase(ServerProcess server, AtomicLong put) throws InterruptedException {
         double cpu = server.cpuSeconds();
-        Map<String, Double> threads = server.cpuSecondsByThread();
+        Map<String, Double> before = server.cpuSecondsByThread();
         long records = put.get();
         long started = System.nanoTime();
         TimeUnit.SECONDS.sleep(PHASE_SECONDS);
         double seconds = (System.nanoTime() - started) / 1e9;
         double used = server.cpuSeconds() - cpu;
-        double group = thread == null ? 0 : server.cpuSecondsByThread().getOrDefault(thread, 0.0) - threads.getOrDefault(thread, 0.0);
-        return new double[] {100 * used / seconds, (put.get() - records) / seconds, 100 * group / seconds};
+        Map<String, Double> byThreads = new java.util.TreeMap<>();
+        server.cpuSecondsByThread().forEach((group, after) -> byThreads.put(group, 100 * (after - before.getOrDefault(group, 0.0)) / seconds));
+        return new Turn(100 * used / seconds, (put.get() - records) / seconds, byThreads);
+    }
+
+    /** The groups of threads whose CPU differs most between two turns, largest first. */
+    private static String largestDifferences(Turn without, Turn with) {
+        Set<String> groups = new java.util.TreeSet<>(without.byThreads().keySet());
+        groups.addAll(with.byThreads().keySet());
+        return groups.stream().sorted(java.util.Comparator.comparingDouble((String g) -> -Math.abs(with.of(g) - without.of(g)))).limit(5)
+                .map(g -> String.format("%s %+.2f%%", g, with.of(g) - without.of(g))).collect(java.util.stream.Collectors.joining(", "));
     }
 }
