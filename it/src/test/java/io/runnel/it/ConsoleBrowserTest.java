@@ -37,7 +37,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -135,20 +134,14 @@ class ConsoleBrowserTest {
     void aStreamBeingWrittenShowsItsThroughputItsLineageAfterASplitAndItsNewestRecords() throws Exception {
         kinesis.createStream(b -> b.streamName("console-orders").shardCount(1));
         awaitActive("console-orders");
-        AtomicBoolean writing = new AtomicBoolean(true);
-        Thread writer = new Thread(() -> {
-            for (int i = 0; writing.get(); i++) {
-                int n = i;
-                kinesis.putRecord(b -> b.streamName("console-orders").partitionKey("customer-" + n % 7)
-                        .data(SdkBytes.fromUtf8String("{\"order\":" + n + ",\"amount\":" + (n % 50) + "}")));
-                try {
-                    Thread.sleep(20); // a steady writer, not a condition waited for
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        writer.start();
+        // A steady writer: a record every 20 ms, scheduled, while the page is looked at.
+        java.util.concurrent.ScheduledExecutorService writer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+        writer.scheduleAtFixedRate(() -> {
+            int n = written.getAndIncrement();
+            kinesis.putRecord(b -> b.streamName("console-orders").partitionKey("customer-" + n % 7)
+                    .data(SdkBytes.fromUtf8String("{\"order\":" + n + ",\"amount\":" + (n % 50) + "}")));
+        }, 0, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
         try {
             page.navigate(runnel.endpoint() + "/");
             Locator row = page.locator("#stream-list tr[data-stream='console-orders']");
@@ -186,8 +179,8 @@ class ConsoleBrowserTest {
             page.locator("#readers tr:has-text('" + child + "')").waitFor();
             screenshot("stream");
         } finally {
-            writing.set(false);
-            writer.join();
+            writer.shutdown();
+            assertThat(writer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         }
     }
 

@@ -167,10 +167,11 @@ final class LiveUpdates implements AutoCloseable {
             videoNames.add(v.name());
             String key = "fragments/" + v.name();
             keys.add(key);
-            rates.record(key, sources.metrics().fragments(v.name()), now);
+            long fragments = sources.metrics().fragments(v.name());
+            rates.record(key, fragments, now);
             cameras.addObject().put("name", v.name()).put("status", v.status()).put("mediaType", v.mediaType())
                     .put("retentionHours", v.dataRetentionInHours())
-                    .put("fragments", sources.metrics().fragments(v.name()))
+                    .put("fragments", fragments)
                     .put("fragmentsPerMinute", Math.round(rates.sum(key, 60)));
         }
         rates.retain(keys);

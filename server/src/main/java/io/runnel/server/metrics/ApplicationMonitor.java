@@ -2,9 +2,6 @@ package io.runnel.server.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.runnel.server.applications.Application;
 import io.runnel.server.applications.Applications;
@@ -12,7 +9,6 @@ import io.runnel.server.flink.FlinkRest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -103,46 +99,33 @@ public final class ApplicationMonitor implements MultiCollector {
     }
 
     private static JobStats stats(String id, JsonNode job, JsonNode checkpoints, long[] records) {
-        JsonNode counts = checkpoints == null ? null : checkpoints.path("counts");
-        JsonNode latest = checkpoints == null ? null : checkpoints.path("latest").path("completed");
+        // Missing parts (no checkpoint statistics, none completed yet) read as zero.
+        JsonNode stats = checkpoints == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : checkpoints;
+        JsonNode latest = stats.path("latest").path("completed");
         boolean running = job.path("state").asText().equals("RUNNING");
         return new JobStats(id, job.path("state").asText(), job.path("start-time").asLong(),
                 running ? Math.max(0, job.path("duration").asLong()) : 0, records[0], records[1],
-                counts == null ? 0 : counts.path("completed").asLong(), counts == null ? 0 : counts.path("failed").asLong(),
-                latest == null || latest.isMissingNode() || latest.isNull() ? 0 : latest.path("end_to_end_duration").asLong(),
-                latest == null || latest.isMissingNode() || latest.isNull() ? 0 : latest.path("latest_ack_timestamp").asLong(),
-                System.currentTimeMillis());
+                stats.path("counts").path("completed").asLong(), stats.path("counts").path("failed").asLong(),
+                latest.path("end_to_end_duration").asLong(), latest.path("latest_ack_timestamp").asLong(), System.currentTimeMillis());
     }
 
     @Override
     public MetricSnapshots collect() {
-        GaugeSnapshot.Builder uptime = GaugeSnapshot.builder().name("kinesisanalytics_uptime_milliseconds")
-                .help("uptime: how long the application's job has been running");
-        GaugeSnapshot.Builder running = GaugeSnapshot.builder().name("kinesisanalytics_running")
-                .help("1 while the application's Flink job is RUNNING");
-        CounterSnapshot.Builder failed = CounterSnapshot.builder().name("kinesisanalytics_number_of_failed_checkpoints")
-                .help("numberOfFailedCheckpoints");
-        CounterSnapshot.Builder completed = CounterSnapshot.builder().name("kinesisanalytics_number_of_completed_checkpoints")
-                .help("Checkpoints completed by the application's job");
-        GaugeSnapshot.Builder lastDuration = GaugeSnapshot.builder().name("kinesisanalytics_last_checkpoint_duration_milliseconds")
-                .help("lastCheckpointDuration");
-        CounterSnapshot.Builder in = CounterSnapshot.builder().name("kinesisanalytics_num_records_in")
-                .help("numRecordsIn: records into the job's first task");
-        CounterSnapshot.Builder out = CounterSnapshot.builder().name("kinesisanalytics_num_records_out")
-                .help("numRecordsOut: records into the job's last task, which writes its results");
-        new java.util.TreeMap<>(jobs).forEach((name, s) -> {
-            Labels labels = Labels.of("application", name);
-            uptime.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(s.uptimeMs()).build());
-            running.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
-                    .value(s.state().equals("RUNNING") ? 1 : 0).build());
-            failed.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(s.failedCheckpoints()).build());
-            completed.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(s.completedCheckpoints()).build());
-            lastDuration.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(s.lastCheckpointDurationMs()).build());
-            in.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(s.recordsIn()).build());
-            out.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(s.recordsOut()).build());
-        });
-        List<io.prometheus.metrics.model.snapshots.MetricSnapshot> all = new ArrayList<>(List.of(uptime.build(), running.build(),
-                failed.build(), completed.build(), lastDuration.build(), in.build(), out.build()));
-        return new MetricSnapshots(all);
+        String app = "application";
+        return MetricSnapshots.of(
+                Families.gauge("kinesisanalytics_uptime_milliseconds", "uptime: how long the application's job has been running",
+                        app, jobs, JobStats::uptimeMs),
+                Families.gauge("kinesisanalytics_running", "1 while the application's Flink job is RUNNING",
+                        app, jobs, s -> s.state().equals("RUNNING") ? 1 : 0),
+                Families.counter("kinesisanalytics_number_of_failed_checkpoints", "numberOfFailedCheckpoints",
+                        app, jobs, JobStats::failedCheckpoints),
+                Families.counter("kinesisanalytics_number_of_completed_checkpoints", "Checkpoints completed by the application's job",
+                        app, jobs, JobStats::completedCheckpoints),
+                Families.gauge("kinesisanalytics_last_checkpoint_duration_milliseconds", "lastCheckpointDuration",
+                        app, jobs, JobStats::lastCheckpointDurationMs),
+                Families.counter("kinesisanalytics_num_records_in", "numRecordsIn: records into the job's first task",
+                        app, jobs, JobStats::recordsIn),
+                Families.counter("kinesisanalytics_num_records_out", "numRecordsOut: records into the job's last task, which writes its results",
+                        app, jobs, JobStats::recordsOut));
     }
 }

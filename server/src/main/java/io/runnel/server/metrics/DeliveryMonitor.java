@@ -1,10 +1,6 @@
 package io.runnel.server.metrics;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.runnel.server.firehose.DeliveryConfiguration;
 import io.runnel.server.firehose.DeliveryStream;
@@ -100,30 +96,25 @@ public final class DeliveryMonitor implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {
-        GaugeSnapshot.Builder objects = GaugeSnapshot.builder().name("firehose_delivery_to_s3_objects")
-                .help("DeliveryToS3.ObjectCount: objects in the destination, as last listed");
-        GaugeSnapshot.Builder bytes = GaugeSnapshot.builder().name("firehose_delivery_to_s3_bytes")
-                .help("DeliveryToS3.Bytes: bytes of the objects in the destination, as last listed");
-        CounterSnapshot.Builder records = CounterSnapshot.builder().name("firehose_delivery_to_s3_records")
-                .help("DeliveryToS3.Records: records the delivery job took to its writer");
-        GaugeSnapshot.Builder errors = GaugeSnapshot.builder().name("firehose_delivery_to_s3_error_objects")
-                .help("Objects of records set aside under the error output prefix, as last listed");
-        GaugeSnapshot.Builder freshness = GaugeSnapshot.builder().name("firehose_delivery_to_s3_data_freshness_seconds")
-                .help("DeliveryToS3.DataFreshness: seconds since the newest delivered object was written");
-        long now = System.currentTimeMillis();
-        new java.util.TreeMap<>(delivered).forEach((name, d) -> {
-            Labels labels = Labels.of("delivery_stream_name", name);
-            objects.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(d.objects()).build());
-            bytes.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(d.bytes()).build());
-            errors.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(d.errorObjects()).build());
-            long delivered = applications.stats(DeliveryStream.applicationName(name)).map(ApplicationMonitor.JobStats::recordsOut).orElse(0L);
-            records.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(delivered).build());
-            if (d.lastDeliveryAt() > 0) {
-                freshness.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
-                        .value(Math.max(0, now - d.lastDeliveryAt()) / 1000.0).build());
-            }
-        });
-        List<MetricSnapshot> all = List.of(objects.build(), bytes.build(), records.build(), errors.build(), freshness.build());
-        return new MetricSnapshots(all);
+        String label = "delivery_stream_name";
+        Map<String, Delivered> now = Map.copyOf(delivered);
+        Map<String, Delivered> deliveredOnce = new java.util.HashMap<>(now);
+        deliveredOnce.values().removeIf(d -> d.lastDeliveryAt() == 0);
+        Map<String, Long> records = new java.util.HashMap<>();
+        now.keySet().forEach(name -> records.put(name, applications.stats(DeliveryStream.applicationName(name))
+                .map(ApplicationMonitor.JobStats::recordsOut).orElse(0L)));
+        long at = System.currentTimeMillis();
+        return MetricSnapshots.of(
+                Families.gauge("firehose_delivery_to_s3_objects", "DeliveryToS3.ObjectCount: objects in the destination, as last listed",
+                        label, now, Delivered::objects),
+                Families.gauge("firehose_delivery_to_s3_bytes", "DeliveryToS3.Bytes: bytes of the objects in the destination, as last listed",
+                        label, now, Delivered::bytes),
+                Families.counter("firehose_delivery_to_s3_records", "DeliveryToS3.Records: records the delivery job took to its writer",
+                        label, records, Long::doubleValue),
+                Families.gauge("firehose_delivery_to_s3_error_objects",
+                        "Objects of records set aside under the error output prefix, as last listed", label, now, Delivered::errorObjects),
+                Families.gauge("firehose_delivery_to_s3_data_freshness_seconds",
+                        "DeliveryToS3.DataFreshness: seconds since the newest delivered object was written",
+                        label, deliveredOnce, d -> Math.max(0, at - d.lastDeliveryAt()) / 1000.0));
     }
 }
