@@ -72,7 +72,8 @@ final class StreamsBench {
         Path dir = Files.createTempDirectory("runnel-bench");
         System.out.println("Runnel bench: streams (" + Runtime.getRuntime().availableProcessors() + " cores; client and server on this machine)");
         try (ServerProcess server = ServerProcess.start(dir.resolve("data"));
-             KinesisClient kinesis = client(server.endpoint)) {
+             KinesisClient kinesis = client(server.endpoint);
+             Callers callers = new Callers(server.endpoint)) {
             kinesis.createStream(b -> b.streamName("bench").shardCount(SHARDS));
             kinesis.createStream(b -> b.streamName("bench-latency").shardCount(SHARDS));
             awaitActive(kinesis, "bench");
@@ -80,7 +81,7 @@ final class StreamsBench {
 
             createRawTopic(server.bootstrapServers);
             rawKafka(server.bootstrapServers, WARMUP_RECORDS);
-            warmUp(server);
+            warmUp(server, callers);
             double[] kafkaRounds = new double[ROUNDS];
             double[] runnelRounds = new double[ROUNDS];
             double serverCpu = 0;
@@ -94,7 +95,7 @@ final class StreamsBench {
                 double serverBefore = server.cpuSeconds();
                 double clientBefore = processCpuSeconds();
                 Map<String, Double> threadsBefore = server.cpuSecondsByThread();
-                runnelRounds[round] = putRecords(server.endpoint, THROUGHPUT_RECORDS);
+                runnelRounds[round] = callers.put(THROUGHPUT_RECORDS);
                 serverCpu += server.cpuSeconds() - serverBefore;
                 clientCpu += processCpuSeconds() - clientBefore;
                 server.cpuSecondsByThread().forEach((t, s) -> byThread.merge(t, s - threadsBefore.getOrDefault(t, 0.0), Double::sum));
@@ -127,12 +128,12 @@ final class StreamsBench {
         }
     }
 
-    private static void warmUp(ServerProcess server) throws Exception {
+    private static void warmUp(ServerProcess server, Callers callers) throws Exception {
         int settled = 0;
         for (int pass = 1; pass <= WARMUP_PASSES; pass++) {
             Map<String, Double> before = server.cpuSecondsByThread();
             double totalBefore = server.cpuSeconds();
-            double rate = putRecords(server.endpoint, WARMUP_PASS_RECORDS);
+            double rate = callers.put(WARMUP_PASS_RECORDS);
             double total = server.cpuSeconds() - totalBefore;
             double compiling = 0;
             for (Map.Entry<String, Double> e : server.cpuSecondsByThread().entrySet()) {
@@ -184,48 +185,61 @@ final class StreamsBench {
         }
     }
 
-    /** Eight callers, each with its own SDK client, putting batches of 500 until the records run out. */
-    private static double putRecords(String endpoint, int records) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
-        try {
-            long start = System.nanoTime();
-            runCallers(pool, endpoint, records);
-            return records / seconds(start);
-        } finally {
-            pool.shutdown();
-        }
-    }
+    /**
+     * Eight callers, each with its own SDK client and four batches of 500 records, kept for the whole run as a producing
+     * application keeps its client: making clients anew for each pass would count their start-up as the cost of puts.
+     */
+    private static final class Callers implements AutoCloseable {
+        private final ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
+        private final List<KinesisClient> clients = new ArrayList<>();
+        private final List<List<List<PutRecordsRequestEntry>>> batches = new ArrayList<>();
 
-    private static void runCallers(ExecutorService pool, String endpoint, int records) throws Exception {
-        AtomicLong remaining = new AtomicLong(records);
-        List<Future<?>> callers = new ArrayList<>();
-        for (int c = 0; c < CALLERS; c++) {
-            int caller = c;
-            callers.add(pool.submit(() -> {
-                Random random = new Random(caller);
-                List<List<PutRecordsRequestEntry>> batches = new ArrayList<>();
+        Callers(String endpoint) {
+            for (int c = 0; c < CALLERS; c++) {
+                clients.add(client(endpoint));
+                Random random = new Random(c);
+                List<List<PutRecordsRequestEntry>> own = new ArrayList<>();
                 for (int b = 0; b < 4; b++) {
                     List<PutRecordsRequestEntry> batch = new ArrayList<>(BATCH);
                     for (int i = 0; i < BATCH; i++) {
                         batch.add(PutRecordsRequestEntry.builder().partitionKey("pk-" + random.nextInt(1_000_000))
                                 .data(SdkBytes.fromByteArray(payload(random))).build());
                     }
-                    batches.add(batch);
+                    own.add(batch);
                 }
-                try (KinesisClient kinesis = client(endpoint)) {
+                batches.add(own);
+            }
+        }
+
+        /** Puts batches of 500 from every caller until {@code records} are put; returns records/s. */
+        double put(int records) throws Exception {
+            AtomicLong remaining = new AtomicLong(records);
+            long start = System.nanoTime();
+            List<Future<?>> running = new ArrayList<>();
+            for (int c = 0; c < CALLERS; c++) {
+                KinesisClient kinesis = clients.get(c);
+                List<List<PutRecordsRequestEntry>> own = batches.get(c);
+                running.add(pool.submit(() -> {
                     for (int n = 0; remaining.getAndAdd(-BATCH) > 0; n++) {
-                        List<PutRecordsRequestEntry> batch = batches.get(n & 3);
+                        List<PutRecordsRequestEntry> batch = own.get(n & 3);
                         PutRecordsResponse r = kinesis.putRecords(b -> b.streamName("bench").records(batch));
                         if (r.failedRecordCount() > 0) {
                             throw new IllegalStateException(r.failedRecordCount() + " records failed");
                         }
                     }
-                }
-                return null;
-            }));
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+            return records / seconds(start);
         }
-        for (Future<?> f : callers) {
-            f.get();
+
+        @Override
+        public void close() {
+            clients.forEach(KinesisClient::close);
+            pool.shutdown();
         }
     }
 

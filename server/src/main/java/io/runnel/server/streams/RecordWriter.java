@@ -17,7 +17,6 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -71,11 +70,12 @@ public final class RecordWriter implements AutoCloseable {
             }
         }
 
-        Shard shardFor(Entry e) {
+        /** The position among {@link #shards} of the shard that takes {@code e}. */
+        int shardFor(Entry e) {
             for (int i = 0; i < shards.size(); i++) {
                 if (compare(e.hashHigh(), e.hashLow(), bounds[4 * i], bounds[4 * i + 1]) >= 0
                         && compare(e.hashHigh(), e.hashLow(), bounds[4 * i + 2], bounds[4 * i + 3]) <= 0) {
-                    return shards.get(i);
+                    return i;
                 }
             }
             throw new IllegalStateException("stream " + stream.name() + " has no open shard for hash key "
@@ -176,26 +176,28 @@ public final class RecordWriter implements AutoCloseable {
     /** Writes the entries in order; results come back in the same order. */
     public CompletableFuture<List<Result>> put(StreamMetadata stream, List<Entry> entries) {
         int count = entries.size();
-        Shard[] shards = new Shard[count];
+        Router router = new Router(stream);
+        // Each record's shard as its position among the router's, so that grouping a put's records by shard indexes
+        // arrays instead of hashing.
+        int[] positions = new int[count];
         long[] offsets = new long[count];
         long[] arrivals = new long[count];
         CompletableFuture<List<Result>> done = new CompletableFuture<>();
         AtomicInteger pending = new AtomicInteger(count);
         Runnable finish = () -> completions.execute(() -> {
             try {
-                tellAppended(stream.topic(), shards);
-                tellPut(stream, shards, offsets, entries);
+                tellAppended(stream.topic(), router.shards, positions);
+                tellPut(stream, router.shards, positions, offsets, entries);
             } catch (RuntimeException e) {
                 Failures.LOG.warn("could not tell subscriptions or metrics of records put to stream {}", stream.name(), e);
             } finally {
-                done.complete(results(shards, offsets, arrivals));
+                done.complete(results(router.shards, positions, offsets, arrivals));
             }
         });
-        Router router = new Router(stream);
         for (int i = 0; i < count; i++) {
             Entry e = entries.get(i);
-            Shard shard = router.shardFor(e);
-            shards[i] = shard;
+            positions[i] = router.shardFor(e);
+            Shard shard = router.shards.get(positions[i]);
             int slot = i;
             try {
                 producer.send(new ProducerRecord<>(stream.topic(), shard.index(), e.partitionKey(), stored(stream, shard, e.data())), (md, error) -> {
@@ -236,52 +238,54 @@ public final class RecordWriter implements AutoCloseable {
         putListener = listener;
     }
 
-    private void tellPut(StreamMetadata stream, Shard[] shards, long[] offsets, List<Entry> entries) {
-        Map<Shard, long[]> byShard = new IdentityHashMap<>(4);
+    private void tellPut(StreamMetadata stream, List<Shard> shards, int[] positions, long[] offsets, List<Entry> entries) {
+        long[] records = new long[shards.size()];
+        long[] bytes = new long[shards.size()];
         long failed = 0;
-        for (int i = 0; i < shards.length; i++) {
+        for (int i = 0; i < positions.length; i++) {
             if (offsets[i] < 0) {
                 failed++;
                 continue;
             }
-            long[] counts = byShard.computeIfAbsent(shards[i], s -> new long[2]);
-            counts[0]++;
-            counts[1] += entries.get(i).data().length;
+            records[positions[i]]++;
+            bytes[positions[i]] += entries.get(i).data().length;
         }
-        long failures = failed;
-        byShard.forEach((shard, counts) -> putListener.put(stream.name(), shard.shardId(), counts[0], counts[1], 0));
-        if (failures > 0) {
-            putListener.put(stream.name(), null, 0, 0, failures);
+        for (int s = 0; s < records.length; s++) {
+            if (records[s] > 0) {
+                putListener.put(stream.name(), shards.get(s).shardId(), records[s], bytes[s], 0);
+            }
+        }
+        if (failed > 0) {
+            putListener.put(stream.name(), null, 0, 0, failed);
         }
     }
 
-    private void tellAppended(String topic, Shard[] shards) {
-        long told = 0; // the shards below 64 already told of: most puts go to a few shards
-        for (Shard shard : shards) {
-            int index = shard.index();
-            if (index < 64 && (told & (1L << index)) != 0) {
-                continue;
+    private void tellAppended(String topic, List<Shard> shards, int[] positions) {
+        boolean[] told = new boolean[shards.size()];
+        for (int position : positions) {
+            if (!told[position]) {
+                told[position] = true;
+                appendListener.accept(topic, shards.get(position).index());
             }
-            if (index < 64) {
-                told |= 1L << index;
-            }
-            appendListener.accept(topic, index);
         }
     }
 
-    private static List<Result> results(Shard[] shards, long[] offsets, long[] arrivals) {
-        List<Result> results = new ArrayList<>(shards.length);
-        Map<Shard, Integer> lastOfShard = new IdentityHashMap<>();
-        for (int i = 0; i < shards.length; i++) {
+    private static List<Result> results(List<Shard> shards, int[] positions, long[] offsets, long[] arrivals) {
+        List<Result> results = new ArrayList<>(positions.length);
+        int[] lastOfShard = new int[shards.size()];
+        java.util.Arrays.fill(lastOfShard, -1);
+        for (int i = 0; i < positions.length; i++) {
             if (offsets[i] < 0) {
                 results.add(Result.internalFailure());
                 continue;
             }
-            Integer last = lastOfShard.put(shards[i], i);
-            String sequenceNumber = last != null && offsets[last] == offsets[i] - 1 && arrivals[last] / 1000 == arrivals[i] / 1000
+            Shard shard = shards.get(positions[i]);
+            int last = lastOfShard[positions[i]];
+            lastOfShard[positions[i]] = i;
+            String sequenceNumber = last >= 0 && offsets[last] == offsets[i] - 1 && arrivals[last] / 1000 == arrivals[i] / 1000
                     ? SequenceNumber.ofNextRecord(results.get(last).sequenceNumber())
-                    : shards[i].sequenceNumber(offsets[i], arrivals[i]);
-            results.add(new Result(shards[i].shardId(), sequenceNumber, null, null, shards[i].index(), offsets[i]));
+                    : shard.sequenceNumber(offsets[i], arrivals[i]);
+            results.add(new Result(shard.shardId(), sequenceNumber, null, null, shard.index(), offsets[i]));
         }
         return results;
     }

@@ -2,6 +2,7 @@ package io.runnel.server.api.kinesis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
@@ -20,6 +21,9 @@ import java.util.concurrent.CompletableFuture;
 final class PutRecordsAction implements KinesisAction {
 
     private static final long MAX_REQUEST_BYTES = 5L * 1024 * 1024;
+    // Encoded once: written for each of up to 500 results of every put.
+    private static final SerializedString SEQUENCE_NUMBER = new SerializedString("SequenceNumber");
+    private static final SerializedString SHARD_ID = new SerializedString("ShardId");
 
     @Override
     public List<Member> input() {
@@ -64,8 +68,10 @@ final class PutRecordsAction implements KinesisAction {
                     g.writeStringField("ErrorCode", r.errorCode());
                     g.writeStringField("ErrorMessage", r.errorMessage());
                 } else {
-                    g.writeStringField("SequenceNumber", r.sequenceNumber());
-                    g.writeStringField("ShardId", r.shardId());
+                    g.writeFieldName(SEQUENCE_NUMBER);
+                    g.writeString(r.sequenceNumber());
+                    g.writeFieldName(SHARD_ID);
+                    g.writeString(r.shardId());
                 }
                 g.writeEndObject();
             }
