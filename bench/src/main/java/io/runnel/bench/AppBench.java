@@ -68,7 +68,7 @@ final class AppBench {
             URI flink = URI.create(endpoints.path("FlinkRestUrl").asText());
             Path jar = jar(dir.resolve("tick.jar"));
             upload(URI.create(endpoints.path("S3Endpoint").asText()), jar);
-            ObjectNode create = JSON.createObjectNode().put("ApplicationName", "tick").put("RuntimeEnvironment", "FLINK-2_2")
+            ObjectNode create = JSON.createObjectNode().put("ApplicationName", "tick").put("RuntimeEnvironment", "FLINK-2_3")
                     .put("ServiceExecutionRole", "arn:aws:iam::000000000000:role/bench");
             ObjectNode code = create.putObject("ApplicationConfiguration").putObject("ApplicationCodeConfiguration").put("CodeContentType", "ZIPFILE");
             code.putObject("CodeContent").putObject("S3ContentLocation").put("BucketARN", "arn:aws:s3:::bench").put("FileKey", "tick.jar");

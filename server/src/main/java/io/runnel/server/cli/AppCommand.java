@@ -38,7 +38,7 @@ public final class AppCommand {
 
     /** Where a jar is uploaded on the server's S3 endpoint. */
     static final String BUCKET = "runnel-applications";
-    static final String RUNTIME = "FLINK-2_2";
+    static final String RUNTIME = "FLINK-2_3"; // what Runnel runs
     static final String ROLE = "arn:aws:iam::000000000000:role/runnel";
 
     abstract static class Base implements Callable<Integer> {
