@@ -46,7 +46,7 @@ final class AppBench {
     }
 
     static void run(String[] args) throws Exception {
-        Path dir = Files.createTempDirectory("runnel-bench");
+        Path dir = Bench.scratchDir("runnel-bench");
         System.out.println("Runnel bench: app (" + Runtime.getRuntime().availableProcessors() + " cores; Kafka, Runnel and Flink on this machine)");
         long withoutRuntime;
         try (ServerProcess server = ServerProcess.start(dir.resolve("none"), "--flink", "none")) {

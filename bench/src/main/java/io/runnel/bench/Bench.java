@@ -1,6 +1,12 @@
 package io.runnel.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /** {@code ./runnel bench <name>}: runs one benchmark and prints its figures beside a same-run baseline. */
 public final class Bench {
@@ -27,5 +33,29 @@ public final class Bench {
             }
         }
         System.exit(0);
+    }
+
+    /**
+     * A directory for one run's server data and inputs. A run writes gigabytes (a broker's logs), so all of it but the
+     * server's log is deleted when the run ends, however it ends; the log stays for a run that failed.
+     */
+    static Path scratchDir(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteAllBut(dir, dir.resolve("server.log")), "bench-cleanup"));
+        return dir;
+    }
+
+    private static void deleteAllBut(Path dir, Path keep) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(keep) && !p.equals(dir)).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("could not delete the benchmark's data under " + dir + ": " + e);
+        }
     }
 }

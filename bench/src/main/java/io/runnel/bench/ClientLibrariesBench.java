@@ -33,7 +33,6 @@ import software.amazon.kinesis.retrieval.polling.PollingConfig;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +63,7 @@ final class ClientLibrariesBench {
     }
 
     static void run(String[] args) throws Exception {
-        Path dir = Files.createTempDirectory("runnel-bench");
+        Path dir = Bench.scratchDir("runnel-bench");
         System.out.println("Runnel bench: clients (" + Runtime.getRuntime().availableProcessors() + " cores; client and server on this machine)");
         try (ServerProcess server = ServerProcess.start(dir.resolve("data"));
              KinesisClient kinesis = StreamsBench.client(server.endpoint)) {

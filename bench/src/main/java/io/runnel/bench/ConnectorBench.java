@@ -28,7 +28,6 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -57,7 +56,7 @@ final class ConnectorBench {
     }
 
     static void run(String[] args) throws Exception {
-        Path dir = Files.createTempDirectory("runnel-bench");
+        Path dir = Bench.scratchDir("runnel-bench");
         System.out.println("Runnel bench: connector (" + Runtime.getRuntime().availableProcessors() + " cores; Kafka, Runnel and Flink on this machine)");
         try (ServerProcess server = ServerProcess.start(dir.resolve("data"));
              KinesisClient kinesis = StreamsBench.client(server.endpoint)) {

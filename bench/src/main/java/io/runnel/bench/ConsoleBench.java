@@ -13,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -47,7 +46,7 @@ final class ConsoleBench {
     }
 
     static void run(String[] args) throws Exception {
-        Path dir = Files.createTempDirectory("runnel-bench-console");
+        Path dir = Bench.scratchDir("runnel-bench-console");
         try (ServerProcess server = ServerProcess.start(dir.resolve("data"))) {
             HttpClient http = HttpClient.newHttpClient();
             firstLoad(http, server.endpoint);

@@ -21,7 +21,6 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
 
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +53,7 @@ final class FanOutBench {
     }
 
     static void run(String[] args) throws Exception {
-        Path dir = Files.createTempDirectory("runnel-bench");
+        Path dir = Bench.scratchDir("runnel-bench");
         System.out.println("Runnel bench: efo (" + Runtime.getRuntime().availableProcessors() + " cores; client and server on this machine)");
         try (ServerProcess server = ServerProcess.start(dir.resolve("data"));
              KinesisClient kinesis = StreamsBench.client(server.endpoint);

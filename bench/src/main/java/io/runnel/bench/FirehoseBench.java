@@ -75,7 +75,7 @@ final class FirehoseBench {
     }
 
     static void run(String[] args) throws Exception {
-        java.nio.file.Path dir = Files.createTempDirectory("runnel-bench");
+        java.nio.file.Path dir = Bench.scratchDir("runnel-bench");
         System.out.println("Runnel bench: firehose (" + Runtime.getRuntime().availableProcessors()
                 + " cores; Kafka, Runnel and Flink on this machine)");
         String part = args.length == 0 ? "all" : args[0];

@@ -15,7 +15,6 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -58,7 +57,7 @@ final class SqlBench {
     }
 
     private static void tumble() throws Exception {
-        Path dir = Files.createTempDirectory("runnel-bench");
+        Path dir = Bench.scratchDir("runnel-bench");
         System.out.println("Runnel bench: sql (" + Runtime.getRuntime().availableProcessors() + " cores; Kafka, Runnel and Flink on this machine)");
         try (ServerProcess server = ServerProcess.start(dir.resolve("data"));
              KinesisClient kinesis = StreamsBench.client(server.endpoint)) {

@@ -24,7 +24,6 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,7 +68,7 @@ final class StreamsBench {
     }
 
     static void run(String[] args) throws Exception {
-        Path dir = Files.createTempDirectory("runnel-bench");
+        Path dir = Bench.scratchDir("runnel-bench");
         System.out.println("Runnel bench: streams (" + Runtime.getRuntime().availableProcessors() + " cores; client and server on this machine)");
         try (ServerProcess server = ServerProcess.start(dir.resolve("data"));
              KinesisClient kinesis = client(server.endpoint);

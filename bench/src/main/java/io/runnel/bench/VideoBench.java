@@ -44,7 +44,7 @@ final class VideoBench {
 
     static void run(String[] args) throws Exception {
         String part = args.length > 0 ? args[0] : "all";
-        Path dir = Files.createTempDirectory("runnel-bench-video");
+        Path dir = Bench.scratchDir("runnel-bench-video");
         if (!part.equals("ingest")) {
             analysis(dir, 640, 360);
             analysis(dir, 1280, 720);
