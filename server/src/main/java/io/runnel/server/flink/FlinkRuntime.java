@@ -59,6 +59,26 @@ public final class FlinkRuntime implements AutoCloseable {
     }
 
     /**
+     * The child's java.io.tmpdir, emptied first: Flink's table planner unpacks a 45 MB jar there in every JVM and deletes
+     * it only when the JVM exits normally, so a child that was killed would otherwise leave one in /tmp each time.
+     * Left at the default when the path holds a space, which the launcher's word splitting would break.
+     */
+    private static String javaTmpDir(Path dir) throws IOException {
+        if (dir.toString().chars().anyMatch(Character::isWhitespace)) {
+            return "";
+        }
+        if (Files.isDirectory(dir)) {
+            try (java.util.stream.Stream<Path> stale = Files.walk(dir)) {
+                for (Path p : stale.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(dir)).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+        Files.createDirectories(dir);
+        return " -Djava.io.tmpdir=" + dir;
+    }
+
+    /**
      * Starts the child process (not waiting for it: see {@link #ready()}). The config's ports must be
      * concrete, not 0.
      */
@@ -122,7 +142,7 @@ public final class FlinkRuntime implements AutoCloseable {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("FLINK_CONF_DIR", conf.toString());
         environment.put("FLINK_LOG_DIR", workDir.resolve("log").toString());
-        environment.put("FLINK_JAVA_OPTS", config.flinkJavaOpts);
+        environment.put("FLINK_JAVA_OPTS", config.flinkJavaOpts + javaTmpDir(workDir.resolve("tmp/java")));
         environment.put("JAVA_HOME", System.getProperty("java.home"));
         List<String> args = new ArrayList<>(List.of("--gateway-conf", gatewayConf.toString()));
         if (!embedded) {
