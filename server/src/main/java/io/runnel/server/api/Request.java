@@ -24,6 +24,14 @@ public final class Request {
     private final WireFormat format;
     private final io.vertx.core.http.HttpServerResponse response;
     private final boolean fromConsole;
+    private final Object preread;
+
+    /**
+     * What an operation read from a body itself ({@link ApiAction#preread}): the members it leaves to the request's
+     * usual accessors, and the rest as it read them.
+     */
+    public record Preread(com.fasterxml.jackson.databind.node.ObjectNode members, Object value) {
+    }
 
     public Request(JsonNode body, WireFormat format) {
         this(body, format, null);
@@ -35,10 +43,26 @@ public final class Request {
 
     /** @param fromConsole whether the console sent it, through its gateway, rather than a client */
     public Request(JsonNode body, WireFormat format, io.vertx.core.http.HttpServerResponse response, boolean fromConsole) {
+        this(body, format, response, fromConsole, null);
+    }
+
+    /** A request whose operation read its body itself: {@code preread}'s members stand for the body. */
+    public Request(Preread preread, WireFormat format, io.vertx.core.http.HttpServerResponse response, boolean fromConsole) {
+        this(preread.members(), format, response, fromConsole, preread.value());
+    }
+
+    private Request(JsonNode body, WireFormat format, io.vertx.core.http.HttpServerResponse response, boolean fromConsole,
+                    Object preread) {
         this.body = body;
         this.format = format;
         this.response = response;
         this.fromConsole = fromConsole;
+        this.preread = preread;
+    }
+
+    /** What the operation read from the body itself, or null when the body took the general way. */
+    public Object preread() {
+        return preread;
     }
 
     /** Whether the console sent it: its own reads (the newest records it shows) are not a reader's, and are not counted. */

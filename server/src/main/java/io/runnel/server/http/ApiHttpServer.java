@@ -367,7 +367,8 @@ public final class ApiHttpServer implements AutoCloseable {
             return;
         }
         try {
-            JsonNode json = parse(format, body);
+            Request.Preread preread = operation == null ? null : operation.preread().apply(format, body);
+            JsonNode json = preread != null ? preread.members() : parse(format, body);
             if (operation == null) {
                 throw new ApiException("UnknownOperationException", 400, null);
             }
@@ -378,8 +379,14 @@ public final class ApiHttpServer implements AutoCloseable {
             } else {
                 authenticator.requireSigned(req, body);
             }
-            Validator.validate(json, operation.input());
-            CompletableFuture<JsonNode> result = operation.handler().apply(new Request(json, format, req.response(), fromConsole));
+            Request request;
+            if (preread != null) {
+                request = new Request(preread, format, req.response(), fromConsole);
+            } else {
+                Validator.validate(json, operation.input());
+                request = new Request(json, format, req.response(), fromConsole);
+            }
+            CompletableFuture<JsonNode> result = operation.handler().apply(request);
             result.whenComplete((response, error) -> {
                 if (error == null && response == Request.ANSWERED) {
                     return;

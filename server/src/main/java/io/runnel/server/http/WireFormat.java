@@ -53,6 +53,11 @@ public enum WireFormat {
         };
     }
 
+    /** A parser of a body in this format, for an operation that reads its body token by token. */
+    public JsonParser parser(byte[] body) throws IOException {
+        return mapper.createParser(body);
+    }
+
     public JsonNode read(byte[] body) throws IOException {
         try (JsonParser parser = mapper.createParser(body)) {
             JsonNode node = mapper.readTree(parser);

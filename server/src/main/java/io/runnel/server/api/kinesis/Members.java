@@ -46,12 +46,17 @@ final class Members {
         return Member.string(name).pattern(SEQUENCE_PATTERN);
     }
 
+    /** The longest partition key, in characters (code points). */
+    static final int MAX_PARTITION_KEY = 256;
+    /** The most bytes of data a record holds. */
+    static final int MAX_DATA = 1024 * 1024;
+
     static Member partitionKey() {
-        return Member.string("PartitionKey").length(1, 256).required();
+        return Member.string("PartitionKey").length(1, MAX_PARTITION_KEY).required();
     }
 
     static Member data() {
-        return Member.blob("Data").length(0, 1024 * 1024).required();
+        return Member.blob("Data").length(0, MAX_DATA).required();
     }
 
     static Member tagMap() {

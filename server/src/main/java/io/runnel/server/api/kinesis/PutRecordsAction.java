@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runnel.server.api.Request;
 import io.runnel.server.api.validation.Member;
 import io.runnel.server.http.ApiException;
+import io.runnel.server.http.WireFormat;
 import io.runnel.server.streams.RecordWriter;
 
 import java.io.IOException;
@@ -35,15 +36,27 @@ final class PutRecordsAction implements KinesisAction {
     }
 
     @Override
+    public Request.Preread preread(WireFormat format, byte[] body) {
+        return PutRecordsBody.read(format, body);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked") // what PutRecordsBody reads
     public CompletableFuture<JsonNode> handle(Request request, Kinesis kinesis) {
         long start = System.nanoTime();
         String name = kinesis.streamName(request);
-        List<RecordWriter.Entry> entries = new ArrayList<>();
+        List<RecordWriter.Entry> entries;
+        if (request.preread() != null) {
+            entries = (List<RecordWriter.Entry>) request.preread();
+        } else {
+            entries = new ArrayList<>();
+            for (JsonNode record : request.node("Records")) {
+                entries.add(PutRecordAction.entry(record));
+            }
+        }
         long bytes = 0;
-        for (JsonNode record : request.node("Records")) {
-            RecordWriter.Entry e = PutRecordAction.entry(record);
+        for (RecordWriter.Entry e : entries) {
             bytes += e.data().length + e.partitionKey().length;
-            entries.add(e);
         }
         if (bytes > MAX_REQUEST_BYTES) {
             throw ApiException.invalidArgument("Records size exceeds 5 MB limit");
