@@ -2,6 +2,7 @@ package io.runnel.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runnel.server.api.validation.Member;
+import io.runnel.server.http.WireFormat;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +20,7 @@ public interface ApiAction<S> {
      * and validation; null to take the general way, which also words every error. Only for operations where reading the
      * body is most of the cost of a request.
      */
-    default Request.Preread preread(io.runnel.server.http.WireFormat format, byte[] body) {
+    default Request.Preread preread(WireFormat format, byte[] body) {
         return null;
     }
 
