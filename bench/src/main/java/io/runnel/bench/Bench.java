@@ -45,15 +45,10 @@ public final class Bench {
         return dir;
     }
 
+    /** Deletes what it can: {@code dir} itself stays, holding {@code keep}. */
     private static void deleteAllBut(Path dir, Path keep) {
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(keep) && !p.equals(dir)).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            paths.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(keep)).forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
             System.err.println("could not delete the benchmark's data under " + dir + ": " + e);
         }

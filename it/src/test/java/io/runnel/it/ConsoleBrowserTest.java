@@ -37,6 +37,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -135,13 +139,13 @@ class ConsoleBrowserTest {
         kinesis.createStream(b -> b.streamName("console-orders").shardCount(1));
         awaitActive("console-orders");
         // A steady writer: a record every 20 ms, scheduled, while the page is looked at.
-        java.util.concurrent.ScheduledExecutorService writer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+        ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
+        AtomicInteger written = new AtomicInteger();
         writer.scheduleAtFixedRate(() -> {
             int n = written.getAndIncrement();
             kinesis.putRecord(b -> b.streamName("console-orders").partitionKey("customer-" + n % 7)
                     .data(SdkBytes.fromUtf8String("{\"order\":" + n + ",\"amount\":" + (n % 50) + "}")));
-        }, 0, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }, 0, 20, TimeUnit.MILLISECONDS);
         try {
             page.navigate(runnel.endpoint() + "/");
             Locator row = page.locator("#stream-list tr[data-stream='console-orders']");
@@ -180,7 +184,7 @@ class ConsoleBrowserTest {
             screenshot("stream");
         } finally {
             writer.shutdown();
-            assertThat(writer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(writer.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         }
     }
 

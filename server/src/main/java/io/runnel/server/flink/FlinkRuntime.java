@@ -69,9 +69,7 @@ public final class FlinkRuntime implements AutoCloseable {
         }
         if (Files.isDirectory(dir)) {
             try (java.util.stream.Stream<Path> stale = Files.walk(dir)) {
-                for (Path p : stale.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(dir)).toList()) {
-                    Files.deleteIfExists(p);
-                }
+                stale.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
         Files.createDirectories(dir);

@@ -1,6 +1,7 @@
 package io.runnel.server.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.runnel.server.applications.Application;
@@ -12,6 +13,8 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -100,7 +103,7 @@ public final class ApplicationMonitor implements MultiCollector {
 
     private static JobStats stats(String id, JsonNode job, JsonNode checkpoints, long[] records) {
         // Missing parts (no checkpoint statistics, none completed yet) read as zero.
-        JsonNode stats = checkpoints == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : checkpoints;
+        JsonNode stats = checkpoints == null ? MissingNode.getInstance() : checkpoints;
         JsonNode latest = stats.path("latest").path("completed");
         boolean running = job.path("state").asText().equals("RUNNING");
         return new JobStats(id, job.path("state").asText(), job.path("start-time").asLong(),
@@ -112,20 +115,21 @@ public final class ApplicationMonitor implements MultiCollector {
     @Override
     public MetricSnapshots collect() {
         String app = "application";
+        SortedMap<String, JobStats> rows = new TreeMap<>(jobs);
         return MetricSnapshots.of(
                 Families.gauge("kinesisanalytics_uptime_milliseconds", "uptime: how long the application's job has been running",
-                        app, jobs, JobStats::uptimeMs),
+                        app, rows, JobStats::uptimeMs),
                 Families.gauge("kinesisanalytics_running", "1 while the application's Flink job is RUNNING",
-                        app, jobs, s -> s.state().equals("RUNNING") ? 1 : 0),
+                        app, rows, s -> s.state().equals("RUNNING") ? 1 : 0),
                 Families.counter("kinesisanalytics_number_of_failed_checkpoints", "numberOfFailedCheckpoints",
-                        app, jobs, JobStats::failedCheckpoints),
+                        app, rows, JobStats::failedCheckpoints),
                 Families.counter("kinesisanalytics_number_of_completed_checkpoints", "Checkpoints completed by the application's job",
-                        app, jobs, JobStats::completedCheckpoints),
+                        app, rows, JobStats::completedCheckpoints),
                 Families.gauge("kinesisanalytics_last_checkpoint_duration_milliseconds", "lastCheckpointDuration",
-                        app, jobs, JobStats::lastCheckpointDurationMs),
+                        app, rows, JobStats::lastCheckpointDurationMs),
                 Families.counter("kinesisanalytics_num_records_in", "numRecordsIn: records into the job's first task",
-                        app, jobs, JobStats::recordsIn),
+                        app, rows, JobStats::recordsIn),
                 Families.counter("kinesisanalytics_num_records_out", "numRecordsOut: records into the job's last task, which writes its results",
-                        app, jobs, JobStats::recordsOut));
+                        app, rows, JobStats::recordsOut));
     }
 }

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -97,10 +99,10 @@ public final class DeliveryMonitor implements MultiCollector {
     @Override
     public MetricSnapshots collect() {
         String label = "delivery_stream_name";
-        Map<String, Delivered> now = Map.copyOf(delivered);
-        Map<String, Delivered> deliveredOnce = new java.util.HashMap<>(now);
+        SortedMap<String, Delivered> now = new TreeMap<>(delivered);
+        SortedMap<String, Delivered> deliveredOnce = new TreeMap<>(now);
         deliveredOnce.values().removeIf(d -> d.lastDeliveryAt() == 0);
-        Map<String, Long> records = new java.util.HashMap<>();
+        SortedMap<String, Long> records = new TreeMap<>();
         now.keySet().forEach(name -> records.put(name, applications.stats(DeliveryStream.applicationName(name))
                 .map(ApplicationMonitor.JobStats::recordsOut).orElse(0L)));
         long at = System.currentTimeMillis();
