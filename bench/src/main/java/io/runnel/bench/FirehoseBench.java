@@ -305,7 +305,15 @@ final class FirehoseBench {
                 if (o.key().endsWith("/") || !seenObjects.add(o.key())) {
                     continue;
                 }
-                String body = s3.getObjectAsBytes(r -> r.bucket("bench").key(o.key())).asUtf8String();
+                String body;
+                try {
+                    body = s3.getObjectAsBytes(r -> r.bucket("bench").key(o.key())).asUtf8String();
+                } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException gone) {
+                    // Listed, then gone: the S3 endpoint's file store lists a file while it is written under a
+                    // temporary name. The records it held are counted when their object is listed.
+                    seenObjects.remove(o.key());
+                    continue;
+                }
                 body.lines().forEach(line -> {
                     long id = Long.parseLong(line.substring(6, line.indexOf(',')));
                     if (id >= base) {
